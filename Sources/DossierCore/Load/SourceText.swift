@@ -1,0 +1,113 @@
+import Foundation
+
+/// A content file decoded to text, with its front matter split from its body.
+struct SourceText {
+    /// Path relative to the site root, used in diagnostics.
+    var path: String
+    /// The YAML between the `---` fences, or nil when the file has none.
+    var frontMatter: String?
+    /// File line of the first YAML line (the line after the opening fence).
+    var frontMatterLine: Int
+    var body: String
+    /// File line where the body starts, so Markdown positions map to real lines.
+    var bodyLine: Int
+
+    /// Decodes UTF-8 (a BOM and CRLF accepted) and splits front matter. Problems become
+    /// diagnostics; nil means the file cannot be used at all.
+    static func decode(_ bytes: [UInt8], path: String, diagnostics: inout Diagnostics) -> SourceText? {
+        var bytes = bytes[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        if let problem = UTF8Check.firstProblem(in: bytes) {
+            diagnostics.error("dossier.encoding.invalid-utf8", path, line: problem.line, column: problem.column,
+                              problem.message)
+            return nil
+        }
+        var text = String(decoding: bytes, as: UTF8.self)
+        if text.contains("\r") {
+            text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        }
+        return split(text, path: path, diagnostics: &diagnostics)
+    }
+
+    static func split(_ text: String, path: String, diagnostics: inout Diagnostics) -> SourceText? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let first = lines.first, first.trimmingTrailingSpaces == "---" else {
+            return SourceText(path: path, frontMatter: nil, frontMatterLine: 1, body: text, bodyLine: 1)
+        }
+        for index in 1..<lines.count {
+            let line = lines[index].trimmingTrailingSpaces
+            if line == "---" || line == "..." {
+                let yaml = lines[1..<index].joined(separator: "\n")
+                let body = lines[(index + 1)...].joined(separator: "\n")
+                return SourceText(path: path, frontMatter: yaml, frontMatterLine: 2, body: body, bodyLine: index + 2)
+            }
+        }
+        diagnostics.error("dossier.frontmatter.unterminated", path, line: 1, column: 1,
+                          "front matter opened with '---' is never closed (add a '---' line after it)")
+        return nil
+    }
+}
+
+extension Substring {
+    var trimmingTrailingSpaces: Substring {
+        var result = self
+        while let last = result.last, last == " " || last == "\t" { result = result.dropLast() }
+        return result
+    }
+}
+
+/// Strict UTF-8 validation that reports where the first bad byte is.
+enum UTF8Check {
+    struct Problem {
+        var line: Int
+        var column: Int
+        var message: String
+    }
+
+    static func firstProblem(in bytes: ArraySlice<UInt8>) -> Problem? {
+        var line = 1
+        var column = 1
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            if byte == 0 {
+                return Problem(line: line, column: column, message: "NUL byte in text file")
+            }
+            if byte < 0x80 {
+                if byte == 0x0A { line += 1; column = 1 } else { column += 1 }
+                index += 1
+                continue
+            }
+            let length: Int
+            var minimum: UInt32
+            var scalar: UInt32
+            switch byte {
+            case 0xC2...0xDF: length = 2; minimum = 0x80; scalar = UInt32(byte & 0x1F)
+            case 0xE0...0xEF: length = 3; minimum = 0x800; scalar = UInt32(byte & 0x0F)
+            case 0xF0...0xF4: length = 4; minimum = 0x10000; scalar = UInt32(byte & 0x07)
+            default:
+                return Problem(line: line, column: column,
+                               message: String(format: "invalid UTF-8 byte 0x%02X (save the file as UTF-8)", byte))
+            }
+            guard index + length <= bytes.endIndex else {
+                return Problem(line: line, column: column, message: "truncated UTF-8 sequence at end of file")
+            }
+            for offset in 1..<length {
+                let continuation = bytes[index + offset]
+                guard continuation & 0xC0 == 0x80 else {
+                    return Problem(line: line, column: column, message: "invalid UTF-8 sequence (save the file as UTF-8)")
+                }
+                scalar = scalar << 6 | UInt32(continuation & 0x3F)
+            }
+            if scalar < minimum {
+                return Problem(line: line, column: column, message: "overlong UTF-8 encoding")
+            }
+            if (0xD800...0xDFFF).contains(scalar) || scalar > 0x10FFFF {
+                return Problem(line: line, column: column, message: "UTF-8 encodes an invalid code point (surrogate or out of range)")
+            }
+            index += length
+            column += 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+
+/// URL-safe identifiers. Every path segment Dossier writes comes from here, so no content can
+/// make a path leave `Output/`.
+public enum Slug {
+    /// True when `text` is already a valid slug: lowercase ASCII letters, digits, single hyphens.
+    public static func isValid(_ text: String) -> Bool {
+        guard !text.isEmpty, text.count <= 120, !text.hasPrefix("-"), !text.hasSuffix("-") else { return false }
+        return text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+    }
+
+    /// Makes a slug from any text: diacritics folded, other characters turned into hyphens.
+    /// Returns an empty string when nothing usable is left (e.g. an all-Arabic tag); callers
+    /// fall back to `hashed(_:)`.
+    public static func make(_ text: String) -> String {
+        let folded = text.precomposedStringWithCanonicalMapping
+            .applyingTransform(.stripDiacritics, reverse: false)?.lowercased() ?? text.lowercased()
+        var slug = ""
+        var pendingHyphen = false
+        for scalar in folded.unicodeScalars {
+            if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
+                if pendingHyphen, !slug.isEmpty { slug.append("-") }
+                pendingHyphen = false
+                slug.unicodeScalars.append(scalar)
+            } else if scalar == "'" || scalar == "\u{2019}" {
+                continue
+            } else {
+                pendingHyphen = true
+            }
+        }
+        return String(slug.prefix(100)).trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+    }
+
+    /// A slug for text with no Latin letters at all: percent-free and stable.
+    public static func makeOrHash(_ text: String) -> String {
+        let slug = make(text)
+        if !slug.isEmpty { return slug }
+        var hash: UInt64 = 0xcbf29ce484222325
+        for byte in text.precomposedStringWithCanonicalMapping.utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x100000001b3
+        }
+        return "t-" + String(hash, radix: 36)
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+
+public struct BuildOptions: Sendable {
+    public var paths: SitePaths
+    public var includeDrafts = false
+    /// Overrides `base_url` from site.yml.
+    public var baseURL: String?
+    /// Turn warnings into errors.
+    public var strict = false
+    /// False for `dossier check`: everything is validated, nothing written.
+    public var writeOutput = true
+
+    public init(paths: SitePaths) {
+        self.paths = paths
+    }
+}
+
+public struct BuildResult: Sendable {
+    /// Sorted by file and position.
+    public var diagnostics: [Diagnostic]
+    public var pageCount: Int
+    public var fileCount: Int
+    public var written: OutputWriter.Summary?
+    public var seconds: Double
+
+    public var succeeded: Bool { !diagnostics.contains { $0.severity == .error } }
+}
+
+/// Load → Resolve → Render → Write. Only Load and Write touch the file system; content
+/// problems are collected through every stage and the site is written only when there are none.
+public enum Pipeline {
+    public static func build(_ options: BuildOptions) throws -> BuildResult {
+        let start = Date()
+        let paths = options.paths
+        if options.writeOutput { try OutputWriter.checkOutputFolder(paths) }
+
+        var diagnostics = Diagnostics()
+        let content = ContentLoader.load(paths: paths, includeDrafts: options.includeDrafts, baseURL: options.baseURL,
+                                         diagnostics: &diagnostics)
+        let model = Resolver.resolve(content, diagnostics: &diagnostics)
+        let templates = TemplateSet.load(from: paths.templates, displayBase: paths.root, diagnostics: &diagnostics)
+        let files = SiteRenderer.render(model, templates: templates, diagnostics: &diagnostics)
+
+        var origins = files.map { (path: $0.path, origin: "generated page /\($0.path)") }
+        origins += content.staticFiles.map { (path: $0.outputPath, origin: SitePaths.display(URL(fileURLWithPath: $0.source), base: paths.root)) }
+        OutputWriter.checkPaths(origins, diagnostics: &diagnostics)
+
+        var all = diagnostics.sorted
+        if options.strict {
+            all = all.map { diagnostic in
+                var promoted = diagnostic
+                promoted.severity = .error
+                return promoted
+            }
+        }
+        var result = BuildResult(diagnostics: all, pageCount: files.filter { $0.path.hasSuffix(".html") }.count,
+                                 fileCount: files.count + content.staticFiles.count, written: nil, seconds: 0)
+        if result.succeeded && options.writeOutput {
+            result.written = try OutputWriter.write(files, staticFiles: content.staticFiles, to: paths.output)
+        }
+        result.seconds = Date().timeIntervalSince(start)
+        return result
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+
+/// Atom feeds, the sitemap and robots.txt: XML written directly, every value escaped.
+struct FeedWriter {
+    let model: SiteModel
+    static let entriesPerFeed = 20
+
+    var config: SiteConfig { model.config }
+
+    func files() -> [OutputFile] {
+        var files: [OutputFile] = [
+            feed(path: "/atom.xml", title: config.title, pageURL: "/", briefings: Array(model.briefings.indices)),
+            sitemap(),
+            OutputFile(path: "robots.txt", text: "User-agent: *\nAllow: /\n\nSitemap: \(config.absolute("/sitemap.xml"))\n"),
+        ]
+        for (index, entity) in model.entities.enumerated() {
+            files.append(feed(path: entity.url + "atom.xml", title: "\(config.title): \(entity.name)", pageURL: entity.url,
+                              briefings: model.facts[index].references.map(\.briefing)))
+        }
+        for tag in model.tags {
+            let url = "/tags/\(tag.slug)/"
+            files.append(feed(path: url + "atom.xml", title: "\(config.title): \(tag.name)", pageURL: url,
+                              briefings: tag.briefings))
+        }
+        return files
+    }
+
+    /// RFC 4287 feed of the newest briefings among `briefings` (indices are newest first already).
+    func feed(path: String, title: String, pageURL: String, briefings: [Int]) -> OutputFile {
+        let latest = briefings.sorted().prefix(Self.entriesPerFeed)
+        let updated = latest.map { model.briefings[$0].source.lastModified }.max()
+            ?? model.briefings.map(\.source.lastModified).max() ?? SiteDate(year: 1970, month: 1, day: 1)
+        let author = config.author.isEmpty ? config.title : config.author
+        var xml = """
+        <?xml version="1.0" encoding="utf-8"?>
+        <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="\(Escape.xml(config.language))">
+          <id>\(Escape.xml(config.absolute(path)))</id>
+          <title>\(Escape.xml(title))</title>
+          <updated>\(updated.rfc3339)</updated>
+          <author><name>\(Escape.xml(author))</name></author>
+          <link rel="self" type="application/atom+xml" href="\(Escape.xml(config.absolute(path)))"/>
+          <link rel="alternate" type="text/html" href="\(Escape.xml(config.absolute(pageURL)))"/>
+          <generator>Dossier</generator>
+
+        """
+        for index in latest {
+            let briefing = model.briefings[index]
+            let source = briefing.source
+            let url = config.absolute(briefing.url)
+            xml += """
+              <entry>
+                <id>\(Escape.xml(url))</id>
+                <title>\(Escape.xml(source.title))</title>
+                <link rel="alternate" type="text/html" href="\(Escape.xml(url))"/>
+                <published>\(source.date.rfc3339)</published>
+                <updated>\(source.lastModified.rfc3339)</updated>
+
+            """
+            if !source.summary.isEmpty { xml += "    <summary>\(Escape.xml(source.summary))</summary>\n" }
+            for tag in briefing.tags {
+                xml += "    <category term=\"\(Escape.xml(tag))\"/>\n"
+            }
+            xml += "    <content type=\"html\">\(Escape.xml(absolutize(briefing.body.html)))</content>\n  </entry>\n"
+        }
+        xml += "</feed>\n"
+        return OutputFile(path: String(path.dropFirst()), text: xml)
+    }
+
+    /// Feed readers resolve links against the feed, not the page: make rooted links absolute.
+    private func absolutize(_ html: String) -> String {
+        guard config.hasAbsoluteBase else { return html }
+        let root = config.absolute("/")
+        let origin = root.dropLast(config.basePath.count)
+        return html.replacingOccurrences(of: "href=\"/", with: "href=\"\(origin)/")
+            .replacingOccurrences(of: "src=\"/", with: "src=\"\(origin)/")
+    }
+
+    func sitemap() -> OutputFile {
+        var entries: [(url: String, lastmod: SiteDate?)] = []
+        let newest = model.briefings.map(\.source.lastModified).max()
+        for job in PageJob.all(for: model) where job != .notFound {
+            switch job {
+            case let .briefing(index): entries.append((job.url(in: model), model.briefings[index].source.lastModified))
+            case let .entity(index):
+                entries.append((job.url(in: model), model.facts[index].references.map { model.briefings[$0.briefing].source.lastModified }.max()))
+            case let .tag(index):
+                entries.append((job.url(in: model), model.tags[index].briefings.map { model.briefings[$0].source.lastModified }.max()))
+            case .page: entries.append((job.url(in: model), nil))
+            default: entries.append((job.url(in: model), newest))
+            }
+        }
+        var xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+        for entry in entries.sorted(by: { $0.url < $1.url }) {
+            xml += "  <url><loc>\(Escape.xml(config.absolute(entry.url)))</loc>"
+            if let lastmod = entry.lastmod { xml += "<lastmod>\(lastmod.description)</lastmod>" }
+            xml += "</url>\n"
+        }
+        xml += "</urlset>\n"
+        return OutputFile(path: "sitemap.xml", text: xml)
+    }
+}

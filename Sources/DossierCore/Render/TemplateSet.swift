@@ -1,0 +1,69 @@
+import Foundation
+import Mustache
+
+/// The theme in use: built-in templates and assets, each overridable by a file of the same
+/// name in `Templates/` (templates as `NAME.mustache`, assets under `Templates/assets/`).
+struct TemplateSet: Sendable {
+    let library: MustacheLibrary
+    /// Output path under the site root ("assets/style.css") → bytes.
+    let assets: [String: Data]
+
+    static func load(from folder: URL, displayBase: URL, diagnostics: inout Diagnostics) -> TemplateSet {
+        var sources = DefaultTheme.templates
+        var origin: [String: String] = [:]
+        var assets = DefaultTheme.assets.mapValues { Data($0.utf8) }
+        let manager = FileManager.default
+        if let names = try? manager.subpathsOfDirectory(atPath: folder.path) {
+            for relative in names.sorted() {
+                let url = folder.appendingPathComponent(relative)
+                var isDirectory: ObjCBool = false
+                guard manager.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue,
+                      !url.lastPathComponent.hasPrefix(".") else { continue }
+                let display = SitePaths.display(url, base: displayBase)
+                if relative.hasPrefix("assets/") {
+                    guard StaticPath.isSafe(relative), let data = manager.contents(atPath: url.path) else {
+                        diagnostics.error("dossier.template.asset", display, "cannot publish this theme asset")
+                        continue
+                    }
+                    assets[relative] = data
+                } else if relative.hasSuffix(".mustache") {
+                    guard let data = manager.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
+                        diagnostics.error("dossier.template.unreadable", display, "template is not readable UTF-8 text")
+                        continue
+                    }
+                    let name = String(relative.dropLast(".mustache".count))
+                    if sources[name] == nil {
+                        diagnostics.warning("dossier.template.unknown", display,
+                                            "no built-in template is called '\(name)'; it can still be used as a partial")
+                    }
+                    sources[name] = text
+                    origin[name] = display
+                }
+            }
+        }
+        var library = MustacheLibrary()
+        for name in sources.keys.sorted() {
+            do {
+                try library.register(sources[name]!, named: name)
+            } catch let error as MustacheTemplate.ParserError {
+                diagnostics.error("dossier.template.syntax", origin[name] ?? "built-in theme '\(name)'",
+                                  line: error.context.lineNumber, column: error.context.columnNumber,
+                                  "template syntax error: \(error.error)")
+            } catch {
+                diagnostics.error("dossier.template.syntax", origin[name] ?? "built-in theme '\(name)'",
+                                  "template syntax error: \(error)")
+            }
+        }
+        return TemplateSet(library: library, assets: assets)
+    }
+
+    /// Renders a page template; a missing template is reported, never an empty page.
+    func render(_ context: [String: Any], template: String, diagnostics: inout Diagnostics) -> String? {
+        guard let text = library.render(context, withTemplate: template) else {
+            diagnostics.error("dossier.template.missing", "Templates/\(template).mustache",
+                              "template '\(template)' does not exist")
+            return nil
+        }
+        return text
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+
+/// Builds the plain values templates see. Templates hold no logic beyond Mustache sections,
+/// so every flag a template tests (`hasTags`, `plural`) is computed here.
+struct ViewContext {
+    let model: SiteModel
+    var config: SiteConfig { model.config }
+
+    func link(_ path: String) -> String { config.link(path) }
+
+    /// The `site` value shared by every page; `current` marks the nav entry of this page.
+    func site(current: String?) -> [String: Any] {
+        let nav: [(String, String)] = [("Briefings", "/briefings/"), ("Timeline", "/timeline/"), ("Actors", "/actors/"),
+                                       ("Places", "/places/"), ("Tags", "/tags/"), ("Search", "/search/")]
+        return [
+            "title": config.title,
+            "description": config.description,
+            "language": config.language,
+            "author": config.author,
+            "home": link("/"),
+            "briefings": link("/briefings/"),
+            "timeline": link("/timeline/"),
+            "actors": link("/actors/"),
+            "places": link("/places/"),
+            "tags": link("/tags/"),
+            "searchPage": link("/search/"),
+            "searchScript": link("/assets/search.js"),
+            "searchIndex": link("/search/index.json"),
+            "feed": config.absolute("/atom.xml"),
+            "stylesheet": link("/assets/style.css"),
+            "nav": nav.map { title, path in ["title": title, "url": link(path), "current": path == current] },
+            "pages": model.pages.map { ["title": $0.source.title, "url": link($0.url)] },
+        ]
+    }
+
+    /// The `page` value: title, description, canonical URL and feed for `<head>`.
+    func page(title: String, path: String, description: String? = nil, kind: String, ogType: String = "website",
+              feed: (title: String, path: String)? = nil) -> [String: Any] {
+        var page: [String: Any] = [
+            "title": title,
+            "fullTitle": path == "/" ? config.title : "\(title) · \(config.title)",
+            "description": description.flatMap { $0.isEmpty ? nil : $0 } ?? config.description,
+            "canonical": config.absolute(path),
+            "kind": kind,
+            "ogType": ogType,
+        ]
+        if let feed { page["feed"] = ["title": feed.title, "url": config.absolute(feed.path)] }
+        return page
+    }
+
+    func entityRef(_ index: Int) -> [String: Any] {
+        let entity = model.entities[index]
+        return ["name": entity.name, "url": link(entity.url), "stub": entity.isStub, "category": entity.category,
+                "kind": entity.kind.rawValue]
+    }
+
+    func tagRef(_ slug: String) -> [String: Any] {
+        let name = model.tags.first { $0.slug == slug }?.name ?? slug
+        return ["name": name, "url": link("/tags/\(slug)/")]
+    }
+
+    func briefingItem(_ index: Int, mentions: Int? = nil, via: Int? = nil) -> [String: Any] {
+        let briefing = model.briefings[index]
+        var item: [String: Any] = [
+            "title": briefing.source.title,
+            "url": link(briefing.url),
+            "date": briefing.source.date.display,
+            "dateISO": briefing.source.date.description,
+            "summary": briefing.source.summary,
+            "tags": briefing.tags.map(tagRef),
+            "hasTags": !briefing.tags.isEmpty,
+        ]
+        if let mentions, mentions > 0 {
+            item["mentions"] = mentions
+            item["plural"] = mentions != 1
+        }
+        if let via { item["via"] = entityRef(via) }
+        return item
+    }
+
+    func eventItem(_ position: Int, via: Int? = nil) -> [String: Any] {
+        let event = model.timeline[position]
+        let briefing = model.briefings[event.briefing]
+        let entities = (event.actors + event.places).map(entityRef)
+        var item: [String: Any] = [
+            "date": event.date.display,
+            "dateISO": event.date.description,
+            "title": event.title,
+            "publication": event.isPublication,
+            "briefing": ["title": briefing.source.title, "url": link(briefing.url)],
+            "entities": entities,
+            "hasEntities": !entities.isEmpty,
+        ]
+        if let via { item["via"] = entityRef(via) }
+        return item
+    }
+}

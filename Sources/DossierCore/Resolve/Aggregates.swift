@@ -1,0 +1,104 @@
+import Foundation
+
+/// Site-wide facts derived from resolved briefings: tags, timeline, backlinks, co-occurrence,
+/// related briefings. Every step is O(n log n) in briefings or linear in references.
+enum Aggregates {
+    static func tags(briefings: [ResolvedBriefing]) -> [Tag] {
+        var tags: [String: Tag] = [:]
+        for (index, briefing) in briefings.enumerated() {
+            for written in briefing.source.tags {
+                let slug = Slug.makeOrHash(written.value)
+                if tags[slug] == nil { tags[slug] = Tag(slug: slug, name: written.value, briefings: []) }
+                if tags[slug]!.briefings.last != index { tags[slug]!.briefings.append(index) }
+            }
+        }
+        return tags.values.sorted { $0.slug < $1.slug }
+    }
+
+    /// Events and publications, oldest first; ties by briefing order then title.
+    static func timeline(briefings: [ResolvedBriefing], eventEntities: [[(actors: [Int], places: [Int])]]) -> [ResolvedEvent] {
+        var events: [ResolvedEvent] = []
+        for (index, briefing) in briefings.enumerated() {
+            for (position, event) in briefing.source.events.enumerated() {
+                let entities = eventEntities[index][position]
+                events.append(ResolvedEvent(date: event.date, title: event.title, actors: entities.actors,
+                                            places: entities.places, briefing: index, isPublication: false))
+            }
+            events.append(ResolvedEvent(date: briefing.source.date, title: briefing.source.title, actors: [], places: [],
+                                        briefing: index, isPublication: true))
+        }
+        return events.enumerated().sorted { lhs, rhs in
+            let (a, b) = (lhs.element, rhs.element)
+            if a.date != b.date { return a.date < b.date }
+            if a.isPublication != b.isPublication { return !a.isPublication }
+            if a.title != b.title { return a.title < b.title }
+            return lhs.offset < rhs.offset
+        }.map(\.element)
+    }
+
+    static func entityFacts(model: SiteModel, profiles: [RenderedBody]) -> [EntityFacts] {
+        let count = model.entities.count
+        var direct: [[EntityFacts.Reference]] = Array(repeating: [], count: count)
+        var pairCounts: [[Int: Int]] = Array(repeating: [:], count: count)
+        for (index, briefing) in model.briefings.enumerated() {
+            let entities = briefing.entities
+            for entity in entities {
+                direct[entity].append(.init(briefing: index, mentions: briefing.body.mentions[entity] ?? 0, via: nil))
+                for other in entities where other != entity { pairCounts[entity][other, default: 0] += 1 }
+            }
+        }
+        var eventsByEntity: [[Int]] = Array(repeating: [], count: count)
+        for (position, event) in model.timeline.enumerated() where !event.isPublication {
+            for entity in Set(event.actors + event.places) { eventsByEntity[entity].append(position) }
+        }
+
+        return (0..<count).map { entity in
+            var facts = EntityFacts(profile: profiles.indices.contains(entity) ? profiles[entity] : nil)
+            // Roll-up: a place shows what happened in the places within it; an actor its members'.
+            var references = direct[entity]
+            var seen = Set(references.map(\.briefing))
+            var events = Set(eventsByEntity[entity])
+            for descendant in model.hierarchy.descendants(of: entity) {
+                for reference in direct[descendant] where seen.insert(reference.briefing).inserted {
+                    references.append(.init(briefing: reference.briefing, mentions: reference.mentions, via: descendant))
+                }
+                events.formUnion(eventsByEntity[descendant])
+            }
+            // Briefings are stored newest first, so index order is date order.
+            facts.references = references.sorted { $0.briefing < $1.briefing }
+            facts.events = events.sorted()
+            facts.appearsWith = pairCounts[entity].map { (entity: $0.key, count: $0.value) }
+                .sorted { ($0.count, model.entities[$1.entity].name) > ($1.count, model.entities[$0.entity].name) }
+                .prefix(10).map { $0 }
+            return facts
+        }
+    }
+
+    /// Top five related briefings by shared actors, places and tags, rarer features weighing
+    /// more (IDF). Features shared by a large share of a big site add almost nothing and are
+    /// skipped so the step stays near-linear.
+    static func relate(_ briefings: inout [ResolvedBriefing]) {
+        let total = briefings.count
+        guard total > 1 else { return }
+        var postings: [String: [Int]] = [:]
+        let features = briefings.map { briefing in
+            Set(briefing.actors.map { "e\($0)" } + briefing.places.map { "e\($0)" } + briefing.tags.map { "t\($0)" })
+        }
+        for (index, set) in features.enumerated() {
+            for feature in set { postings[feature, default: []].append(index) }
+        }
+        let cap = max(200, total / 20)
+        let weight = postings.mapValues { log(Double(total + 1) / Double($0.count)) }
+        for index in briefings.indices {
+            var scores: [Int: Double] = [:]
+            for feature in features[index].sorted() {
+                guard let list = postings[feature], list.count <= cap, let w = weight[feature] else { continue }
+                for other in list where other != index { scores[other, default: 0] += w }
+            }
+            briefings[index].related = scores.sorted { lhs, rhs in
+                if abs(lhs.value - rhs.value) > 1e-9 { return lhs.value > rhs.value }
+                return lhs.key < rhs.key
+            }.prefix(5).map(\.key)
+        }
+    }
+}

@@ -1,0 +1,164 @@
+import DossierMarkdown
+import Foundation
+
+/// What one Markdown body yields: its HTML with cross-links, and what it refers to.
+struct RenderedBody: Sendable {
+    var html: String
+    var headings: [MarkdownHeading]
+    /// Entity index → number of mentions and wiki-links in the text.
+    var mentions: [Int: Int]
+    /// Briefing slugs the text wiki-links to.
+    var linkedBriefings: [String]
+    var wordCount: Int
+    var diagnostics: [Diagnostic]
+}
+
+/// Parses a body once, links mentions and wiki-links as real link nodes, renders HTML.
+struct BodyRenderer: Sendable {
+    let matcher: MentionMatcher
+    let directory: EntityDirectory
+    let config: SiteConfig
+    /// Briefing and page slugs a wiki-link may target, with their URLs and titles.
+    let documentURLs: [String: (url: String, title: String)]
+
+    struct Request {
+        var markdown: String
+        var file: String
+        var bodyLine: Int
+        var linking: LinkingMode
+        /// Entities listed in front matter: they win when a name belongs to an actor and a place.
+        var listed: Set<Int> = []
+        /// The entity whose profile this is: never linked to itself.
+        var owner: Int?
+    }
+
+    private static let wikiLink = try! NSRegularExpression(pattern: #"\[\[([^\[\]|\n]+)(?:\|([^\[\]\n]+))?\]\]"#)
+
+    func render(_ request: Request) -> RenderedBody {
+        let document = MarkdownDocument(markdown: request.markdown, options: MarkdownOptions(allowRawHTML: config.rawHTML))
+        var diagnostics: [Diagnostic] = []
+        var mentions: [Int: Int] = [:]
+        var linked: Set<Int> = []
+        var linkedBriefings: [String] = []
+        var words = 0
+
+        for run in document.textRuns() {
+            words += run.text.split(whereSeparator: \.isWhitespace).count
+            var links: [TextLink] = []
+            let wikiLinks = run.context == .link ? [] : wikiLinks(in: run.text)
+            let mentionsInRun = matcher.matches(in: run.text).filter { match in
+                !wikiLinks.contains { $0.range.overlaps(match.range) }
+            }
+            // Wiki-links and mentions are handled in reading order, so `first` links the first one met.
+            var cursorWiki = 0
+            var cursorMention = 0
+            while cursorWiki < wikiLinks.count || cursorMention < mentionsInRun.count {
+                let takeWiki = cursorMention >= mentionsInRun.count || (cursorWiki < wikiLinks.count &&
+                    wikiLinks[cursorWiki].range.lowerBound < mentionsInRun[cursorMention].range.lowerBound)
+                if takeWiki {
+                    let wiki = wikiLinks[cursorWiki]
+                    cursorWiki += 1
+                    guard let resolved = resolveWikiLink(wiki.target) else {
+                        let (line, column) = position(of: wiki.range.lowerBound, in: run, bodyLine: request.bodyLine)
+                        let suggestion = Suggestion.closest(to: wiki.target, in: directory.allNames + documentURLs.keys)
+                        diagnostics.append(Diagnostic(.error, id: "dossier.wikilink.unresolved", file: request.file,
+                                                      line: line, column: column,
+                                                      "unresolved wiki-link '[[\(wiki.target)]]'",
+                                                      notes: suggestion.map { ["did you mean '\($0)'?"] } ?? []))
+                        continue
+                    }
+                    if case let .entity(index) = resolved {
+                        mentions[index, default: 0] += 1
+                        linked.insert(index)
+                    } else if case let .document(slug, _) = resolved {
+                        linkedBriefings.append(slug)
+                    }
+                    links.append(TextLink(range: wiki.range, url: url(for: resolved),
+                                          label: wiki.label ?? defaultLabel(for: resolved, written: wiki.target)))
+                    continue
+                }
+                let match = mentionsInRun[cursorMention]
+                cursorMention += 1
+                let entity = choose(match.entities, listed: request.listed)
+                guard entity != request.owner else { continue }
+                mentions[entity, default: 0] += 1
+                guard run.context == .prose else { continue }
+                switch request.linking {
+                case .none: continue
+                case .first: guard linked.insert(entity).inserted else { continue }
+                case .all: break
+                }
+                links.append(TextLink(range: match.range, url: config.link(directory.entities[entity].url),
+                                      title: directory.entities[entity].name))
+            }
+            if !links.isEmpty {
+                document.insertLinks(links.sorted { $0.range.lowerBound < $1.range.lowerBound }, in: run)
+            }
+        }
+        let headings = document.assignHeadingIDs(reserved: ["content", "main"])
+        return RenderedBody(html: document.renderHTML(), headings: headings, mentions: mentions,
+                            linkedBriefings: linkedBriefings, wordCount: words, diagnostics: diagnostics)
+    }
+
+    private enum WikiTarget {
+        case entity(Int)
+        case document(slug: String, title: String)
+    }
+
+    /// `[[mosul]]` shows "Mosul": an id is shown as the entity's name, a slug as the title.
+    private func defaultLabel(for target: WikiTarget, written: String) -> String {
+        switch target {
+        case let .entity(index):
+            let entity = directory.entities[index]
+            return written.trimmingCharacters(in: .whitespaces) == entity.id ? entity.name : written
+        case let .document(_, title):
+            return title
+        }
+    }
+
+    private func resolveWikiLink(_ target: String) -> WikiTarget? {
+        let trimmed = target.trimmingCharacters(in: .whitespaces)
+        if let index = directory.lookup(trimmed).sorted(by: { directory.entities[$0].kind == .actor && directory.entities[$1].kind != .actor }).first,
+           !directory.entities[index].isStub {
+            return .entity(index)
+        }
+        if let document = documentURLs[trimmed] { return .document(slug: trimmed, title: document.title) }
+        return nil
+    }
+
+    private func url(for target: WikiTarget) -> String {
+        switch target {
+        case let .entity(index): return config.link(directory.entities[index].url)
+        case let .document(slug, _): return config.link(documentURLs[slug]?.url ?? "/")
+        }
+    }
+
+    private func wikiLinks(in text: String) -> [(range: Range<String.Index>, target: String, label: String?)] {
+        guard text.contains("[[") else { return [] }
+        let nsText = text as NSString
+        return Self.wikiLink.matches(in: text, range: NSRange(location: 0, length: nsText.length)).compactMap { match in
+            guard let range = Range(match.range, in: text), let targetRange = Range(match.range(at: 1), in: text) else {
+                return nil
+            }
+            let label = Range(match.range(at: 2), in: text).map { String(text[$0]) }
+            return (range, String(text[targetRange]), label)
+        }
+    }
+
+    /// An actor and a place may share a name; front matter decides, then actors win.
+    private func choose(_ candidates: [Int], listed: Set<Int>) -> Int {
+        guard candidates.count > 1 else { return candidates[0] }
+        let preferred = candidates.filter(listed.contains)
+        if preferred.count == 1 { return preferred[0] }
+        let pool = preferred.isEmpty ? candidates : preferred
+        return pool.first { directory.entities[$0].kind == .actor } ?? pool[0]
+    }
+
+    private func position(of index: String.Index, in run: TextRun, bodyLine: Int) -> (Int, Int) {
+        let before = run.text[..<index]
+        let newlines = before.filter { $0 == "\n" }.count
+        let line = run.line + bodyLine - 1 + newlines
+        if newlines == 0 { return (line, run.column + before.count) }
+        return (line, before.count - (before.lastIndex(of: "\n").map { before.distance(from: before.startIndex, to: $0) } ?? 0))
+    }
+}

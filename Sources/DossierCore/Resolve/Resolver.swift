@@ -1,0 +1,155 @@
+import Foundation
+
+/// The Resolve stage: turns loaded content into the cross-referenced site model.
+enum Resolver {
+    /// Top-level URL segments the generator owns; pages may not take them.
+    static let reservedSlugs: Set<String> = ["briefings", "actors", "places", "tags", "timeline", "search", "page",
+                                             "atom.xml", "sitemap.xml", "robots.txt", "404.html", "assets"]
+
+    static func resolve(_ content: SiteContent, diagnostics: inout Diagnostics) -> SiteModel {
+        let config = content.config
+        var directory = EntityDirectory(entities: content.entities)
+        let hierarchy = Hierarchy(directory: directory, diagnostics: &diagnostics)
+        let briefings = content.briefings.sorted { ($0.date, $1.slug) > ($1.date, $0.slug) }
+        checkSlugs(briefings: briefings, pages: content.pages, diagnostics: &diagnostics)
+
+        // Front-matter references resolve before bodies, so stubs exist for every listed name.
+        var listed: [(actors: [Int], places: [Int])] = []
+        var eventEntities: [[(actors: [Int], places: [Int])]] = []
+        for briefing in briefings {
+            let actors = briefing.actors.map { resolveReference($0, .actor, briefing.file, &directory, &diagnostics) }
+            let places = briefing.places.map { resolveReference($0, .place, briefing.file, &directory, &diagnostics) }
+            listed.append((actors, places))
+            eventEntities.append(briefing.events.map { event in
+                (event.actors.map { resolveReference($0, .actor, briefing.file, &directory, &diagnostics) },
+                 event.places.map { resolveReference($0, .place, briefing.file, &directory, &diagnostics) })
+            })
+        }
+        let hierarchyWithStubs = hierarchy.extended(to: directory.entities.count)
+
+        let patterns = directory.entities.enumerated().flatMap { index, entity -> [MentionPattern] in
+            guard !entity.isStub else { return [] }
+            return ([entity.name] + entity.aliases).map {
+                MentionPattern(text: $0, entity: index, caseInsensitive: entity.caseInsensitive)
+            }
+        }
+        var documentURLs: [String: (url: String, title: String)] = [:]
+        for page in content.pages { documentURLs[page.slug] = ("/\(page.slug)/", page.title) }
+        for briefing in briefings { documentURLs[briefing.slug] = ("/briefings/\(briefing.slug)/", briefing.title) }
+        let renderer = BodyRenderer(matcher: MentionMatcher(patterns: patterns), directory: directory, config: config,
+                                    documentURLs: documentURLs)
+
+        let bodies = renderAll(briefings.indices.map { index in
+            let briefing = briefings[index]
+            return BodyRenderer.Request(markdown: briefing.body, file: briefing.file, bodyLine: briefing.bodyLine,
+                                        linking: briefing.linking ?? config.linking,
+                                        listed: Set(listed[index].actors + listed[index].places))
+        }, renderer: renderer, diagnostics: &diagnostics)
+
+        var resolved: [ResolvedBriefing] = []
+        for (index, briefing) in briefings.enumerated() {
+            let body = bodies[index]
+            let mentioned = body.mentions.keys
+            let byName = { (a: Int, b: Int) in
+                (directory.entities[a].name, directory.entities[a].id) < (directory.entities[b].name, directory.entities[b].id)
+            }
+            let actors = Set(listed[index].actors + mentioned.filter { directory.entities[$0].kind == .actor })
+            let places = Set(listed[index].places + mentioned.filter { directory.entities[$0].kind == .place })
+            var tagSlugs: [String] = []
+            for tag in briefing.tags where !tagSlugs.contains(Slug.makeOrHash(tag.value)) {
+                tagSlugs.append(Slug.makeOrHash(tag.value))
+            }
+            resolved.append(ResolvedBriefing(source: briefing, body: body, actors: actors.sorted(by: byName),
+                                             places: places.sorted(by: byName), tags: tagSlugs))
+        }
+
+        let entityRequests = directory.entities.indices.map { index in
+            let entity = directory.entities[index]
+            return BodyRenderer.Request(markdown: entity.body, file: entity.file, bodyLine: entity.bodyLine,
+                                        linking: config.linking, owner: index)
+        }
+        let profiles = renderAll(entityRequests, renderer: renderer, diagnostics: &diagnostics)
+        let pageBodies = renderAll(content.pages.map {
+            BodyRenderer.Request(markdown: $0.body, file: $0.file, bodyLine: $0.bodyLine, linking: config.linking)
+        }, renderer: renderer, diagnostics: &diagnostics)
+
+        var model = SiteModel(config: config, briefings: resolved, directory: directory, hierarchy: hierarchyWithStubs,
+                              facts: [], tags: [], timeline: [],
+                              pages: zip(content.pages, pageBodies).map { ResolvedPage(source: $0, body: $1) }
+                                  .sorted { $0.source.slug < $1.source.slug },
+                              staticFiles: content.staticFiles)
+        model.tags = Aggregates.tags(briefings: resolved)
+        model.timeline = Aggregates.timeline(briefings: resolved, eventEntities: eventEntities)
+        model.facts = Aggregates.entityFacts(model: model, profiles: profiles)
+        Aggregates.relate(&model.briefings)
+        return model
+    }
+
+    private static func resolveReference(_ reference: Reference, _ kind: Entity.Kind, _ file: String,
+                                         _ directory: inout EntityDirectory, _ diagnostics: inout Diagnostics) -> Int {
+        if let index = directory.resolve(reference.value, kind: kind) { return index }
+        let stubID = Slug.makeOrHash(reference.value)
+        if let existing = directory.index(kind: kind, id: stubID), directory.entities[existing].isStub { return existing }
+        let suggestion = Suggestion.closest(to: reference.value,
+                                            in: directory.entities.filter { $0.kind == kind && !$0.isStub }
+                                                .flatMap { [$0.id, $0.name] + $0.aliases })
+        diagnostics.warning("dossier.reference.unresolved", file, line: reference.line, column: reference.column,
+                            "unknown \(kind.rawValue) '\(reference.value)'; a stub page is made for it",
+                            notes: suggestion.map { ["did you mean '\($0)'?"] } ?? [])
+        var id = stubID
+        while directory.index(kind: kind, id: id) != nil { id += "-stub" }
+        return directory.add(Entity(kind: kind, id: id, file: file, name: reference.value, aliases: [], category: "",
+                                    summary: "", parents: [], coordinates: nil, caseInsensitive: false, body: "",
+                                    bodyLine: 1, isStub: true))
+    }
+
+    private static func checkSlugs(briefings: [Briefing], pages: [Page], diagnostics: inout Diagnostics) {
+        var seen: [String: String] = [:]
+        for briefing in briefings.sorted(by: { $0.file < $1.file }) {
+            if let other = seen[briefing.slug] {
+                diagnostics.error("dossier.briefing.duplicate-slug", briefing.file, line: briefing.slugLine,
+                                  "slug '\(briefing.slug)' is also used by \(other)")
+            } else {
+                seen[briefing.slug] = briefing.file
+            }
+        }
+        var pageSlugs: [String: String] = [:]
+        for page in pages {
+            if reservedSlugs.contains(page.slug) {
+                diagnostics.error("dossier.page.reserved-slug", page.file,
+                                  "page slug '\(page.slug)' is used by the site itself; choose another")
+            } else if let other = pageSlugs[page.slug] {
+                diagnostics.error("dossier.page.duplicate-slug", page.file, "slug '\(page.slug)' is also used by \(other)")
+            }
+            pageSlugs[page.slug] = page.file
+        }
+    }
+
+    /// Renders bodies on all cores, keeping diagnostics in input order.
+    private static func renderAll(_ requests: [BodyRenderer.Request], renderer: BodyRenderer,
+                                  diagnostics: inout Diagnostics) -> [RenderedBody] {
+        let slots = ResultSlots<RenderedBody>(count: requests.count)
+        let shared = UncheckedBox(requests)
+        DispatchQueue.concurrentPerform(iterations: requests.count) { index in
+            slots.set(index, renderer.render(shared.value[index]))
+        }
+        let bodies = slots.values.map { $0! }
+        for body in bodies { diagnostics.append(contentsOf: body.diagnostics) }
+        return bodies
+    }
+}
+
+/// Hands immutable input to `concurrentPerform` workers.
+struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
+extension Hierarchy {
+    /// Stubs added after the hierarchy was built have no parents or children.
+    func extended(to count: Int) -> Hierarchy {
+        var copy = self
+        copy.pad(to: count)
+        return copy
+    }
+}

@@ -1,0 +1,75 @@
+import DossierMarkdown
+
+/// A briefing with everything resolved: the site model a template sees, in plain data.
+struct ResolvedBriefing: Sendable {
+    var source: Briefing
+    var body: RenderedBody
+    /// Entity indices from front matter and from the text, sorted by name.
+    var actors: [Int]
+    var places: [Int]
+    /// Tag slugs in the order written.
+    var tags: [String]
+    var related: [Int] = []
+
+    var url: String { "/briefings/\(source.slug)/" }
+    var readingMinutes: Int { max(1, (body.wordCount + 229) / 230) }
+    var entities: [Int] { actors + places }
+}
+
+struct ResolvedEvent: Sendable {
+    var date: SiteDate
+    var title: String
+    var actors: [Int]
+    var places: [Int]
+    /// Index into `SiteModel.briefings`.
+    var briefing: Int
+    /// A briefing's own publication shows on the timeline too.
+    var isPublication: Bool
+}
+
+struct Tag: Sendable {
+    var slug: String
+    /// The first spelling met, in briefing order.
+    var name: String
+    /// Briefing indices, newest first.
+    var briefings: [Int]
+}
+
+/// What an entity page shows besides its profile.
+struct EntityFacts: Sendable {
+    struct Reference: Sendable {
+        var briefing: Int
+        var mentions: Int
+        /// Set when the briefing concerns a member or contained place, not the entity itself.
+        var via: Int?
+    }
+
+    var profile: RenderedBody?
+    /// Newest first, roll-up included.
+    var references: [Reference] = []
+    /// Entity index and number of shared briefings, most first.
+    var appearsWith: [(entity: Int, count: Int)] = []
+    /// Events involving the entity or its descendants, oldest first.
+    var events: [Int] = []
+}
+
+struct ResolvedPage: Sendable {
+    var source: Page
+    var body: RenderedBody
+    var url: String { "/\(source.slug)/" }
+}
+
+/// The Resolve stage's result: the whole site as plain data, ready to render.
+struct SiteModel: Sendable {
+    var config: SiteConfig
+    var briefings: [ResolvedBriefing]
+    var directory: EntityDirectory
+    var hierarchy: Hierarchy
+    var facts: [EntityFacts]
+    var tags: [Tag]
+    var timeline: [ResolvedEvent]
+    var pages: [ResolvedPage]
+    var staticFiles: [StaticFile]
+
+    var entities: [Entity] { directory.entities }
+}

@@ -1,0 +1,101 @@
+// The built-in theme's shell and shared partials. Sites override any of them by name from
+// `Templates/NAME.mustache`. Every value is escaped by Mustache (`{{x}}`); triple braces are
+// used only for HTML the pipeline rendered itself (Markdown bodies).
+extension DefaultTheme {
+    static let layout = #"""
+<!DOCTYPE html>
+<html lang="{{site.language}}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{page.fullTitle}}</title>
+<meta name="description" content="{{page.description}}">
+<meta name="generator" content="Dossier">
+<link rel="canonical" href="{{page.canonical}}">
+<meta property="og:site_name" content="{{site.title}}">
+<meta property="og:title" content="{{page.title}}">
+<meta property="og:description" content="{{page.description}}">
+<meta property="og:type" content="{{page.ogType}}">
+<meta property="og:url" content="{{page.canonical}}">
+<meta name="color-scheme" content="light dark">
+<link rel="alternate" type="application/atom+xml" title="{{site.title}}" href="{{site.feed}}">
+{{#page.feed}}
+<link rel="alternate" type="application/atom+xml" title="{{title}}" href="{{url}}">
+{{/page.feed}}
+<link rel="stylesheet" href="{{site.stylesheet}}">
+</head>
+<body class="{{page.kind}}">
+<a class="skip-link" href="#main">Skip to content</a>
+{{>header}}
+<main id="main" tabindex="-1">
+{{$main}}{{/main}}
+</main>
+{{>footer}}
+</body>
+</html>
+
+"""#
+
+    static let header = #"""
+<header class="site-header">
+  <div class="wrap">
+    <a class="site-title" href="{{site.home}}">{{site.title}}</a>
+    <nav aria-label="Main">
+      <ul>
+        {{#site.nav}}
+        <li><a href="{{url}}"{{#current}} aria-current="page"{{/current}}>{{title}}</a></li>
+        {{/site.nav}}
+      </ul>
+    </nav>
+  </div>
+</header>
+"""#
+
+    static let footer = #"""
+<footer class="site-footer">
+  <div class="wrap">
+    <p>{{site.title}}{{#site.description}} — {{site.description}}{{/site.description}}</p>
+    <p><a href="{{site.feed}}">Atom feed</a> · <a href="{{site.timeline}}">Timeline</a>{{#site.pages}} · <a href="{{url}}">{{title}}</a>{{/site.pages}}</p>
+  </div>
+</footer>
+"""#
+
+    static let briefingItem = #"""
+<article class="briefing-item">
+  <h3><a href="{{url}}">{{title}}</a></h3>
+  <p class="meta"><time datetime="{{dateISO}}">{{date}}</time>{{#via}} · concerns <a href="{{url}}">{{name}}</a>{{/via}}{{#mentions}} · {{mentions}} mention{{#plural}}s{{/plural}}{{/mentions}}</p>
+  {{#summary}}<p>{{summary}}</p>{{/summary}}
+  {{#hasTags}}<ul class="tags" aria-label="Tags">{{#tags}}<li><a href="{{url}}">{{name}}</a></li>{{/tags}}</ul>{{/hasTags}}
+</article>
+"""#
+
+    static let entityList = #"""
+<ul class="chips">{{#.}}<li><a href="{{url}}"{{#stub}} class="stub"{{/stub}}>{{name}}</a></li>{{/.}}</ul>
+"""#
+
+    static let eventItem = #"""
+<li class="event{{#publication}} publication{{/publication}}">
+  <time datetime="{{dateISO}}">{{date}}</time>
+  <span class="event-title">{{#publication}}Briefing published: <a href="{{briefing.url}}">{{title}}</a>{{/publication}}{{^publication}}{{title}}{{/publication}}</span>
+  {{^publication}}<span class="event-source">(<a href="{{briefing.url}}">{{briefing.title}}</a>)</span>{{/publication}}
+  {{#via}}<span class="event-via">in <a href="{{url}}">{{name}}</a></span>{{/via}}
+  {{#hasEntities}}<ul class="chips small">{{#entities}}<li><a href="{{url}}">{{name}}</a></li>{{/entities}}</ul>{{/hasEntities}}
+</li>
+"""#
+
+    static let pagination = #"""
+{{#pagination}}
+<nav class="pagination" aria-label="Pages">
+  {{#previous}}<a rel="prev" href="{{previous}}">← Newer</a>{{/previous}}
+  <span>Page {{current}} of {{total}}</span>
+  {{#next}}<a rel="next" href="{{next}}">Older →</a>{{/next}}
+</nav>
+{{/pagination}}
+"""#
+
+    static let placeTree = #"""
+<li><a href="{{url}}">{{name}}</a>{{#category}} <span class="kind">{{category}}</span>{{/category}}{{#count}} <span class="count">{{count}}</span>{{/count}}
+{{#hasChildren}}<ul>{{#children}}{{>place-tree}}{{/children}}</ul>{{/hasChildren}}
+</li>
+"""#
+}

@@ -1,0 +1,1 @@
+extension DefaultTheme { static let searchScript = "// search client: see issue 8\n" }

@@ -1,0 +1,149 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The Write stage: puts a finished site on disk atomically.
+///
+/// Files go into a staging folder beside the output folder; only when every file is written is
+/// the staging folder swapped in. A failed build therefore leaves the previous site as it was,
+/// and files left over from older builds never survive. Files whose bytes did not change are
+/// hard-linked from the previous build, so they keep their modification time.
+public enum OutputWriter {
+    /// Present in every folder Dossier wrote; a folder without it is never deleted.
+    public static let markerName = ".dossier-output"
+
+    public struct Summary: Sendable {
+        public var written = 0
+        public var unchanged = 0
+    }
+
+    /// Checks that every output path is safe and unique (also case-insensitively and after
+    /// Unicode normalisation, so the site deploys the same on every file system).
+    static func checkPaths(_ paths: [(path: String, origin: String)], diagnostics: inout Diagnostics) {
+        var seen: [String: (path: String, origin: String)] = [:]
+        for entry in paths {
+            guard isSafeRelativePath(entry.path) else {
+                diagnostics.error("dossier.output.unsafe-path", entry.origin, "output path '\(entry.path)' is not allowed")
+                continue
+            }
+            let key = entry.path.precomposedStringWithCanonicalMapping.lowercased()
+            if let other = seen[key] {
+                let kind = other.path == entry.path ? "the same output file" : "output files that differ only in case or Unicode form"
+                diagnostics.error("dossier.output.collision", entry.origin,
+                                  "'\(entry.path)' and '\(other.path)' (from \(other.origin)) are \(kind)")
+            } else {
+                seen[key] = entry
+            }
+        }
+    }
+
+    static func isSafeRelativePath(_ path: String) -> Bool {
+        guard !path.isEmpty, !path.hasPrefix("/"), !path.contains("\\"), !path.contains("\0") else { return false }
+        return path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy {
+            !$0.isEmpty && $0 != "." && $0 != ".." && $0.utf8.count <= 255
+        }
+    }
+
+    /// Refuses output folders that would destroy something the user wrote.
+    public static func checkOutputFolder(_ paths: SitePaths) throws {
+        let output = paths.output.resolvingSymlinksInPath().standardizedFileURL.path
+        let content = paths.content.resolvingSymlinksInPath().standardizedFileURL.path
+        let root = paths.root.resolvingSymlinksInPath().standardizedFileURL.path
+        if output == "/" || output == root || content == output || content.hasPrefix(output + "/") || output.hasPrefix(content + "/") {
+            throw BuildFailure("refusing to write the site to \(paths.output.path): it is, contains or is inside the content folder or the site root")
+        }
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard manager.fileExists(atPath: output, isDirectory: &isDirectory) else { return }
+        guard isDirectory.boolValue else {
+            throw BuildFailure("output path \(paths.output.path) exists and is not a folder")
+        }
+        let items = (try? manager.contentsOfDirectory(atPath: output)) ?? []
+        if !items.isEmpty && !items.contains(markerName) {
+            throw BuildFailure("refusing to replace \(paths.output.path): it is not empty and was not made by Dossier (no \(markerName) file); move it away or choose another --output")
+        }
+    }
+
+    @discardableResult
+    public static func write(_ files: [OutputFile], staticFiles: [StaticFile], to outputURL: URL) throws -> Summary {
+        let manager = FileManager.default
+        let output = outputURL.standardizedFileURL
+        let parent = output.deletingLastPathComponent()
+        try manager.createDirectory(at: parent, withIntermediateDirectories: true)
+        let pid = ProcessInfo.processInfo.processIdentifier
+        let staging = parent.appendingPathComponent(".\(output.lastPathComponent).dossier-staging-\(pid)")
+        try? manager.removeItem(at: staging)
+        try manager.createDirectory(at: staging, withIntermediateDirectories: true)
+        var summary = Summary()
+        do {
+            var madeFolders: Set<String> = []
+            func prepare(_ relative: String) throws -> (URL, URL) {
+                let target = staging.appendingPathComponent(relative)
+                let folder = target.deletingLastPathComponent().path
+                if !madeFolders.contains(folder) {
+                    try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                    madeFolders.insert(folder)
+                }
+                return (target, output.appendingPathComponent(relative))
+            }
+            for file in files {
+                let (target, previous) = try prepare(file.path)
+                if let old = manager.contents(atPath: previous.path), old == file.contents,
+                   link(previous.path, target.path) == 0 {
+                    summary.unchanged += 1
+                } else {
+                    try file.contents.write(to: target)
+                    summary.written += 1
+                }
+            }
+            for file in staticFiles {
+                let (target, previous) = try prepare(file.outputPath)
+                if manager.contentsEqual(atPath: previous.path, andPath: file.source), link(previous.path, target.path) == 0 {
+                    summary.unchanged += 1
+                } else {
+                    try manager.copyItem(atPath: file.source, toPath: target.path)
+                    summary.written += 1
+                }
+            }
+            try Data("Built by Dossier. This folder is replaced on every build.\n".utf8)
+                .write(to: staging.appendingPathComponent(markerName))
+            try swapIn(staging, for: output)
+        } catch {
+            try? manager.removeItem(at: staging)
+            throw BuildFailure("could not write the site to \(output.path): \(error.localizedDescription)")
+        }
+        return summary
+    }
+
+    private typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+
+    /// glibc's `renameat2` with RENAME_EXCHANGE: both paths stay valid at every instant. Looked
+    /// up at run time because Swift's Glibc module does not export it.
+    private static func exchange(_ first: String, _ second: String) -> Bool {
+        #if canImport(Glibc)
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return false }
+        let renameat2 = unsafeBitCast(symbol, to: RenameAt2.self)
+        return renameat2(AT_FDCWD, first, AT_FDCWD, second, 2) == 0
+        #else
+        return false
+        #endif
+    }
+
+    /// Replaces `output` with `staging` — atomically where the kernel can exchange two paths.
+    private static func swapIn(_ staging: URL, for output: URL) throws {
+        let manager = FileManager.default
+        guard manager.fileExists(atPath: output.path) else {
+            try manager.moveItem(at: staging, to: output)
+            return
+        }
+        if exchange(staging.path, output.path) {
+            try manager.removeItem(at: staging)
+            return
+        }
+        let old = staging.deletingLastPathComponent().appendingPathComponent(staging.lastPathComponent + "-old")
+        try manager.moveItem(at: output, to: old)
+        try manager.moveItem(at: staging, to: output)
+        try manager.removeItem(at: old)
+    }
+}

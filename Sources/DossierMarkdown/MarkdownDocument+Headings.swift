@@ -1,0 +1,76 @@
+import CCmarkGFM
+
+extension MarkdownDocument {
+    /// Gives every heading a stable, unique `id` anchor and returns the headings in order.
+    ///
+    /// cmark-gfm renders headings without attributes, so each heading is rendered on its own
+    /// (through the same safe renderer) and replaced by a custom block carrying that HTML.
+    @discardableResult
+    public func assignHeadingIDs(reserved: Set<String> = []) -> [MarkdownHeading] {
+        var headings: [OpaquePointer] = []
+        forEachNode { node, entering in
+            if entering, cmark_node_get_type(node) == CMARK_NODE_HEADING { headings.append(node) }
+        }
+        var used = reserved
+        var result: [MarkdownHeading] = []
+        for node in headings {
+            let level = Int(cmark_node_get_heading_level(node))
+            let text = Self.plainText(of: node)
+            let id = AnchorSlug.unique(AnchorSlug.make(text), in: &used)
+            let html = renderSubtree(node)
+            let tagOpen = "<h\(level)"
+            guard html.hasPrefix(tagOpen) else { continue }
+            let withID = tagOpen + " id=\"\(id)\"" + html.dropFirst(tagOpen.count)
+            let block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK)!
+            cmark_node_set_on_enter(block, withID.hasSuffix("\n") ? String(withID.dropLast()) : withID)
+            cmark_node_set_on_exit(block, "")
+            cmark_node_insert_before(node, block)
+            cmark_node_unlink(node)
+            cmark_node_free(node)
+            result.append(MarkdownHeading(level: level, text: text, id: id))
+        }
+        return result
+    }
+
+    static func plainText(of node: OpaquePointer) -> String {
+        var text = ""
+        let iterator = cmark_iter_new(node)
+        defer { cmark_iter_free(iterator) }
+        while cmark_iter_next(iterator) != CMARK_EVENT_DONE {
+            guard let child = cmark_iter_get_node(iterator) else { continue }
+            let type = cmark_node_get_type(child)
+            if type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE, let literal = cmark_node_get_literal(child) {
+                text += String(cString: literal)
+            } else if type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK {
+                text += " "
+            }
+        }
+        return text
+    }
+}
+
+/// GitHub-style anchor ids: lowercase letters and digits of any script, hyphens for spaces.
+public enum AnchorSlug {
+    public static func make(_ text: String) -> String {
+        var slug = ""
+        for scalar in text.lowercased().unicodeScalars {
+            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                slug.unicodeScalars.append(scalar)
+            } else if scalar == " " || scalar == "-" || scalar == "_" {
+                slug.append(scalar == "_" ? "_" : "-")
+            }
+        }
+        return slug.isEmpty ? "section" : slug
+    }
+
+    public static func unique(_ base: String, in used: inout Set<String>) -> String {
+        var candidate = base
+        var counter = 1
+        while used.contains(candidate) {
+            candidate = "\(base)-\(counter)"
+            counter += 1
+        }
+        used.insert(candidate)
+        return candidate
+    }
+}

@@ -1,0 +1,144 @@
+import CCmarkGFM
+
+/// A stretch of prose: adjacent text nodes of one parent, soft line breaks included as "\n".
+///
+/// Names broken across a source line ("Kata’ib⏎Hezbollah") sit in one run, so they can match.
+public struct TextRun {
+    public enum Context: Sendable, Equatable {
+        /// Ordinary prose: mentions may become links.
+        case prose
+        /// Inside a heading: found but never linked.
+        case heading
+        /// Inside a link or an image's alt text: found but never linked.
+        case link
+    }
+
+    public let text: String
+    /// 1-based source line and column of the run's first character, relative to the Markdown text.
+    public let line: Int
+    public let column: Int
+    public let context: Context
+    fileprivate let nodes: [OpaquePointer]
+}
+
+/// Turns `range` of a run's text into a link to `url`; `label` replaces the text when given.
+public struct TextLink: Sendable {
+    public var range: Range<String.Index>
+    public var url: String
+    public var title: String
+    public var label: String?
+
+    public init(range: Range<String.Index>, url: String, title: String = "", label: String? = nil) {
+        self.range = range
+        self.url = url
+        self.title = title
+        self.label = label
+    }
+}
+
+extension MarkdownDocument {
+    /// Every run of text in document order. Code, raw HTML and other non-text nodes end a run.
+    public func textRuns() -> [TextRun] {
+        var runs: [TextRun] = []
+        var current: [OpaquePointer] = []
+        var currentContext = TextRun.Context.prose
+        var linkDepth = 0
+        var headingDepth = 0
+        var blockLine = 1
+
+        func flush() {
+            defer { current = [] }
+            guard current.contains(where: { cmark_node_get_type($0) == CMARK_NODE_TEXT }) else { return }
+            var text = ""
+            for node in current {
+                if cmark_node_get_type(node) == CMARK_NODE_TEXT {
+                    text += String(cString: cmark_node_get_literal(node))
+                } else {
+                    text += "\n"
+                }
+            }
+            let first = current[0]
+            let line = Int(cmark_node_get_start_line(first))
+            let column = Int(cmark_node_get_start_column(first))
+            runs.append(TextRun(
+                text: text,
+                line: line > 0 ? line : blockLine,
+                column: max(column, 1),
+                context: currentContext,
+                nodes: current
+            ))
+        }
+
+        forEachNode { node, entering in
+            let type = cmark_node_get_type(node)
+            switch type {
+            case CMARK_NODE_TEXT, CMARK_NODE_SOFTBREAK:
+                let context: TextRun.Context = linkDepth > 0 ? .link : (headingDepth > 0 ? .heading : .prose)
+                if let last = current.last, cmark_node_next(last) == node, context == currentContext {
+                    current.append(node)
+                } else {
+                    flush()
+                    current = [node]
+                    currentContext = context
+                }
+            case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
+                flush()
+                linkDepth += entering ? 1 : -1
+            case CMARK_NODE_HEADING:
+                flush()
+                headingDepth += entering ? 1 : -1
+                if entering { blockLine = Int(cmark_node_get_start_line(node)) }
+            default:
+                flush()
+                if entering, cmark_node_get_start_line(node) > 0 {
+                    blockLine = Int(cmark_node_get_start_line(node))
+                }
+            }
+        }
+        flush()
+        return runs
+    }
+
+    /// Replaces ranges of a run by link nodes. `links` must be sorted and non-overlapping.
+    /// Call at most once per run, after collecting all runs (the old nodes are freed).
+    public func insertLinks(_ links: [TextLink], in run: TextRun) {
+        guard !links.isEmpty, let anchor = run.nodes.first else { return }
+        var cursor = run.text.startIndex
+        var newNodes: [OpaquePointer] = []
+        for link in links where link.range.lowerBound >= cursor {
+            newNodes += Self.proseNodes(run.text[cursor..<link.range.lowerBound])
+            let linkNode = cmark_node_new(CMARK_NODE_LINK)!
+            cmark_node_set_url(linkNode, link.url)
+            cmark_node_set_title(linkNode, link.title)
+            let label: Substring = link.label.map { Substring($0) } ?? run.text[link.range]
+            for child in Self.proseNodes(label) {
+                cmark_node_append_child(linkNode, child)
+            }
+            newNodes.append(linkNode)
+            cursor = link.range.upperBound
+        }
+        newNodes += Self.proseNodes(run.text[cursor...])
+        for node in newNodes {
+            cmark_node_insert_before(anchor, node)
+        }
+        for node in run.nodes {
+            cmark_node_unlink(node)
+            cmark_node_free(node)
+        }
+    }
+
+    private static func proseNodes(_ text: Substring) -> [OpaquePointer] {
+        var nodes: [OpaquePointer] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if index > 0 {
+                nodes.append(cmark_node_new(CMARK_NODE_SOFTBREAK)!)
+            }
+            if !line.isEmpty {
+                let node = cmark_node_new(CMARK_NODE_TEXT)!
+                cmark_node_set_literal(node, String(line))
+                nodes.append(node)
+            }
+        }
+        return nodes
+    }
+}
