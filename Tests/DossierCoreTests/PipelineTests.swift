@@ -1,0 +1,165 @@
+import Foundation
+import XCTest
+@testable import DossierCore
+
+final class PipelineTests: XCTestCase {
+    func testBuildsEveryBriefingPageWithPrettyURLs() throws {
+        let site = try TestSite([
+            "Content/briefings/2017-06-22-mosul-endgame.md": briefing("Mosul endgame", body: "## Where it stands\n\nBody."),
+            "Content/briefings/2016/2016-10-17-offensive.md": briefing("The offensive begins", date: "2016-10-17"),
+        ])
+        let result = try site.build()
+        XCTAssertTrue(result.succeeded, result.formatted)
+        assertContains(site.output("briefings/mosul-endgame/index.html"), "<h1>Mosul endgame</h1>")
+        assertContains(site.output("briefings/mosul-endgame/index.html"), #"<h2 id="where-it-stands">Where it stands</h2>"#)
+        assertContains(site.output("briefings/offensive/index.html"), "The offensive begins")
+        assertContains(site.output("index.html"), "Mosul endgame")
+        XCTAssertNotNil(site.output(OutputWriter.markerName))
+    }
+
+    func testBuildingTwiceGivesByteIdenticalOutput() throws {
+        let site = try TestSite([
+            "Content/briefings/a.md": briefing("A", extra: "tags: [iraq, syria]\nactors: [daesh]", body: "Daesh in Mosul."),
+            "Content/briefings/b.md": briefing("B", date: "2016-01-01", extra: "tags: [iraq]\nplaces: [mosul]"),
+            "Content/actors/daesh.md": "---\nname: Daesh\n---\nProfile.",
+            "Content/places/mosul.md": "---\nname: Mosul\n---\n",
+        ])
+        try site.build()
+        let first = site.outputTree()
+        try site.build()
+        XCTAssertEqual(first, site.outputTree())
+        XCTAssertGreaterThan(first.count, 10)
+    }
+
+    func testStaleFilesDoNotSurviveASuccessfulBuild() throws {
+        let site = try TestSite(["Content/briefings/a.md": briefing("A"), "Content/briefings/b.md": briefing("B")])
+        try site.build()
+        XCTAssertNotNil(site.output("briefings/b/index.html"))
+        try site.remove("Content/briefings/b.md")
+        try site.build()
+        XCTAssertNil(site.output("briefings/b/index.html"))
+        XCTAssertNotNil(site.output("briefings/a/index.html"))
+    }
+
+    func testFailedBuildLeavesPreviousOutputByteIdentical() throws {
+        let site = try TestSite(["Content/briefings/a.md": briefing("A")])
+        try site.build()
+        let before = site.outputTree()
+        try site.write(["Content/briefings/a.md": "---\ntitle: A\n---\nno date"])
+        let result = try site.build()
+        XCTAssertFalse(result.succeeded)
+        XCTAssertEqual(before, site.outputTree())
+    }
+
+    func testUnchangedFilesKeepTheirModificationTime() throws {
+        let site = try TestSite(["Content/briefings/a.md": briefing("A"), "Content/briefings/b.md": briefing("B")])
+        try site.build()
+        let path = site.output.appendingPathComponent("briefings/a/index.html").path
+        let before = try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date
+        Thread.sleep(forTimeInterval: 0.05)
+        try site.write(["Content/briefings/b.md": briefing("B changed")])
+        let result = try site.build()
+        XCTAssertGreaterThan(result.written?.unchanged ?? 0, 0)
+        let after = try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date
+        XCTAssertEqual(before, after)
+    }
+
+    func testRefusesToReplaceAFolderDossierDidNotMake() throws {
+        let site = try TestSite(["Content/briefings/a.md": briefing("A"), "Output/thesis.docx": "precious"])
+        XCTAssertThrowsError(try site.build()) { error in
+            XCTAssertTrue("\(error)".contains("not made by Dossier"))
+        }
+        XCTAssertEqual(site.output("thesis.docx"), "precious")
+    }
+
+    func testRefusesAnOutputFolderThatIsTheContentFolder() throws {
+        let site = try TestSite(["Content/briefings/a.md": briefing("A")])
+        var options = BuildOptions(paths: SitePaths(root: site.root, output: site.root.appendingPathComponent("Content")))
+        options.writeOutput = true
+        XCTAssertThrowsError(try Pipeline.build(options))
+        XCTAssertNotNil(FileManager.default.contents(atPath: site.root.appendingPathComponent("Content/briefings/a.md").path))
+    }
+
+    func testDraftsAreLeftOutUnlessAsked() throws {
+        let site = try TestSite([
+            "Content/briefings/a.md": briefing("Public"),
+            "Content/briefings/b.md": briefing("Secret draft", extra: "draft: true"),
+        ])
+        try site.build()
+        XCTAssertNil(site.output("briefings/b/index.html"))
+        assertNotContains(site.output("index.html"), "Secret draft")
+        try site.build(drafts: true)
+        assertContains(site.output("briefings/b/index.html"), "Secret draft")
+    }
+
+    func testStaticFilesAreCopiedToTheSiteRoot() throws {
+        let site = try TestSite([
+            "Content/briefings/a.md": briefing("A"),
+            "Content/static/images/map.svg": "<svg/>",
+            "Content/static/CNAME": "briefings.example.org",
+        ])
+        try site.build()
+        XCTAssertEqual(site.output("images/map.svg"), "<svg/>")
+        XCTAssertEqual(site.output("CNAME"), "briefings.example.org")
+    }
+
+    func testSiteWithOnlyContentBuildsWithTheBuiltInTheme() throws {
+        let site = try TestSite(["Content/briefings/a.md": briefing("A")])
+        try site.build()
+        assertContains(site.output("index.html"), "<!DOCTYPE html>")
+        assertContains(site.output("assets/style.css"), "prefers-color-scheme: dark")
+        assertContains(site.output("index.html"), ##"<a class="skip-link" href="#main">"##)
+    }
+
+    func testATemplateFileOverridesTheBuiltInOneOfTheSameName() throws {
+        let site = try TestSite([
+            "Content/briefings/a.md": briefing("A"),
+            "Templates/footer.mustache": "<footer>Desk footer for {{site.title}}</footer>",
+        ])
+        let result = try site.build()
+        XCTAssertTrue(result.succeeded, result.formatted)
+        assertContains(site.output("index.html"), "Desk footer for Dossier")
+    }
+
+    func testTemplateSyntaxErrorIsADiagnosticWithItsFile() throws {
+        let site = try TestSite([
+            "Content/briefings/a.md": briefing("A"),
+            "Templates/footer.mustache": "<footer>{{#site}}unclosed</footer>",
+        ])
+        let result = try site.build()
+        XCTAssertTrue(result.errors.contains { $0.file == "Templates/footer.mustache" }, result.formatted)
+    }
+
+    func testSubPathBaseURLPrefixesEveryInternalLink() throws {
+        let site = try TestSite([
+            "site.yml": "base_url: https://example.org/levant/",
+            "Content/briefings/a.md": briefing("A", extra: "tags: [iraq]\nactors: [daesh]", body: "Daesh and [[b]]."),
+            "Content/briefings/b.md": briefing("B"),
+            "Content/actors/daesh.md": "---\nname: Daesh\n---\n",
+        ])
+        let result = try site.build()
+        XCTAssertTrue(result.succeeded, result.formatted)
+        let page = try XCTUnwrap(site.output("briefings/a/index.html"))
+        assertContains(page, #"href="/levant/actors/daesh/""#)
+        assertContains(page, #"href="/levant/briefings/b/""#)
+        assertContains(page, #"href="/levant/tags/iraq/""#)
+        assertContains(page, #"href="/levant/assets/style.css""#)
+        assertContains(page, #"<link rel="canonical" href="https://example.org/levant/briefings/a/">"#)
+        let hrefs = page.components(separatedBy: "href=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
+        for href in hrefs where href.hasPrefix("/") {
+            XCTAssertTrue(href.hasPrefix("/levant/"), "link outside the sub-path: \(href)")
+        }
+    }
+
+    func testUserStringsAreHTMLEscaped() throws {
+        let site = try TestSite([
+            "Content/briefings/a.md": briefing("<img src=x onerror=alert(1)>",
+                                               extra: "summary: \"<script>alert(1)</script>\"\ntags: [\"<b>x</b>\"]"),
+        ])
+        try site.build()
+        let page = try XCTUnwrap(site.output("briefings/a/index.html"))
+        assertNotContains(page, "<img src=x")
+        assertNotContains(page, "<script>alert")
+        assertContains(page, "&lt;script&gt;")
+    }
+}

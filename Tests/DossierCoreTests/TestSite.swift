@@ -1,0 +1,97 @@
+import Foundation
+import XCTest
+@testable import DossierCore
+
+/// A tiny real site in a temporary folder, stated as path → text.
+final class TestSite {
+    let root: URL
+    var output: URL { root.appendingPathComponent("Output") }
+
+    init(_ files: [String: String], file: StaticString = #filePath, line: UInt = #line) throws {
+        root = FileManager.default.temporaryDirectory
+            .appendingPathComponent("dossier-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try write(files)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    func write(_ files: [String: String]) throws {
+        for (path, text) in files {
+            try writeData(path, Data(text.utf8))
+        }
+    }
+
+    func writeData(_ path: String, _ data: Data) throws {
+        let url = root.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try data.write(to: url)
+    }
+
+    func remove(_ path: String) throws {
+        try FileManager.default.removeItem(at: root.appendingPathComponent(path))
+    }
+
+    var paths: SitePaths { SitePaths(root: root) }
+
+    @discardableResult
+    func build(drafts: Bool = false, baseURL: String? = nil, strict: Bool = false, write: Bool = true) throws -> BuildResult {
+        var options = BuildOptions(paths: paths)
+        options.includeDrafts = drafts
+        options.baseURL = baseURL
+        options.strict = strict
+        options.writeOutput = write
+        return try Pipeline.build(options)
+    }
+
+    /// Text of a file in Output/, or nil when it was not written.
+    func output(_ path: String) -> String? {
+        FileManager.default.contents(atPath: output.appendingPathComponent(path).path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Every file under Output/ with its bytes, for byte-identical comparisons.
+    func outputTree() -> [String: Data] {
+        var tree: [String: Data] = [:]
+        let base = output.path
+        guard let enumerator = FileManager.default.enumerator(atPath: base) else { return tree }
+        for case let relative as String in enumerator {
+            let full = base + "/" + relative
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue {
+                tree[relative] = FileManager.default.contents(atPath: full)
+            }
+        }
+        return tree
+    }
+}
+
+extension BuildResult {
+    var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+    var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
+    var formatted: String { diagnostics.map(\.formatted).joined(separator: "\n") }
+}
+
+/// Front matter and body for a briefing file.
+func briefing(_ title: String = "A briefing", date: String = "2017-06-22", extra: String = "", body: String = "Text.") -> String {
+    """
+    ---
+    title: "\(title)"
+    date: \(date)
+    \(extra)
+    ---
+    \(body)
+
+    """
+}
+
+func assertContains(_ text: String?, _ needle: String, file: StaticString = #filePath, line: UInt = #line) {
+    guard let text else { return XCTFail("file missing (looked for \(needle))", file: file, line: line) }
+    XCTAssertTrue(text.contains(needle), "expected to find \(needle)", file: file, line: line)
+}
+
+func assertNotContains(_ text: String?, _ needle: String, file: StaticString = #filePath, line: UInt = #line) {
+    guard let text else { return XCTFail("file missing", file: file, line: line) }
+    XCTAssertFalse(text.contains(needle), "did not expect \(needle)", file: file, line: line)
+}
