@@ -35,7 +35,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "DossierCoreTests", dependencies: ["DossierCore"]),
+        .testTarget(name: "DossierCoreTests", dependencies: ["DossierCore", "DossierMarkdown"]),
     ],
     swiftLanguageModes: [.v6]
 )

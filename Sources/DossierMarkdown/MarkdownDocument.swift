@@ -51,6 +51,7 @@ public final class MarkdownDocument {
         root = CmarkRuntime.finish(parser)
         // Unmatched brackets become separate text nodes; merge them so `[[x]]` is one string.
         cmark_consolidate_text_nodes(root)
+        if options.allowRawHTML { sanitizeRawHTML() }
     }
 
     deinit {

@@ -1,3 +1,4 @@
+import DossierMarkdown
 import Foundation
 import Yams
 

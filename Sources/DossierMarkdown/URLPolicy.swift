@@ -21,4 +21,11 @@ public enum URLPolicy {
         }
         return trimmed
     }
+
+    /// Like `safeLink`, but also accepts `data:image/…` (not SVG, which can carry script) for `src`.
+    public static func safeImageSource(_ text: String) -> String? {
+        let squeezed = text.lowercased().filter { !$0.isWhitespace }
+        if squeezed.hasPrefix("data:image/"), !squeezed.hasPrefix("data:image/svg") { return text }
+        return safeLink(text)
+    }
 }

@@ -1,0 +1,114 @@
+import Foundation
+import XCTest
+@testable import DossierMarkdown
+
+final class MarkdownTests: XCTestCase {
+    private func html(_ markdown: String, raw: Bool = false) -> String {
+        let document = MarkdownDocument(markdown: markdown, options: MarkdownOptions(allowRawHTML: raw))
+        document.assignHeadingIDs()
+        return document.renderHTML()
+    }
+
+    func testGitHubExtensionsAreOn() {
+        let out = html("""
+        | a | b |
+        |---|---|
+        | 1 | 2 |
+
+        ~~gone~~ www.example.org
+
+        - [x] done
+        - [ ] open
+
+        Note[^1].
+
+        [^1]: The note.
+        """)
+        XCTAssertTrue(out.contains("<table>"))
+        XCTAssertTrue(out.contains("<del>gone</del>"))
+        XCTAssertTrue(out.contains(#"<a href="http://www.example.org">"#))
+        XCTAssertTrue(out.contains(#"type="checkbox""#))
+        XCTAssertTrue(out.contains("footnotes"))
+    }
+
+    func testSafeModeDropsScriptsAndScriptURLs() {
+        let out = html("""
+        <script>alert(1)</script>
+
+        Text <img src=x onerror=alert(1)> and [link](javascript:alert(1)) and ![i](vbscript:x)
+        """)
+        XCTAssertFalse(out.contains("<script"))
+        XCTAssertFalse(out.contains("onerror"))
+        XCTAssertFalse(out.contains("javascript:"))
+        XCTAssertFalse(out.contains("vbscript:"))
+    }
+
+    func testRawHTMLModeKeepsMarkupButNoLiveCode() {
+        let out = html("""
+        <div class="box"><b>kept</b></div>
+
+        <script>alert(1)</script>
+
+        Inline <img src="x.png" onerror="alert(1)"> <a href="jav&#x61;script:alert(1)">x</a> <a href="https://ok.example/">ok</a>
+
+        <iframe src="https://evil.example"></iframe>
+        """, raw: true)
+        XCTAssertTrue(out.contains(#"<div class="box"><b>kept</b></div>"#), out)
+        XCTAssertFalse(out.contains("<script"), out)
+        XCTAssertFalse(out.contains("onerror"), out)
+        XCTAssertFalse(out.lowercased().contains("script:alert"), out)
+        XCTAssertFalse(out.contains("<iframe"), out)
+        XCTAssertTrue(out.contains(#"<img src="x.png">"#), out)
+        XCTAssertTrue(out.contains(#"<a href="https://ok.example/">ok</a>"#), out)
+    }
+
+    func testHeadingsGetStableUniqueAnchors() {
+        let out = html("# Mosul: the *endgame*\n\n## Outlook\n\n## Outlook\n\n### Ñandú `code`")
+        XCTAssertTrue(out.contains(#"<h1 id="mosul-the-endgame">Mosul: the <em>endgame</em></h1>"#), out)
+        XCTAssertTrue(out.contains(#"<h2 id="outlook">Outlook</h2>"#), out)
+        XCTAssertTrue(out.contains(#"<h2 id="outlook-1">Outlook</h2>"#), out)
+        XCTAssertTrue(out.contains(#"<h3 id="ñandú-code">"#), out)
+    }
+
+    func testTextRunsSpanSoftBreaksAndSkipCode() {
+        let document = MarkdownDocument(markdown: "Kata’ib\nHezbollah and `Daesh` [Daesh](x)\n\n# Daesh")
+        let runs = document.textRuns()
+        XCTAssertEqual(runs.first?.text, "Kata’ib\nHezbollah and ")
+        XCTAssertEqual(runs.first?.context, .prose)
+        XCTAssertTrue(runs.contains { $0.text == "Daesh" && $0.context == .link })
+        XCTAssertTrue(runs.contains { $0.text == "Daesh" && $0.context == .heading })
+        XCTAssertFalse(runs.contains { $0.text.contains("`") })
+    }
+
+    func testInsertedLinksAreRealLinkNodes() {
+        let document = MarkdownDocument(markdown: "Daesh <b>x</b> left Mosul.")
+        let run = document.textRuns()[0]
+        let range = run.text.range(of: "Daesh")!
+        document.insertLinks([TextLink(range: range, url: "/actors/daesh/", title: "Daesh")], in: run)
+        let out = document.renderHTML()
+        XCTAssertTrue(out.contains(#"<a href="/actors/daesh/" title="Daesh">Daesh</a>"#), out)
+        XCTAssertTrue(out.contains("raw HTML omitted"), out)
+    }
+
+    /// cmark-gfm's parser keeps global state; without the lock parallel parses lose extensions.
+    func testParallelRenderingMatchesSequential() {
+        let source = (0..<30).map { "Para \($0) with ~~strike~~ and www.example.org/\($0) and | a |\n|---|\n| \($0) |\n" }
+            .joined(separator: "\n")
+        let expected = html(source)
+        let results = UnsafeResults(count: 400)
+        DispatchQueue.concurrentPerform(iterations: 400) { index in
+            results.set(index, MarkdownDocument(markdown: source).renderHTML())
+        }
+        let plain = MarkdownDocument(markdown: source).renderHTML()
+        XCTAssertTrue(expected.contains("<del>"))
+        XCTAssertEqual(Set(results.values), [plain])
+    }
+}
+
+private final class UnsafeResults: @unchecked Sendable {
+    private var storage: [String]
+    private let lock = NSLock()
+    init(count: Int) { storage = Array(repeating: "", count: count) }
+    func set(_ index: Int, _ value: String) { lock.lock(); storage[index] = value; lock.unlock() }
+    var values: [String] { lock.lock(); defer { lock.unlock() }; return storage }
+}
