@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         .systemLibrary(
@@ -28,14 +29,20 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
+        .target(
+            name: "DossierServer",
+            dependencies: ["DossierCore", .product(name: "FlyingFox", package: "FlyingFox")]
+        ),
         .executableTarget(
             name: "dossier",
             dependencies: [
                 "DossierCore",
+                "DossierServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "DossierCoreTests", dependencies: ["DossierCore", "DossierMarkdown"]),
+        .testTarget(name: "DossierServerTests", dependencies: ["DossierServer", "DossierCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

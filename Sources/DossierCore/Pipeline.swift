@@ -26,14 +26,31 @@ public struct BuildResult: Sendable {
     public var succeeded: Bool { !diagnostics.contains { $0.severity == .error } }
 }
 
+/// A rendered site held in memory: what `build` writes and what `serve` serves.
+public struct RenderedSite: Sendable {
+    public var files: [OutputFile]
+    public var staticFiles: [StaticFile]
+}
+
 /// Load → Resolve → Render → Write. Only Load and Write touch the file system; content
 /// problems are collected through every stage and the site is written only when there are none.
 public enum Pipeline {
+    /// Builds the site and, when `writeOutput` is set and there are no errors, writes it.
     public static func build(_ options: BuildOptions) throws -> BuildResult {
         let start = Date()
-        let paths = options.paths
-        if options.writeOutput { try OutputWriter.checkOutputFolder(paths) }
+        if options.writeOutput { try OutputWriter.checkOutputFolder(options.paths) }
+        var (result, site) = render(options)
+        if result.succeeded && options.writeOutput, let site {
+            result.written = try OutputWriter.write(site.files, staticFiles: site.staticFiles, to: options.paths.output)
+        }
+        result.seconds = Date().timeIntervalSince(start)
+        return result
+    }
 
+    /// Load, Resolve and Render without writing. The site is nil when there are errors.
+    public static func render(_ options: BuildOptions) -> (BuildResult, RenderedSite?) {
+        let start = Date()
+        let paths = options.paths
         var diagnostics = Diagnostics()
         let content = ContentLoader.load(paths: paths, includeDrafts: options.includeDrafts, baseURL: options.baseURL,
                                          diagnostics: &diagnostics)
@@ -42,7 +59,9 @@ public enum Pipeline {
         let files = SiteRenderer.render(model, templates: templates, diagnostics: &diagnostics)
 
         var origins = files.map { (path: $0.path, origin: "generated page /\($0.path)") }
-        origins += content.staticFiles.map { (path: $0.outputPath, origin: SitePaths.display(URL(fileURLWithPath: $0.source), base: paths.root)) }
+        origins += content.staticFiles.map {
+            (path: $0.outputPath, origin: SitePaths.display(URL(fileURLWithPath: $0.source), base: paths.root))
+        }
         OutputWriter.checkPaths(origins, diagnostics: &diagnostics)
 
         var all = diagnostics.sorted
@@ -53,12 +72,9 @@ public enum Pipeline {
                 return promoted
             }
         }
-        var result = BuildResult(diagnostics: all, pageCount: files.filter { $0.path.hasSuffix(".html") }.count,
-                                 fileCount: files.count + content.staticFiles.count, written: nil, seconds: 0)
-        if result.succeeded && options.writeOutput {
-            result.written = try OutputWriter.write(files, staticFiles: content.staticFiles, to: paths.output)
-        }
-        result.seconds = Date().timeIntervalSince(start)
-        return result
+        let result = BuildResult(diagnostics: all, pageCount: files.filter { $0.path.hasSuffix(".html") }.count,
+                                 fileCount: files.count + content.staticFiles.count, written: nil,
+                                 seconds: Date().timeIntervalSince(start))
+        return (result, result.succeeded ? RenderedSite(files: files, staticFiles: content.staticFiles) : nil)
     }
 }
