@@ -9,6 +9,8 @@ public struct BuildOptions: Sendable {
     public var strict = false
     /// False for `dossier check`: everything is validated, nothing written.
     public var writeOutput = true
+    /// Also verify every internal link, fragment and asset reference (`dossier check`).
+    public var checkLinks = false
 
     public init(paths: SitePaths) {
         self.paths = paths
@@ -63,6 +65,10 @@ public enum Pipeline {
             (path: $0.outputPath, origin: SitePaths.display(URL(fileURLWithPath: $0.source), base: paths.root))
         }
         OutputWriter.checkPaths(origins, diagnostics: &diagnostics)
+        if options.checkLinks {
+            var checker = LinkChecker(config: model.config, site: RenderedSite(files: files, staticFiles: content.staticFiles))
+            checker.check(bodies: LinkChecker.origins(of: model), diagnostics: &diagnostics)
+        }
 
         var all = diagnostics.sorted
         if options.strict {

@@ -97,6 +97,7 @@ struct Check: ParsableCommand {
     func run() throws {
         var options = site.buildOptions(output: "Output")
         options.writeOutput = false
+        options.checkLinks = true
         options.strict = strict
         let result: BuildResult
         do {

@@ -66,7 +66,7 @@ extension ViewContext {
             model.timeline[$0].briefing == index && !model.timeline[$0].isPublication
         }.map { eventItem($0) }
         let sources: [[String: Any]] = source.sources.map { link in
-            var item: [String: Any] = ["title": link.title, "url": link.url]
+            var item: [String: Any] = ["title": link.title, "url": Self.present(link.url)]
             if let date = link.date { item["date"] = date.display; item["dateISO"] = date.description }
             return item
         }
@@ -75,7 +75,7 @@ extension ViewContext {
             "page": page(title: source.title, path: briefing.url, description: source.summary, kind: "briefing",
                          ogType: "article"),
             "title": source.title,
-            "summary": source.summary,
+            "summary": Self.present(source.summary),
             "date": source.date.display,
             "dateISO": source.date.description,
             "readingMinutes": briefing.readingMinutes,
@@ -134,9 +134,9 @@ extension ViewContext {
             "kindLabel": isPlace ? "Place" : "Actor",
             "kindNoun": isPlace ? "place" : "actor",
             "indexURL": link("/\(entity.kind.folder)/"),
-            "category": entity.category,
+            "category": Self.present(entity.category),
             "aliases": entity.aliases, "hasAliases": !entity.aliases.isEmpty,
-            "summary": entity.summary,
+            "summary": Self.present(entity.summary),
             "stub": entity.isStub,
             "profile": facts.profile.map(\.html).flatMap { $0.isEmpty ? nil : $0 } ?? false,
             "breadcrumb": breadcrumb, "hasBreadcrumb": !breadcrumb.isEmpty,
@@ -162,8 +162,8 @@ extension ViewContext {
         let groupList: [[String: Any]] = groups.keys.sorted { ($0 == "Other" ? 1 : 0, $0) < ($1 == "Other" ? 1 : 0, $1) }.map { category in
             ["category": category, "entities": groups[category]!.sorted { model.entities[$0].name < model.entities[$1].name }.map { index in
                 var ref = entityRef(index)
-                ref["summary"] = model.entities[index].summary
-                ref["count"] = model.facts[index].references.count
+                ref["summary"] = Self.present(model.entities[index].summary)
+                ref["count"] = Self.present(model.facts[index].references.count)
                 return ref
             }]
         }
@@ -184,7 +184,7 @@ extension ViewContext {
     private func placeNode(_ index: Int) -> [String: Any] {
         var node = entityRef(index)
         let children = model.hierarchy.children[index]
-        node["count"] = model.facts[index].references.count
+        node["count"] = Self.present(model.facts[index].references.count)
         node["children"] = children.map(placeNode)
         node["hasChildren"] = !children.isEmpty
         return node

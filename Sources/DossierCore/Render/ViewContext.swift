@@ -4,6 +4,10 @@ import Foundation
 /// so every flag a template tests (`hasTags`, `plural`) is computed here.
 struct ViewContext {
     let model: SiteModel
+
+    /// swift-mustache treats "" and 0 as true in sections, so absent values are passed as false.
+    static func present(_ text: String) -> Any { text.isEmpty ? false : text }
+    static func present(_ number: Int) -> Any { number == 0 ? false : number }
     var config: SiteConfig { model.config }
 
     func link(_ path: String) -> String { config.link(path) }
@@ -14,7 +18,7 @@ struct ViewContext {
                                        ("Places", "/places/"), ("Tags", "/tags/"), ("Search", "/search/")]
         return [
             "title": config.title,
-            "description": config.description,
+            "description": Self.present(config.description),
             "language": config.language,
             "author": config.author,
             "home": link("/"),
@@ -50,7 +54,7 @@ struct ViewContext {
 
     func entityRef(_ index: Int) -> [String: Any] {
         let entity = model.entities[index]
-        return ["name": entity.name, "url": link(entity.url), "stub": entity.isStub, "category": entity.category,
+        return ["name": entity.name, "url": link(entity.url), "stub": entity.isStub, "category": Self.present(entity.category),
                 "kind": entity.kind.rawValue]
     }
 
@@ -66,7 +70,7 @@ struct ViewContext {
             "url": link(briefing.url),
             "date": briefing.source.date.display,
             "dateISO": briefing.source.date.description,
-            "summary": briefing.source.summary,
+            "summary": Self.present(briefing.source.summary),
             "tags": briefing.tags.map(tagRef),
             "hasTags": !briefing.tags.isEmpty,
         ]

@@ -11,6 +11,8 @@ struct RenderedBody: Sendable {
     var linkedBriefings: [String]
     var wordCount: Int
     var diagnostics: [Diagnostic]
+    /// Links and images the author wrote, positions relative to the body.
+    var links: [MarkdownLink] = []
 }
 
 /// Parses a body once, links mentions and wiki-links as real link nodes, renders HTML.
@@ -41,6 +43,7 @@ struct BodyRenderer: Sendable {
         var linked: Set<Int> = []
         var linkedBriefings: [String] = []
         var words = 0
+        let authored = document.authoredLinks(rootPrefix: config.basePath)
 
         for run in document.textRuns() {
             words += run.text.split(whereSeparator: \.isWhitespace).count
@@ -97,7 +100,7 @@ struct BodyRenderer: Sendable {
         }
         let headings = document.assignHeadingIDs(reserved: ["content", "main"])
         return RenderedBody(html: document.renderHTML(), headings: headings, mentions: mentions,
-                            linkedBriefings: linkedBriefings, wordCount: words, diagnostics: diagnostics)
+                            linkedBriefings: linkedBriefings, wordCount: words, diagnostics: diagnostics, links: authored)
     }
 
     private enum WikiTarget {

@@ -69,7 +69,6 @@ extension DefaultTheme {
 {{<layout}}{{$main}}
 <div class="wrap listing">
   <h1>{{heading}}</h1>
-  {{#intro}}<p class="lede">{{intro}}</p>{{/intro}}
   {{#items}}{{>briefing-item}}{{/items}}
   {{^items}}<p>No briefings yet.</p>{{/items}}
   {{>pagination}}
