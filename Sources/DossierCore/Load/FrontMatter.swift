@@ -28,9 +28,12 @@ struct FrontMatter {
         self.path = path
         self.lineOffset = firstLine - 1
         guard let yaml, !yaml.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
+        // The parser owns the anchors (nodes hold them weakly): keep it alive while checking.
+        let parser: Parser
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            parser = try Parser(yaml: yaml)
+            root = try parser.singleRoot()
         } catch let error as YamlError {
             diagnostics.append(Self.diagnostic(for: error, yaml: yaml, path: path, lineOffset: lineOffset))
             return nil
@@ -45,7 +48,7 @@ struct FrontMatter {
                               column: mark?.column ?? 1, "front matter must be a mapping of keys to values")
             return nil
         }
-        if let problem = Self.firstAnchorOrOverBudget(root) {
+        if let problem = withExtendedLifetime(parser, { Self.firstAnchorOrOverBudget(root) }) {
             diagnostics.error("dossier.frontmatter.anchor", path, line: (problem.mark?.line ?? 1) + lineOffset,
                               column: problem.mark?.column ?? 1, problem.message)
             return nil
@@ -188,9 +191,16 @@ struct FrontMatter {
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
              let .composer(context, problem, mark, _):
-            let detail = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+            if problem.contains("nesting level") {
+                return Diagnostic(.error, id: "dossier.frontmatter.too-deep", file: path, line: mark.line + lineOffset,
+                                  column: mark.column, "front matter is nested too deeply (nesting depth budget exceeded)")
+            }
+            let detail = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
+            // libyaml reports an unclosed bracket at the end of the input; the opening is more useful.
+            let lineCount = yaml.split(separator: "\n", omittingEmptySubsequences: false).count
+            let position = mark.line > lineCount ? (context?.mark ?? mark) : mark
             return Diagnostic(.error, id: "dossier.frontmatter.invalid-yaml", file: path,
-                              line: mark.line + lineOffset, column: mark.column, "invalid YAML: \(detail)")
+                              line: position.line + lineOffset, column: position.column, "invalid YAML: \(detail)")
         case let .duplicatedKeysInMapping(duplicates, context):
             let lines = duplicates.map { key in
                 duplicateLines(of: key, in: yaml).map { String($0 + lineOffset) }.joined(separator: " and ")

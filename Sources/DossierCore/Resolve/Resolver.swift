@@ -10,8 +10,9 @@ enum Resolver {
         let config = content.config
         var directory = EntityDirectory(entities: content.entities)
         let hierarchy = Hierarchy(directory: directory, diagnostics: &diagnostics)
-        let briefings = content.briefings.sorted { ($0.date, $1.slug) > ($1.date, $0.slug) }
-        checkSlugs(briefings: briefings, pages: content.pages, diagnostics: &diagnostics)
+        let briefings = uniqueSlugs(content.briefings, diagnostics: &diagnostics)
+            .sorted { ($0.date, $1.slug) > ($1.date, $0.slug) }
+        checkPageSlugs(content.pages, diagnostics: &diagnostics)
 
         // Front-matter references resolve before bodies, so stubs exist for every listed name.
         var listed: [(actors: [Int], places: [Int])] = []
@@ -103,16 +104,24 @@ enum Resolver {
                                     bodyLine: 1, isStub: true))
     }
 
-    private static func checkSlugs(briefings: [Briefing], pages: [Page], diagnostics: inout Diagnostics) {
-        var seen: [String: String] = [:]
-        for briefing in briefings.sorted(by: { $0.file < $1.file }) {
-            if let other = seen[briefing.slug] {
-                diagnostics.error("dossier.briefing.duplicate-slug", briefing.file, line: briefing.slugLine,
-                                  "slug '\(briefing.slug)' is also used by \(other)")
-            } else {
-                seen[briefing.slug] = briefing.file
+    /// Reports briefings that share a slug and keeps one of each, so the clash is reported once,
+    /// at the `slug:` line that caused it when there is one.
+    private static func uniqueSlugs(_ briefings: [Briefing], diagnostics: inout Diagnostics) -> [Briefing] {
+        var groups: [String: [Briefing]] = [:]
+        for briefing in briefings { groups[briefing.slug, default: []].append(briefing) }
+        var kept: [Briefing] = []
+        for slug in groups.keys.sorted() {
+            let group = groups[slug]!.sorted { ($0.slugLine > 1 ? 1 : 0, $0.file) < ($1.slugLine > 1 ? 1 : 0, $1.file) }
+            kept.append(group[0])
+            for other in group.dropFirst() {
+                diagnostics.error("dossier.briefing.duplicate-slug", other.file, line: other.slugLine,
+                                  "slug '\(slug)' is also used by \(group[0].file)")
             }
         }
+        return kept
+    }
+
+    private static func checkPageSlugs(_ pages: [Page], diagnostics: inout Diagnostics) {
         var pageSlugs: [String: String] = [:]
         for page in pages {
             if reservedSlugs.contains(page.slug) {

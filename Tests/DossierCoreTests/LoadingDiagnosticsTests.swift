@@ -1,0 +1,297 @@
+import Foundation
+import XCTest
+@testable import DossierCore
+
+/// Bad input in content files: every problem is an error with file, line and column, the build
+/// fails, and a previously built Output/ is left byte-identical.
+final class LoadingDiagnosticsTests: XCTestCase {
+    private static let x = "Content/briefings/x.md"
+
+    // MARK: Helpers
+
+    /// Builds `good` (by default one good briefing per bad path), then writes `bad` over it and
+    /// builds again: that build must fail and leave the first Output/ byte-identical.
+    @discardableResult
+    private func failingBuild(_ bad: [String: Data], good: [String: String]? = nil, strict: Bool = false,
+                              inspect: (TestSite) -> Void = { _ in },
+                              file: StaticString = #filePath, line: UInt = #line) throws -> BuildResult {
+        let goodFiles = good ?? Dictionary(uniqueKeysWithValues: bad.keys.map { ($0, briefing("Good")) })
+        let site = try TestSite(goodFiles)
+        let first = try site.build()
+        XCTAssertTrue(first.succeeded, "good version must build: \(first.formatted)", file: file, line: line)
+        let before = site.outputTree()
+        XCTAssertFalse(before.isEmpty, "good build wrote nothing", file: file, line: line)
+        for (path, data) in bad { try site.writeData(path, data) }
+        let result = try site.build(strict: strict)
+        XCTAssertFalse(result.succeeded, "bad input was accepted: \(result.formatted)", file: file, line: line)
+        XCTAssertTrue(before == site.outputTree(), "a failed build changed Output/", file: file, line: line)
+        inspect(site)
+        return result
+    }
+
+    private func failingBuild(_ path: String, _ text: String, file: StaticString = #filePath, line: UInt = #line,
+                              inspect: (TestSite) -> Void = { _ in }) throws -> BuildResult {
+        try failingBuild([path: Data(text.utf8)], inspect: inspect, file: file, line: line)
+    }
+
+    /// Asserts one error at `path:line[:column]` whose message mentions every word of `mentions`.
+    @discardableResult
+    private func expectError(_ result: BuildResult, _ path: String = x, line: Int, column: Int? = nil,
+                             mentions: [String], severity: Diagnostic.Severity = .error,
+                             file: StaticString = #filePath, testLine: UInt = #line) -> Diagnostic? {
+        let match = result.diagnostics.first { diagnostic in
+            diagnostic.severity == severity && diagnostic.file == path && diagnostic.line == line &&
+                (column == nil || diagnostic.column == column) &&
+                mentions.allSatisfy { diagnostic.message.localizedCaseInsensitiveContains($0) }
+        }
+        XCTAssertNotNil(match, """
+            expected \(severity.rawValue) at \(path):\(line):\(column.map(String.init) ?? "*") mentioning \(mentions); got:
+            \(result.formatted)
+            """, file: file, line: testLine)
+        return match
+    }
+
+    /// True when `text` contains `number` as a whole number ("4" in "lines 2 and 4", not in "14").
+    private func mentionsNumber(_ text: String, _ number: Int) -> Bool {
+        text.range(of: "(?<![0-9])\(number)(?![0-9])", options: .regularExpression) != nil
+    }
+
+    /// Every error points at a file the user wrote, not at an internal pseudo-path.
+    private func assertErrorsNameContentFiles(_ result: BuildResult, file: StaticString = #filePath, line: UInt = #line) {
+        for error in result.errors {
+            XCTAssertTrue(error.file.hasPrefix("Content/"), "error not in a content file: \(error.formatted)", file: file, line: line)
+        }
+    }
+
+    private func bytes(_ text: String, _ raw: [UInt8] = [], _ rest: String = "") -> Data {
+        Data(text.utf8) + Data(raw) + Data(rest.utf8)
+    }
+
+    // MARK: 1–5 required fields and types
+
+    func testMissingTitleIsAnError() throws {
+        let result = try failingBuild(Self.x, "---\ndate: 2017-06-22\n---\nBody.\n")
+        expectError(result, line: 1, mentions: ["missing", "title"])
+    }
+
+    func testMissingDateIsAnError() throws {
+        let result = try failingBuild(Self.x, "---\ntitle: A\n---\nBody.\n")
+        expectError(result, line: 1, mentions: ["missing", "date"])
+    }
+
+    func testImpossibleDateIsAnErrorAtTheValue() throws {
+        let result = try failingBuild(Self.x, briefing("A", date: "2017-02-30"))
+        expectError(result, line: 3, column: 7, mentions: ["date", "2017-02-30"])
+    }
+
+    func testDateThatDoesNotParseIsAnError() throws {
+        let result = try failingBuild(Self.x, briefing("A", date: "June 2017"))
+        expectError(result, line: 3, column: 7, mentions: ["date", "June 2017"])
+    }
+
+    func testListWhereAStringBelongsIsAnError() throws {
+        let result = try failingBuild(Self.x, "---\ntitle: [a, b]\ndate: 2017-06-22\n---\nBody.\n")
+        expectError(result, line: 2, column: 8, mentions: ["title", "list"])
+    }
+
+    // MARK: 6–7 YAML syntax and fences
+
+    func testInvalidYAMLReportsTheRealFileLine() throws {
+        let cases: [(text: String, line: Int, column: Int?)] = [
+            // unclosed flow sequence on the last front-matter line
+            ("---\ntitle: A\ndate: 2017-06-22\ntags: [a, b\n---\nBody.\n", 4, nil),
+            // a continuation line indented under a scalar value
+            ("---\ntitle: A\ndate: 2017-06-22\nsummary: x\n  tags: [a]\n---\nBody.\n", 5, 7),
+            // a sequence item outdented out of its list
+            ("---\ntitle: A\ntags:\n  - a\n - b\ndate: 2017-06-22\n---\nBody.\n", 5, nil),
+        ]
+        for (text, line, column) in cases {
+            let result = try failingBuild(Self.x, text)
+            expectError(result, line: line, column: column, mentions: ["YAML"])
+        }
+    }
+
+    func testUnterminatedFrontMatterIsAnError() throws {
+        let result = try failingBuild(Self.x, "---\ntitle: A\ndate: 2017-06-22\n\nBody without a closing fence.\n")
+        expectError(result, line: 1, column: 1, mentions: ["front matter", "---"])
+    }
+
+    // MARK: 8 encoding
+
+    func testInvalidUTF8IsAnErrorWithLineAndColumn() throws {
+        let head = "---\ntitle: A\ndate: 2017-06-22\n---\nFirst line.\naé"   // bad bytes at 6:3
+        let cases: [(name: String, raw: [UInt8], mentions: [String])] = [
+            ("stray byte", [0xFF], ["UTF-8"]),
+            ("overlong encoding", [0xC0, 0xAF], ["UTF-8"]),
+            ("overlong 3-byte encoding", [0xE0, 0x80, 0xAF], ["overlong"]),
+            ("UTF-16 surrogate", [0xED, 0xA0, 0x80], ["UTF-8"]),
+            ("NUL byte", [0x00], ["NUL"]),
+        ]
+        for (name, raw, mentions) in cases {
+            let result = try failingBuild([Self.x: bytes(head, raw, " tail.\n")])
+            let found = expectError(result, line: 6, column: 3, mentions: mentions)
+            if found == nil { XCTFail("case: \(name)") }
+        }
+    }
+
+    // MARK: 9–10 slugs
+
+    func testDuplicateSlugsFromFileNamesNameBothFiles() throws {
+        let older = "Content/briefings/2017-01-01-x.md", newer = "Content/briefings/2018-01-01-x.md"
+        let result = try failingBuild([newer: Data(briefing("Newer", date: "2018-01-01").utf8)],
+                                      good: [older: briefing("Older", date: "2017-01-01")])
+        let errors = result.errors.filter { $0.id.contains("slug") || $0.message.contains("slug") }
+        XCTAssertTrue(errors.contains { [older, newer].contains($0.file) && $0.formatted.contains(older) && $0.formatted.contains(newer) },
+                      "expected a duplicate-slug error naming both files; got:\n\(result.formatted)")
+        assertErrorsNameContentFiles(result)
+    }
+
+    func testExplicitSlugEqualToAnotherFilesSlugNamesBothFiles() throws {
+        let a = "Content/briefings/a.md", b = "Content/briefings/b.md"
+        let result = try failingBuild([a: Data(briefing("A", extra: "slug: b").utf8)],
+                                      good: [a: briefing("A"), b: briefing("B")])
+        XCTAssertTrue(result.errors.contains { $0.formatted.contains(a) && $0.formatted.contains(b) && $0.message.contains("'b'") },
+                      "expected a duplicate-slug error naming both files; got:\n\(result.formatted)")
+        assertErrorsNameContentFiles(result)
+    }
+
+    func testUnsafeSlugsAreErrorsAndNothingIsWrittenOutsideOutput() throws {
+        let fm = FileManager.default
+        for slug in ["../../etc", "\"a/b\"", "\"UPPER case\"", "\"/tmp/dossier-escape\"", "..", "\"a\\\\b\""] {
+            var rootEntries: [String] = []
+            var parentEntries: Set<String> = []
+            let result = try failingBuild(Self.x, briefing("A", extra: "slug: \(slug)"), inspect: { site in
+                rootEntries = (try? fm.contentsOfDirectory(atPath: site.root.path)) ?? []
+                let parent = site.root.deletingLastPathComponent()
+                parentEntries = Set((try? fm.contentsOfDirectory(atPath: parent.path)) ?? [])
+                XCTAssertFalse(fm.fileExists(atPath: site.root.appendingPathComponent("etc").path), slug)
+                XCTAssertFalse(fm.fileExists(atPath: site.output.appendingPathComponent("briefings/a").path), slug)
+            })
+            expectError(result, line: 4, column: 7, mentions: ["slug"])
+            XCTAssertEqual(Set(rootEntries), ["Content", "Output"], "files appeared beside Output/ for slug \(slug)")
+            XCTAssertFalse(parentEntries.contains("etc"), "a folder 'etc' appeared next to the site for slug \(slug)")
+            XCTAssertFalse(fm.fileExists(atPath: "/tmp/dossier-escape"), "wrote to /tmp/dossier-escape")
+        }
+    }
+
+    // MARK: 11–13 YAML safety
+
+    func testDuplicateFrontMatterKeysNameBothLines() throws {
+        let result = try failingBuild(Self.x, "---\ntitle: A\ndate: 2017-06-22\ntitle: B\n---\nBody.\n")
+        let error = result.errors.first { $0.file == Self.x && $0.message.localizedCaseInsensitiveContains("duplicate") }
+        guard let error else { return XCTFail("no duplicate-key error; got:\n\(result.formatted)") }
+        XCTAssertTrue(error.message.contains("title"), error.formatted)
+        XCTAssertTrue(mentionsNumber(error.message, 2) && mentionsNumber(error.message, 4),
+                      "message should name file lines 2 and 4: \(error.formatted)")
+        XCTAssertTrue([2, 4].contains(error.line), error.formatted)
+    }
+
+    func testYAMLAnchorsAndAliasesAreRefusedQuickly() throws {
+        var laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        var previous = "a"
+        for name in ["b", "c", "d", "e", "f", "g", "h", "i"] {
+            laughs += "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 10).joined(separator: ", ") + "]\n"
+            previous = name
+        }
+        // "billion laughs", and a small harmless-looking anchor that must be refused just the same
+        for yaml in [laughs + "tags: *i\n", "tags: &t [iraq]\nplaces: *t\n"] {
+            let start = Date()
+            let result = try failingBuild(Self.x, "---\ntitle: A\ndate: 2017-06-22\n\(yaml)---\nBody.\n")
+            XCTAssertLessThan(Date().timeIntervalSince(start), 5, "anchor expansion took too long")
+            let error = result.errors.first { $0.file == Self.x && $0.line == 4 }
+            XCTAssertTrue(error.map { $0.message.contains("anchor") || $0.message.contains("alias") } ?? false,
+                          "expected an anchor/alias error at line 4; got:\n\(result.formatted)")
+        }
+    }
+
+    func testDeepNestingIsAClearErrorNotACrash() throws {
+        let start = Date()
+        let deep = "---\ntitle: A\ndate: 2017-06-22\ntags: " + String(repeating: "[", count: 10_000) + "\n---\nBody.\n"
+        let result = try failingBuild(Self.x, deep)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 10)
+        let error = expectError(result, line: 4, mentions: ["nesting"])
+        XCTAssertFalse(error?.message.contains("yaml_set_max_nest_level") ?? false,
+                       "the message should not send users to a libyaml API: \(error?.formatted ?? "")")
+    }
+
+    // MARK: 14–15 reporting
+
+    func testEveryErrorOfABuildIsReported() throws {
+        let a = "Content/briefings/a.md", b = "Content/briefings/b.md", c = "Content/briefings/c.md"
+        let result = try failingBuild([
+            a: Data("---\ntitle: A\n---\nno date\n".utf8),
+            b: Data(briefing("B", date: "2017-02-30").utf8),
+            c: Data("---\ntitle: [c]\ndate: June\n---\n".utf8),
+        ])
+        expectError(result, a, line: 1, mentions: ["date"])
+        expectError(result, b, line: 3, column: 7, mentions: ["2017-02-30"])
+        expectError(result, c, line: 2, column: 8, mentions: ["title"])
+        expectError(result, c, line: 3, column: 7, mentions: ["June"])
+        XCTAssertEqual(Set(result.errors.map(\.file)), [a, b, c], result.formatted)
+    }
+
+    func testUnknownKeyIsAWarningAndAnErrorWhenStrict() throws {
+        let site = try TestSite([Self.x: briefing("A", extra: "tittle: typo")])
+        let lenient = try site.build()
+        XCTAssertTrue(lenient.succeeded, lenient.formatted)
+        expectError(lenient, line: 4, column: 1, mentions: ["tittle"], severity: .warning)
+        let before = site.outputTree()
+        XCTAssertNotNil(site.output("briefings/x/index.html"))
+        let strict = try site.build(strict: true)
+        XCTAssertFalse(strict.succeeded, strict.formatted)
+        expectError(strict, line: 4, column: 1, mentions: ["tittle"])
+        XCTAssertTrue(before == site.outputTree(), "a failed strict build changed Output/")
+    }
+
+    // MARK: 16–19 accepted input
+
+    func testBOMAndCRLFAreAccepted() throws {
+        let text = "---\r\ntitle: \"CRLF title\"\r\ndate: 2017-06-22\r\ntags: [iraq]\r\n---\r\nFirst paragraph.\r\n\r\nSecond\r\nparagraph.\r\n"
+        let site = try TestSite([:])
+        try site.writeData(Self.x, Data([0xEF, 0xBB, 0xBF]) + Data(text.utf8))
+        let result = try site.build()
+        XCTAssertTrue(result.succeeded, result.formatted)
+        XCTAssertTrue(result.warnings.isEmpty, result.formatted)
+        let page = try XCTUnwrap(site.output("briefings/x/index.html"))
+        assertContains(page, "<h1>CRLF title</h1>")
+        assertContains(page, "<p>First paragraph.</p>")
+        for (path, data) in site.outputTree() where path.hasSuffix(".html") || path.hasSuffix(".xml") || path.hasSuffix(".json") {
+            let content = String(decoding: data, as: UTF8.self)
+            XCTAssertFalse(content.contains("\r"), "carriage return in \(path)")
+            XCTAssertFalse(content.contains("\u{FEFF}"), "byte order mark in \(path)")
+        }
+    }
+
+    func testBOMAndCRLFKeepLineNumbersInErrors() throws {
+        let text = "---\r\ntitle: A\r\ndate: 2017-02-30\r\n---\r\nBody.\r\n"
+        let result = try failingBuild([Self.x: Data([0xEF, 0xBB, 0xBF]) + Data(text.utf8)])
+        expectError(result, line: 3, column: 7, mentions: ["2017-02-30"])
+    }
+
+    func testYAML11LookalikesStayStrings() throws {
+        let site = try TestSite([Self.x: "---\ntitle: no\ndate: 2017-06-22\nslug: 012\n---\nBody.\n"])
+        let result = try site.build()
+        XCTAssertTrue(result.succeeded, result.formatted)
+        assertContains(site.output("briefings/012/index.html"), "<h1>no</h1>")
+        XCTAssertNil(site.output("briefings/12/index.html"))
+        assertContains(site.output("briefings/index.html"), "briefings/012/")
+    }
+
+    func testISODateTimeIsAccepted() throws {
+        let site = try TestSite([Self.x: briefing("Timed", date: "2017-06-22T10:30:00Z")])
+        let result = try site.build()
+        XCTAssertTrue(result.succeeded, result.formatted)
+        assertContains(site.output("briefings/x/index.html"), "<h1>Timed</h1>")
+        assertContains(site.output("atom.xml"), "2017-06-22T10:30:00Z")
+    }
+
+    func testEventDatesAtYearAndMonthPrecisionAreAccepted() throws {
+        let events = "events:\n  - date: 2014\n    title: The year it began\n  - date: 2014-06\n    title: The month it fell"
+        let site = try TestSite([Self.x: briefing("Events", extra: events)])
+        let result = try site.build()
+        XCTAssertTrue(result.succeeded, result.formatted)
+        let timeline = site.output("timeline/index.html")
+        assertContains(timeline, "The year it began")
+        assertContains(timeline, "The month it fell")
+    }
+}
