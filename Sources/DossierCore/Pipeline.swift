@@ -11,6 +11,8 @@ public struct BuildOptions: Sendable {
     public var writeOutput = true
     /// Also verify every internal link, fragment and asset reference (`dossier check`).
     public var checkLinks = false
+    /// Told how many pages are rendered, for a progress display.
+    public var progress: ProgressReporter?
 
     public init(paths: SitePaths) {
         self.paths = paths
@@ -24,6 +26,8 @@ public struct BuildResult: Sendable {
     public var fileCount: Int
     public var written: OutputWriter.Summary?
     public var seconds: Double
+    /// Seconds spent in each stage, in order, for `--verbose`.
+    public var stages: [(name: String, seconds: Double)] = []
 
     public var succeeded: Bool { !diagnostics.contains { $0.severity == .error } }
 }
@@ -43,7 +47,9 @@ public enum Pipeline {
         if options.writeOutput { try OutputWriter.checkOutputFolder(options.paths) }
         var (result, site) = render(options)
         if result.succeeded && options.writeOutput, let site {
+            let writeStart = Date()
             result.written = try OutputWriter.write(site.files, staticFiles: site.staticFiles, to: options.paths.output)
+            result.stages.append(("write", Date().timeIntervalSince(writeStart)))
         }
         result.seconds = Date().timeIntervalSince(start)
         return result
@@ -52,13 +58,24 @@ public enum Pipeline {
     /// Load, Resolve and Render without writing. The site is nil when there are errors.
     public static func render(_ options: BuildOptions) -> (BuildResult, RenderedSite?) {
         let start = Date()
+        var stages: [(name: String, seconds: Double)] = []
+        var stageStart = start
+        func finished(_ name: String) {
+            let now = Date()
+            stages.append((name, now.timeIntervalSince(stageStart)))
+            stageStart = now
+        }
         let paths = options.paths
         var diagnostics = Diagnostics()
         let content = ContentLoader.load(paths: paths, includeDrafts: options.includeDrafts, baseURL: options.baseURL,
                                          diagnostics: &diagnostics)
+        finished("load")
         let model = Resolver.resolve(content, diagnostics: &diagnostics)
+        finished("resolve")
         let templates = TemplateSet.load(from: paths.templates, displayBase: paths.root, diagnostics: &diagnostics)
-        let files = SiteRenderer.render(model, templates: templates, diagnostics: &diagnostics)
+        let files = SiteRenderer.render(model, templates: templates, progress: options.progress,
+                                        diagnostics: &diagnostics)
+        finished("render")
 
         var origins = files.map { (path: $0.path, origin: "generated page /\($0.path)") }
         origins += content.staticFiles.map {
@@ -68,6 +85,7 @@ public enum Pipeline {
         if options.checkLinks {
             var checker = LinkChecker(config: model.config, site: RenderedSite(files: files, staticFiles: content.staticFiles))
             checker.check(bodies: LinkChecker.origins(of: model), diagnostics: &diagnostics)
+            finished("check links")
         }
 
         var all = diagnostics.sorted
@@ -80,7 +98,7 @@ public enum Pipeline {
         }
         let result = BuildResult(diagnostics: all, pageCount: files.filter { $0.path.hasSuffix(".html") }.count,
                                  fileCount: files.count + content.staticFiles.count, written: nil,
-                                 seconds: Date().timeIntervalSince(start))
+                                 seconds: Date().timeIntervalSince(start), stages: stages)
         return (result, result.succeeded ? RenderedSite(files: files, staticFiles: content.staticFiles) : nil)
     }
 }

@@ -109,6 +109,11 @@ public struct SitePaths: Sendable {
         self.output = (output ?? root.appendingPathComponent("Output")).standardizedFileURL
     }
 
+    /// A path relative to the working directory, for messages.
+    public static func relativeDisplay(_ url: URL) -> String {
+        display(url, base: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+    }
+
     static func display(_ url: URL, base: URL) -> String {
         let path = url.standardizedFileURL.path
         let basePath = base.standardizedFileURL.path

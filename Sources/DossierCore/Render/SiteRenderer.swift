@@ -17,8 +17,10 @@ public struct OutputFile: Sendable {
 
 /// The Render stage: site model in, output files out. Pages render in parallel.
 enum SiteRenderer {
-    static func render(_ model: SiteModel, templates: TemplateSet, diagnostics: inout Diagnostics) -> [OutputFile] {
+    static func render(_ model: SiteModel, templates: TemplateSet, progress: ProgressReporter? = nil,
+                       diagnostics: inout Diagnostics) -> [OutputFile] {
         let jobs = PageJob.all(for: model)
+        progress?.start(total: jobs.count)
         let slots = ResultSlots<(OutputFile?, Diagnostics)>(count: jobs.count)
         let view = ViewContext(model: model)
         let box = UncheckedBox(view)
@@ -28,6 +30,7 @@ enum SiteRenderer {
             var local = Diagnostics()
             let html = templates.render(context, template: template, diagnostics: &local)
             slots.set(index, (html.map { OutputFile(path: job.outputPath(in: box.value.model), text: $0) }, local))
+            progress?.advance()
         }
         var files: [OutputFile] = []
         for case let (file, local)? in slots.values {

@@ -1,0 +1,75 @@
+import ArgumentParser
+import DossierCore
+import Foundation
+
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build the site into the output folder.",
+        discussion: """
+        The site is written to a staging folder beside the output folder and swapped in only when \
+        the build succeeds: a failed build leaves the previous output untouched. Files whose bytes \
+        did not change keep their modification time.
+        Exit status: 0 success, 1 content errors, 2 usage or I/O errors.
+        """
+    )
+
+    @OptionGroup var site: SiteOptions
+    @OptionGroup var output: OutputOptions
+
+    @Option(name: .customLong("output"), help: ArgumentHelp("Folder to write the site into (replaced on every build).", valueName: "dir"))
+    var outputFolder = "Output"
+
+    func run() throws {
+        var options = site.buildOptions(output: outputFolder)
+        options.progress = Console.progressReporter(enabled: !output.quiet && output.format == .text)
+        let result: BuildResult
+        do {
+            result = try Pipeline.build(options)
+        } catch {
+            Console.error("error: \(error)")
+            throw ExitCode(2)
+        }
+        Console.report(result, format: output.format)
+        guard result.succeeded else {
+            if output.format == .text { Console.error("build failed: \(Console.counts(result)); \(outputFolder)/ left unchanged") }
+            throw ExitCode(1)
+        }
+        guard !output.quiet, output.format == .text else { return }
+        if output.verbose {
+            for stage in result.stages { print("  " + stage.name.padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: "%7.3f s", stage.seconds)) }
+        }
+        let written = result.written.map { ", \($0.written) written, \($0.unchanged) unchanged" } ?? ""
+        print("built \(result.pageCount) pages (\(result.fileCount) files\(written)) into \(outputFolder)/ in "
+              + String(format: "%.2f s", result.seconds) + "; \(Console.counts(result))")
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Validate content and internal links without writing the site (for CI).",
+        discussion: """
+        Checks everything build checks, and that every internal link, #fragment and asset \
+        reference in the rendered pages resolves.
+        Exit status: 0 clean, 1 content errors (or warnings with --strict), 2 usage or I/O errors.
+        """
+    )
+
+    @OptionGroup var site: SiteOptions
+    @OptionGroup var output: OutputOptions
+
+    @Flag(help: "Treat warnings as errors.")
+    var strict = false
+
+    func run() throws {
+        var options = site.buildOptions(output: "Output")
+        options.writeOutput = false
+        options.checkLinks = true
+        options.strict = strict
+        let result = Pipeline.render(options).0
+        Console.report(result, format: output.format)
+        if !output.quiet && output.format == .text {
+            print("checked \(result.pageCount) pages: \(Console.counts(result))")
+        }
+        if !result.succeeded { throw ExitCode(1) }
+    }
+}
