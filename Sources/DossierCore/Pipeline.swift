@@ -13,6 +13,11 @@ public struct BuildOptions: Sendable {
     public var checkLinks = false
     /// Told how many pages are rendered, for a progress display.
     public var progress: ProgressReporter?
+    /// Pages rendered by an earlier build, reused when their inputs are unchanged. `build`
+    /// loads the on-disk cache beside the output folder when this is nil and `incremental` is set.
+    public var cache: RenderCache?
+    /// Reuse unchanged pages of the previous build (`--no-cache` turns it off).
+    public var incremental = true
 
     public init(paths: SitePaths) {
         self.paths = paths
@@ -45,10 +50,21 @@ public enum Pipeline {
     public static func build(_ options: BuildOptions) throws -> BuildResult {
         let start = Date()
         if options.writeOutput { try OutputWriter.checkOutputFolder(options.paths) }
+        var options = options
+        if options.cache == nil && options.incremental && options.writeOutput {
+            options.cache = RenderCache.load(beside: options.paths.output)
+        }
+        if !options.incremental { options.cache = nil }
         var (result, site) = render(options)
         if result.succeeded && options.writeOutput, let site {
             let writeStart = Date()
-            result.written = try OutputWriter.write(site.files, staticFiles: site.staticFiles, to: options.paths.output)
+            do {
+                result.written = try OutputWriter.write(site.files, staticFiles: site.staticFiles, to: options.paths.output)
+            } catch {
+                options.cache?.discard()
+                throw error
+            }
+            options.cache?.commit()
             result.stages.append(("write", Date().timeIntervalSince(writeStart)))
         }
         result.seconds = Date().timeIntervalSince(start)
@@ -73,7 +89,7 @@ public enum Pipeline {
         let model = Resolver.resolve(content, diagnostics: &diagnostics)
         finished("resolve")
         let templates = TemplateSet.load(from: paths.templates, displayBase: paths.root, diagnostics: &diagnostics)
-        let files = SiteRenderer.render(model, templates: templates, progress: options.progress,
+        let files = SiteRenderer.render(model, templates: templates, cache: options.cache, progress: options.progress,
                                         diagnostics: &diagnostics)
         finished("render")
 

@@ -30,7 +30,7 @@ extension ViewContext {
                 "site": site(current: url),
                 "page": page(title: resolved.source.title, path: url, description: resolved.source.summary, kind: "page"),
                 "title": resolved.source.title,
-                "body": resolved.body.html,
+                "body": resolved.body.fragment,
             ])
         case .search:
             return ("search", ["site": site(current: "/search/"), "page": page(title: "Search", path: url, kind: "search")])
@@ -86,7 +86,7 @@ extension ViewContext {
             "events": events, "hasEvents": !events.isEmpty,
             "sources": sources, "hasSources": !sources.isEmpty,
             "related": briefing.related.map { briefingItem($0) }, "hasRelated": !briefing.related.isEmpty,
-            "body": briefing.body.html,
+            "body": briefing.body.fragment,
         ]
         if let updated = source.updated {
             context["updated"] = updated.display
@@ -138,7 +138,7 @@ extension ViewContext {
             "aliases": entity.aliases, "hasAliases": !entity.aliases.isEmpty,
             "summary": Self.present(entity.summary),
             "stub": entity.isStub,
-            "profile": facts.profile.map(\.html).flatMap { $0.isEmpty ? nil : $0 } ?? false,
+            "profile": facts.profile.map(\.fragment).flatMap { $0.html.isEmpty ? nil : $0 } ?? false,
             "breadcrumb": breadcrumb, "hasBreadcrumb": !breadcrumb.isEmpty,
             "parents": [parents], "hasParents": !parents.isEmpty, "parentsLabel": isPlace ? "Within" : "Part of",
             "children": [children], "hasChildren": !children.isEmpty, "childrenLabel": isPlace ? "Contains" : "Members",

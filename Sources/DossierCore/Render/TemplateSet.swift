@@ -7,6 +7,8 @@ struct TemplateSet: Sendable {
     let library: MustacheLibrary
     /// Output path under the site root ("assets/style.css") → bytes.
     let assets: [String: Data]
+    /// Changes whenever any template or asset changes: part of every page's fingerprint.
+    let fingerprint: Fingerprint
 
     static func load(from folder: URL, displayBase: URL, diagnostics: inout Diagnostics) -> TemplateSet {
         var sources = DefaultTheme.templates
@@ -54,7 +56,12 @@ struct TemplateSet: Sendable {
                                   "template syntax error: \(error)")
             }
         }
-        return TemplateSet(library: library, assets: assets)
+        var fingerprint = Fingerprint()
+        for name in sources.keys.sorted() {
+            fingerprint.combine(name)
+            fingerprint.combine(sources[name]!)
+        }
+        return TemplateSet(library: library, assets: assets, fingerprint: fingerprint)
     }
 
     /// Renders a page template; a missing template is reported, never an empty page.

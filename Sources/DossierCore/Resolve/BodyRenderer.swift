@@ -3,7 +3,9 @@ import Foundation
 
 /// What one Markdown body yields: its HTML with cross-links, and what it refers to.
 struct RenderedBody: Sendable {
-    var html: String
+    /// The HTML with its fingerprint, hashed once here rather than on every page that shows it.
+    var fragment: HTMLFragment
+    var html: String { fragment.html }
     var headings: [MarkdownHeading]
     /// Entity index → number of mentions and wiki-links in the text.
     var mentions: [Int: Int]
@@ -99,7 +101,7 @@ struct BodyRenderer: Sendable {
             }
         }
         let headings = document.assignHeadingIDs(reserved: ["content", "main"])
-        return RenderedBody(html: document.renderHTML(), headings: headings, mentions: mentions,
+        return RenderedBody(fragment: HTMLFragment(document.renderHTML()), headings: headings, mentions: mentions,
                             linkedBriefings: linkedBriefings, wordCount: words, diagnostics: diagnostics, links: authored)
     }
 

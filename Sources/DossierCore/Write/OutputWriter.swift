@@ -89,7 +89,12 @@ public enum OutputWriter {
             }
             for file in files {
                 let (target, previous) = try prepare(file.path)
-                if let old = manager.contents(atPath: previous.path), old == file.contents,
+                if file.reusePrevious {
+                    guard link(previous.path, target.path) == 0 else {
+                        throw BuildFailure("\(previous.path) vanished during the build; run the build again")
+                    }
+                    summary.unchanged += 1
+                } else if let old = manager.contents(atPath: previous.path), old == file.contents,
                    link(previous.path, target.path) == 0 {
                     summary.unchanged += 1
                 } else {

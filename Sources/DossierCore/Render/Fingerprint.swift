@@ -1,0 +1,92 @@
+import Foundation
+import Mustache
+
+/// A 128-bit content fingerprint (two FNV-1a 64 lanes with different seeds): stable across
+/// processes and machines, unlike Swift's randomly seeded `Hasher`.
+public struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
+    private(set) var high: UInt64 = 0xcbf29ce484222325
+    private(set) var low: UInt64 = 0x84222325cbf29ce4
+
+    public init() {}
+
+    init?(hex: Substring) {
+        guard hex.count == 32, let high = UInt64(hex.prefix(16), radix: 16), let low = UInt64(hex.suffix(16), radix: 16) else {
+            return nil
+        }
+        self.high = high
+        self.low = low
+    }
+
+    mutating func combine(byte: UInt8) {
+        high = (high ^ UInt64(byte)) &* 0x100000001b3
+        low = (low ^ UInt64(byte ^ 0x5A)) &* 0x100000001b3
+    }
+
+    mutating func combine(_ text: String) {
+        var copy = text
+        copy.withUTF8 { buffer in
+            for byte in buffer { combine(byte: byte) }
+        }
+        combine(byte: 0xFF)
+    }
+
+    mutating func combine(_ number: UInt64) {
+        for shift in stride(from: 0, to: 64, by: 8) { combine(byte: UInt8(truncatingIfNeeded: number >> UInt64(shift))) }
+    }
+
+    mutating func combine(_ other: Fingerprint) {
+        combine(other.high)
+        combine(other.low)
+    }
+
+    /// Folds in a template context: dictionaries in key order, so equal contexts hash equally.
+    mutating func combine(context value: Any) {
+        switch value {
+        case let text as String:
+            combine(byte: 1)
+            combine(text)
+        case let fragment as HTMLFragment:
+            combine(byte: 2)
+            combine(fragment.digest)
+        case let flag as Bool:
+            combine(byte: flag ? 3 : 4)
+        case let number as Int:
+            combine(byte: 5)
+            combine(UInt64(bitPattern: Int64(number)))
+        case let dictionary as [String: Any]:
+            combine(byte: 6)
+            for key in dictionary.keys.sorted() {
+                combine(key)
+                combine(context: dictionary[key]!)
+            }
+        case let list as [Any]:
+            combine(byte: 7)
+            combine(UInt64(list.count))
+            for item in list { combine(context: item) }
+        default:
+            combine(byte: 8)
+            combine(String(describing: value))
+        }
+    }
+
+    public var description: String {
+        String(format: "%016llx%016llx", high, low)
+    }
+}
+
+/// HTML the pipeline rendered itself (a Markdown body), with its fingerprint computed once, so
+/// page fingerprints do not rehash every body.
+struct HTMLFragment: MustacheCustomRenderable, Sendable {
+    let html: String
+    let digest: Fingerprint
+
+    init(_ html: String) {
+        self.html = html
+        var digest = Fingerprint()
+        digest.combine(html)
+        self.digest = digest
+    }
+
+    var renderText: String { html }
+    var isNull: Bool { html.isEmpty }
+}

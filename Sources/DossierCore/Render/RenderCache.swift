@@ -1,0 +1,117 @@
+import Foundation
+
+/// Remembers the fingerprint of every page's template context, so a rebuild renders only
+/// pages whose inputs changed. Exact by construction: a page is reused only when its whole
+/// context and the theme are identical to the previous build's.
+///
+/// On disk (for `dossier build`) the cache is a small file beside the output folder and the
+/// page bytes are the previous build's files, which the writer hard-links. In memory (for
+/// `dossier serve`) the bytes are kept with the fingerprints. Deleting the cache file only
+/// makes the next build a full one.
+public final class RenderCache: @unchecked Sendable {
+    struct Entry {
+        var fingerprint: Fingerprint
+        var data: Data?
+        /// Size and modification time of the output file, to notice hand edits and deletions.
+        var size: Int?
+        var modified: String?
+    }
+
+    enum Reuse {
+        case bytes(Data)
+        case previousFile
+    }
+
+    private static let header = "dossier-render-cache 1"
+    private let lock = NSLock()
+    private var previous: [String: Entry]
+    private var next: [String: Entry] = [:]
+    private let output: URL?
+
+    /// An in-memory cache that keeps page bytes between builds of one process.
+    public init() {
+        previous = [:]
+        output = nil
+    }
+
+    private init(output: URL, entries: [String: Entry]) {
+        self.output = output
+        previous = entries
+    }
+
+    static func file(beside output: URL) -> URL {
+        output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).dossier-cache")
+    }
+
+    /// Loads the cache written by the previous build into `output`; an unreadable or
+    /// foreign file gives an empty cache (a full build).
+    public static func load(beside output: URL) -> RenderCache {
+        let url = file(beside: output)
+        guard let data = FileManager.default.contents(atPath: url.path) else { return RenderCache(output: output, entries: [:]) }
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
+        guard lines.first == Substring(header) else { return RenderCache(output: output, entries: [:]) }
+        var entries: [String: Entry] = [:]
+        for line in lines.dropFirst() {
+            let fields = line.split(separator: "\t", maxSplits: 3, omittingEmptySubsequences: false)
+            guard fields.count == 4, let fingerprint = Fingerprint(hex: fields[0]), let size = Int(fields[1]) else { continue }
+            entries[String(fields[3])] = Entry(fingerprint: fingerprint, size: size, modified: String(fields[2]))
+        }
+        return RenderCache(output: output, entries: entries)
+    }
+
+    /// Starts recording a new build.
+    func begin() {
+        lock.lock()
+        next = [:]
+        lock.unlock()
+    }
+
+    func reuse(_ path: String, fingerprint: Fingerprint) -> Reuse? {
+        lock.lock()
+        let entry = previous[path]
+        lock.unlock()
+        guard let entry, entry.fingerprint == fingerprint else { return nil }
+        if let data = entry.data { return .bytes(data) }
+        guard let output, let size = entry.size, let stamp = Self.stamp(output.appendingPathComponent(path)),
+              stamp.size == size, stamp.modified == entry.modified else { return nil }
+        return .previousFile
+    }
+
+    func record(_ path: String, fingerprint: Fingerprint, data: Data?) {
+        lock.lock()
+        next[path] = Entry(fingerprint: fingerprint, data: output == nil ? data : nil)
+        lock.unlock()
+    }
+
+    /// Makes this build's fingerprints the ones the next build compares against; on disk,
+    /// records the written files' sizes and times next to the output folder.
+    public func commit() {
+        lock.lock()
+        defer { lock.unlock() }
+        previous = next
+        next = [:]
+        guard let output else { return }
+        var text = Self.header + "\n"
+        for path in previous.keys.sorted() {
+            guard let stamp = Self.stamp(output.appendingPathComponent(path)) else { continue }
+            text += "\(previous[path]!.fingerprint)\t\(stamp.size)\t\(stamp.modified)\t\(path)\n"
+            previous[path]!.size = stamp.size
+            previous[path]!.modified = stamp.modified
+        }
+        try? Data(text.utf8).write(to: Self.file(beside: output), options: .atomic)
+    }
+
+    /// Forgets everything, e.g. after a failed write.
+    public func discard() {
+        lock.lock()
+        defer { lock.unlock() }
+        next = [:]
+        if let output { try? FileManager.default.removeItem(at: Self.file(beside: output)) }
+    }
+
+    private static func stamp(_ url: URL) -> (size: Int, modified: String)? {
+        var info = stat()
+        guard stat(url.path, &info) == 0 else { return nil }
+        return (Int(info.st_size), "\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)")
+    }
+}
