@@ -19,8 +19,12 @@ struct Build: ParsableCommand {
     @Option(name: .customLong("output"), help: ArgumentHelp("Folder to write the site into (replaced on every build).", valueName: "dir"))
     var outputFolder = "Output"
 
+    @Flag(name: .customLong("no-cache"), help: "Render every page, ignoring the build cache beside the output folder.")
+    var noCache = false
+
     func run() throws {
         var options = site.buildOptions(output: outputFolder)
+        options.incremental = !noCache
         options.progress = Console.progressReporter(enabled: !output.quiet && output.format == .text)
         let result: BuildResult
         do {
