@@ -1,0 +1,314 @@
+import Foundation
+
+/// A name or alias of an entity, as written by the user.
+struct MentionPattern: Sendable {
+    var text: String
+    var entity: Int
+    var caseInsensitive: Bool
+}
+
+/// One mention found in a searched string.
+struct MentionMatch: Sendable, Equatable {
+    /// Bounds are `unicodeScalars` indices of the searched string.
+    var range: Range<String.Index>
+    /// Every entity owning the matched name (names may be shared), sorted and unique.
+    var entities: [Int]
+}
+
+/// Finds whole-word mentions of many names in one pass (Aho–Corasick over Unicode scalars),
+/// so the cost per document is linear in its length and independent of the number of names.
+///
+/// Semantics:
+/// - Whole words: the scalar before and after a match must not be a letter, number, combining
+///   mark or "_" (Unicode general categories, so Arabic letters count as letters).
+/// - Leftmost-longest, non-overlapping: among candidates, the one starting earliest wins, ties go
+///   to the longest; scanning resumes after it. "New York" beats "York City" in "New York City".
+/// - Case-sensitive unless the pattern opts out; folding is simple per-scalar lowercasing.
+/// - ’ ‘ ʼ and ' are one character; any whitespace run in the text equals one space in a pattern.
+/// - Patterns are NFC-normalized; the searched text is assumed to be NFC already (callers should
+///   normalize a document once when loading it: doing it here would copy every searched text).
+final class MentionMatcher: Sendable {
+    /// Entities of one normalized name. Case-sensitive owners must also match `exact` spellings.
+    private struct Output: Sendable {
+        var insensitive: [Int]          // owners matching regardless of case
+        var exact: [[UInt32]]           // distinct case-sensitive spellings of this folded key
+        var exactEntities: [[Int]]      // per spelling: its owners merged with `insensitive`
+    }
+
+    /// What the scan loop reads for every scalar, packed so a step touches one cache line.
+    private struct State: Sendable {
+        var edgeStart: Int32, edgeEnd: Int32  // its edges, sorted by label, in `edges`
+        var fail: Int32
+        var firstOutput: Int32                // itself if it has an output, else outLink
+    }
+    private struct Edge: Sendable { var label: UInt32, target: Int32 }
+
+    // edges[0..<128] is a dense ASCII table for the root, which nearly every step visits;
+    // target 0 there means "no edge", as no edge leads back to the root.
+    private let states: [State]
+    private let edges: [Edge]
+    private let outLink: [Int32]     // nearest proper suffix state with an output, or -1
+    private let outputOf: [Int32]    // index into `outputs`, or -1
+    private let depth: [Int32]       // pattern length in normalized scalars
+    private let outputs: [Output]
+    private let ringMask: Int        // ring buffer must hold the longest pattern plus one scalar
+
+    var isEmpty: Bool { outputs.isEmpty }
+
+    init(patterns: [MentionPattern]) {
+        let named = patterns.map { (spelled: Self.normalizePattern($0.text), pattern: $0) }
+            .filter { !$0.spelled.isEmpty }
+        let maxDepth = named.map(\.spelled.count).max() ?? 0
+        // Insert all patterns one level at a time so state ids come out breadth-first: the shallow
+        // states most steps visit share cache lines, and id order is a BFS order for failure links.
+        var children: [[UInt32: Int32]] = [[:]]
+        var nodeDepth: [Int32] = [0]
+        var at = [Int32](repeating: 0, count: named.count)  // each pattern's state so far
+        for level in 0..<maxDepth {
+            for (i, name) in named.enumerated() where level < name.spelled.count {
+                let key = Self.fold(name.spelled[level]), node = Int(at[i])
+                if let next = children[node][key] { at[i] = next; continue }
+                at[i] = Int32(children.count)
+                children[node][key] = at[i]
+                children.append([:])
+                nodeDepth.append(Int32(level + 1))
+            }
+        }
+        var insensitive: [Int32: Set<Int>] = [:]
+        var exact: [Int32: [[UInt32]: Set<Int>]] = [:]
+        for (node, name) in zip(at, named) {
+            if name.pattern.caseInsensitive {
+                insensitive[node, default: []].insert(name.pattern.entity)
+            } else {
+                exact[node, default: [:]][name.spelled, default: []].insert(name.pattern.entity)
+            }
+        }
+
+        let count = children.count
+        var outputOf = [Int32](repeating: -1, count: count)
+        var outputs: [Output] = []
+        for node in Set(insensitive.keys).union(exact.keys).sorted() {
+            let loose = insensitive[node] ?? []
+            let spellings = (exact[node] ?? [:]).sorted { $0.key.lexicographicallyPrecedes($1.key) }
+            outputOf[Int(node)] = Int32(outputs.count)
+            outputs.append(Output(insensitive: loose.sorted(),
+                                  exact: spellings.map(\.key),
+                                  exactEntities: spellings.map { $0.value.union(loose).sorted() }))
+        }
+
+        var edges = (0..<128).map { Edge(label: UInt32($0), target: children[0][UInt32($0)] ?? 0) }
+        var states: [State] = []
+        for (node, out) in children.enumerated() {
+            let start = Int32(edges.count)
+            edges += out.filter { node > 0 || $0.key >= 128 }.sorted { $0.key < $1.key }
+                .map { Edge(label: $0.key, target: $0.value) }
+            states.append(State(edgeStart: start, edgeEnd: Int32(edges.count), fail: 0,
+                                firstOutput: outputOf[node] >= 0 ? Int32(node) : -1))
+        }
+
+        // Failure and output links in id (= BFS) order, so every shallower state is finished first.
+        var outLink = [Int32](repeating: -1, count: count)
+        for node in 1..<count {
+            for (label, child) in children[node] {
+                var f = Int32(node), target: Int32 = 0
+                while f != 0 {
+                    f = states[Int(f)].fail
+                    if let t = children[Int(f)][label] { target = t; break }
+                }
+                states[Int(child)].fail = target
+                outLink[Int(child)] = outputOf[Int(target)] >= 0 ? target : outLink[Int(target)]
+                if outputOf[Int(child)] < 0 { states[Int(child)].firstOutput = outLink[Int(child)] }
+            }
+        }
+
+        var ring = 2
+        while ring < maxDepth + 2 { ring <<= 1 }
+        self.states = states
+        self.edges = edges
+        self.outLink = outLink
+        self.outputOf = outputOf
+        self.depth = nodeDepth
+        self.outputs = outputs
+        self.ringMask = ring - 1
+    }
+
+    func matches(in text: String) -> [MentionMatch] {
+        guard !outputs.isEmpty else { return [] }
+        // Scanning raw UTF-8 avoids per-scalar index validation, which dominated the profile.
+        // Native strings are already contiguous, so this copy costs nothing for them.
+        var native = text
+        native.makeContiguousUTF8()
+        // Unchecked access to the automaton: every stored index was produced by `init`.
+        let found = native.utf8.withContiguousStorageIfAvailable { bytes in
+            states.withUnsafeBufferPointer { states in
+                edges.withUnsafeBufferPointer { edges in scan(bytes, states, edges) }
+            }
+        } ?? []
+        // Offsets are UTF-8 offsets of the content, converted against `text` itself so the
+        // indices are valid in the caller's string whatever its storage; found is sorted.
+        var result: [MentionMatch] = []
+        result.reserveCapacity(found.count)
+        var cursor = text.utf8.startIndex, cursorOffset = 0
+        for match in found {
+            let lower = text.utf8.index(cursor, offsetBy: match.lower - cursorOffset)
+            cursor = text.utf8.index(lower, offsetBy: match.upper - match.lower)
+            cursorOffset = match.upper
+            let range = (String.Index(lower, within: text.unicodeScalars) ?? lower)
+                ..< (String.Index(cursor, within: text.unicodeScalars) ?? cursor)
+            result.append(MentionMatch(range: range, entities: match.entities))
+        }
+        return result
+    }
+
+    /// Leftmost-longest matches as UTF-8 offsets into `bytes` (valid UTF-8, as any String's).
+    private func scan(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ states: UnsafeBufferPointer<State>, _ edges: UnsafeBufferPointer<Edge>
+    ) -> [(lower: Int, upper: Int, entities: [Int])] {
+        // Recent normalized scalars and the byte offset of each: enough to find a candidate's
+        // start and check it, without materializing a normalized copy of the whole text.
+        var ringOffset = [Int](repeating: 0, count: ringMask + 1)
+        var ringScalar = [UInt32](repeating: 0, count: ringMask + 1)
+        var candidates: [(start: Int, end: Int, lower: Int, upper: Int, entities: [Int])] = []
+        var state: Int32 = 0
+        var position = 0  // count of normalized scalars fed so far
+        var inSpace = false
+        var offset = 0
+        while true {
+            // Past the end, a space stands in so matches ending there get reported.
+            var c: UInt32 = 0x20
+            var width = 1
+            if offset < bytes.count {
+                c = UInt32(bytes[offset])
+                if c >= 0x80 {
+                    width = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2
+                    c &= 0x3F >> (width - 1)
+                    for k in 1..<width { c = c << 6 | UInt32(bytes[offset + k] & 0x3F) }
+                }
+            }
+            let atEnd = offset >= bytes.count
+            if Self.isSpace(c) {
+                if inSpace && !atEnd { offset += width; continue }
+                inSpace = true
+                c = 0x20
+            } else {
+                inSpace = false
+                c = Self.unifyApostrophe(c)
+            }
+            // Matches ending just before `c` are reported only once `c` proves a word boundary.
+            var s = states[Int(state)].firstOutput
+            if s >= 0 && !Self.isWord(c) {
+                repeat {
+                    defer { s = outLink[Int(s)] }
+                    let start = position - Int(depth[Int(s)])
+                    if start > 0 && Self.isWord(ringScalar[(start - 1) & ringMask]) { continue }
+                    let output = outputs[Int(outputOf[Int(s)])]
+                    var entities = output.insensitive
+                    for (i, spelling) in output.exact.enumerated()
+                    where spelling.indices.allSatisfy({ spelling[$0] == ringScalar[(start + $0) & ringMask] }) {
+                        entities = output.exactEntities[i]
+                        break  // spellings are distinct, so at most one can match
+                    }
+                    guard !entities.isEmpty else { continue }
+                    candidates.append((start, position, ringOffset[start & ringMask], offset, entities))
+                } while s >= 0
+            }
+            if atEnd { break }
+            ringOffset[position & ringMask] = offset
+            ringScalar[position & ringMask] = c
+            state = Self.step(state, Self.fold(c), states, edges)
+            position += 1
+            offset += width
+        }
+
+        // Candidates arrive ordered by end; leftmost-longest needs them by start, longest first.
+        candidates.sort { $0.start != $1.start ? $0.start < $1.start : $0.end > $1.end }
+        var covered = 0
+        return candidates.compactMap { candidate in
+            guard candidate.start >= covered else { return nil }
+            covered = candidate.end
+            return (candidate.lower, candidate.upper, candidate.entities)
+        }
+    }
+
+    /// One Aho–Corasick transition: follow failure links until some state has an edge for `c`.
+    @inline(__always) private static func step(
+        _ from: Int32, _ c: UInt32, _ states: UnsafeBufferPointer<State>, _ edges: UnsafeBufferPointer<Edge>
+    ) -> Int32 {
+        var s = from
+        while true {
+            if s == 0 && c < 128 { return edges[Int(c)].target }
+            var lo = Int(states[Int(s)].edgeStart), hi = Int(states[Int(s)].edgeEnd)
+            while lo < hi {
+                let mid = (lo + hi) >> 1
+                let label = edges[mid].label
+                if label == c { return edges[mid].target }
+                if label < c { lo = mid + 1 } else { hi = mid }
+            }
+            if s == 0 { return 0 }
+            s = states[Int(s)].fail
+        }
+    }
+
+    /// NFC, unified apostrophes, trimmed and with whitespace runs collapsed; case is kept because
+    /// case-sensitive owners compare against it, while the trie is keyed on the folded form.
+    private static func normalizePattern(_ text: String) -> [UInt32] {
+        var out: [UInt32] = []
+        var pendingSpace = false
+        for scalar in text.precomposedStringWithCanonicalMapping.unicodeScalars {
+            if isSpace(scalar.value) { pendingSpace = !out.isEmpty; continue }
+            if pendingSpace { out.append(0x20); pendingSpace = false }
+            out.append(unifyApostrophe(scalar.value))
+        }
+        return out
+    }
+
+    /// ’ ‘ ʼ → ', so curly and straight spellings of a name are one.
+    @inline(__always) private static func unifyApostrophe(_ c: UInt32) -> UInt32 {
+        c == 0x2019 || c == 0x2018 || c == 0x02BC ? 0x27 : c
+    }
+
+    /// Unicode White_Space, spelled out: looking the property up per scalar halved the
+    /// throughput on non-Latin text, and this set has been stable since Unicode 6.
+    @inline(__always) private static func isSpace(_ c: UInt32) -> Bool {
+        switch c {
+        case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: true
+        default: false
+        }
+    }
+
+    /// Per-scalar lowercasing; scalars whose lowercase is several scalars (e.g. "İ") stay as they
+    /// are, so a pattern and a text always fold to the same number of scalars.
+    @inline(__always) private static func fold(_ c: UInt32) -> UInt32 {
+        if c < 0x80 { return c >= 0x41 && c <= 0x5A ? c + 0x20 : c }
+        return c < 0x2000 ? UInt32(foldTable[Int(c)]) : lowercase(c)
+    }
+
+    /// `lowercase` of U+0000..<U+2000 (Latin, Greek, Cyrillic, Arabic, Hebrew, Indic…), computed
+    /// once because a property lookup per scalar dominated scanning non-Latin text.
+    private static let foldTable: [UInt16] = (0..<0x2000).map { c in
+        let folded = lowercase(UInt32(c))
+        return folded <= 0xFFFF ? UInt16(folded) : UInt16(c)
+    }
+
+    private static func lowercase(_ c: UInt32) -> UInt32 {
+        guard let scalar = Unicode.Scalar(c), scalar.properties.changesWhenLowercased else { return c }
+        let lower = scalar.properties.lowercaseMapping.unicodeScalars
+        guard lower.count == 1, let single = lower.first else { return c }
+        return single.value
+    }
+
+    private static func isWord(_ c: UInt32) -> Bool {
+        if c < 0x80 {
+            return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F
+        }
+        guard let scalar = Unicode.Scalar(c) else { return false }
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+             .decimalNumber, .letterNumber, .otherNumber,
+             .nonspacingMark, .spacingMark, .enclosingMark:
+            return true
+        default:
+            return false
+        }
+    }
+}
