@@ -236,3 +236,14 @@ final class EntityTests: XCTestCase {
         assertContains(aside, ">Mosul<")
     }
 }
+
+extension EntityTests {
+    func testDecomposedTextStillMatchesComposedNames() throws {
+        let site = try TestSite([
+            "Content/places/tall-afar.md": "---\nname: Tall ‘Afar\naliases: [Telafer, Tal Afar, \"Télafer\"]\n---\n",
+            "Content/briefings/a.md": briefing("A", body: "Te\u{0301}lafer was cleared."),
+        ])
+        try site.build()
+        assertContains(site.output("briefings/a/index.html"), #"<a href="/places/tall-afar/" title="Tall ‘Afar">Télafer</a>"#)
+    }
+}

@@ -39,7 +39,8 @@ struct BodyRenderer: Sendable {
     private static let wikiLink = try! NSRegularExpression(pattern: #"\[\[([^\[\]|\n]+)(?:\|([^\[\]\n]+))?\]\]"#)
 
     func render(_ request: Request) -> RenderedBody {
-        let document = MarkdownDocument(markdown: request.markdown, options: MarkdownOptions(allowRawHTML: config.rawHTML))
+        let document = MarkdownDocument(markdown: Self.composed(request.markdown),
+                                        options: MarkdownOptions(allowRawHTML: config.rawHTML))
         var diagnostics: [Diagnostic] = []
         var mentions: [Int: Int] = [:]
         var linked: Set<Int> = []
@@ -103,6 +104,13 @@ struct BodyRenderer: Sendable {
         let headings = document.assignHeadingIDs(reserved: ["content", "main"])
         return RenderedBody(fragment: HTMLFragment(document.renderHTML()), headings: headings, mentions: mentions,
                             linkedBriefings: linkedBriefings, wordCount: words, diagnostics: diagnostics, links: authored)
+    }
+
+    /// Names match in NFC. Text typed on most systems already is; decomposed text (common from
+    /// macOS file names or some PDF copies) carries combining marks from U+0300–U+036F, whose
+    /// UTF-8 lead bytes are 0xCC and 0xCD, so only such text pays for normalisation.
+    static func composed(_ text: String) -> String {
+        text.utf8.contains { $0 == 0xCC || $0 == 0xCD } ? text.precomposedStringWithCanonicalMapping : text
     }
 
     private enum WikiTarget {
