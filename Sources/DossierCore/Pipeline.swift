@@ -33,6 +33,9 @@ public struct BuildResult: Sendable {
     public var seconds: Double
     /// Seconds spent in each stage, in order, for `--verbose`.
     public var stages: [(name: String, seconds: Double)] = []
+    /// Entity mentions found in briefing bodies, and the CPU seconds (all threads) spent finding them.
+    public var mentions = 0
+    public var matchingSeconds = 0.0
 
     public var succeeded: Bool { !diagnostics.contains { $0.severity == .error } }
 }
@@ -112,9 +115,11 @@ public enum Pipeline {
                 return promoted
             }
         }
-        let result = BuildResult(diagnostics: all, pageCount: files.filter { $0.path.hasSuffix(".html") }.count,
+        var result = BuildResult(diagnostics: all, pageCount: files.filter { $0.path.hasSuffix(".html") }.count,
                                  fileCount: files.count + content.staticFiles.count, written: nil,
                                  seconds: Date().timeIntervalSince(start), stages: stages)
+        result.mentions = model.briefings.reduce(0) { $0 + $1.body.mentionCount }
+        result.matchingSeconds = Double(model.briefings.reduce(0) { $0 + $1.body.matchingNanoseconds }) / 1e9
         return (result, result.succeeded ? RenderedSite(files: files, staticFiles: content.staticFiles) : nil)
     }
 }

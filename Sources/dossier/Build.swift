@@ -41,6 +41,7 @@ struct Build: ParsableCommand {
         guard !output.quiet, output.format == .text else { return }
         if output.verbose {
             for stage in result.stages { print("  " + stage.name.padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: "%7.3f s", stage.seconds)) }
+            print(String(format: "  matching    %7.3f s CPU for %d mentions in briefing bodies", result.matchingSeconds, result.mentions))
         }
         let written = result.written.map { ", \($0.written) written, \($0.unchanged) unchanged" } ?? ""
         print("built \(result.pageCount) pages (\(result.fileCount) files\(written)) into \(outputFolder)/ in "
