@@ -8,25 +8,63 @@ struct FeedWriter {
     var config: SiteConfig { model.config }
 
     func files() -> [OutputFile] {
-        var files: [OutputFile] = [
-            feed(path: "/atom.xml", title: config.title, pageURL: "/", briefings: Array(model.briefings.indices)),
-            sitemap(),
-            OutputFile(path: "robots.txt", text: "User-agent: *\nAllow: /\n\nSitemap: \(config.absolute("/sitemap.xml"))\n"),
+        var feeds: [(path: String, title: String, pageURL: String, briefings: [Int])] = [
+            ("/atom.xml", config.title, "/", Array(model.briefings.indices)),
         ]
         for (index, entity) in model.entities.enumerated() {
-            files.append(feed(path: entity.url + "atom.xml", title: "\(config.title): \(entity.name)", pageURL: entity.url,
-                              briefings: model.facts[index].references.map(\.briefing)))
+            feeds.append((entity.url + "atom.xml", "\(config.title): \(entity.name)", entity.url,
+                          model.facts[index].references.map(\.briefing)))
         }
         for tag in model.tags {
             let url = "/tags/\(tag.slug)/"
-            files.append(feed(path: url + "atom.xml", title: "\(config.title): \(tag.name)", pageURL: url,
-                              briefings: tag.briefings))
+            feeds.append((url + "atom.xml", "\(config.title): \(tag.name)", url, tag.briefings))
         }
-        return files
+        // A briefing's entry is the same in every feed that carries it: escape it once.
+        var needed = Set<Int>()
+        for feed in feeds { needed.formUnion(feed.briefings.sorted().prefix(Self.entriesPerFeed)) }
+        let wanted = needed.sorted()
+        let entrySlots = ResultSlots<String>(count: model.briefings.count)
+        DispatchQueue.concurrentPerform(iterations: wanted.count) { position in
+            entrySlots.set(wanted[position], entry(wanted[position]))
+        }
+        let entries = entrySlots.values
+        let feedSlots = ResultSlots<OutputFile>(count: feeds.count)
+        let allFeeds = feeds
+        DispatchQueue.concurrentPerform(iterations: allFeeds.count) { index in
+            let feed = allFeeds[index]
+            feedSlots.set(index, self.feed(path: feed.path, title: feed.title, pageURL: feed.pageURL,
+                                           briefings: feed.briefings, entries: entries))
+        }
+        return feedSlots.values.compactMap { $0 } + [
+            sitemap(),
+            OutputFile(path: "robots.txt", text: "User-agent: *\nAllow: /\n\nSitemap: \(config.absolute("/sitemap.xml"))\n"),
+        ]
+    }
+
+    /// One `<entry>` element, escaped and indented for the feed.
+    private func entry(_ index: Int) -> String {
+        let briefing = model.briefings[index]
+        let source = briefing.source
+        let url = config.absolute(briefing.url)
+        var xml = """
+          <entry>
+            <id>\(Escape.xml(url))</id>
+            <title>\(Escape.xml(source.title))</title>
+            <link rel="alternate" type="text/html" href="\(Escape.xml(url))"/>
+            <published>\(source.date.rfc3339)</published>
+            <updated>\(source.lastModified.rfc3339)</updated>
+
+        """
+        if !source.summary.isEmpty { xml += "    <summary>\(Escape.xml(source.summary))</summary>\n" }
+        for tag in briefing.tags {
+            xml += "    <category term=\"\(Escape.xml(tag))\"/>\n"
+        }
+        xml += "    <content type=\"html\">\(Escape.xml(absolutize(briefing.body.html)))</content>\n  </entry>\n"
+        return xml
     }
 
     /// RFC 4287 feed of the newest briefings among `briefings` (indices are newest first already).
-    func feed(path: String, title: String, pageURL: String, briefings: [Int]) -> OutputFile {
+    private func feed(path: String, title: String, pageURL: String, briefings: [Int], entries: [String?]) -> OutputFile {
         let latest = briefings.sorted().prefix(Self.entriesPerFeed)
         let updated = latest.map { model.briefings[$0].source.lastModified }.max()
             ?? model.briefings.map(\.source.lastModified).max() ?? SiteDate(year: 1970, month: 1, day: 1)
@@ -43,25 +81,7 @@ struct FeedWriter {
           <generator>Dossier</generator>
 
         """
-        for index in latest {
-            let briefing = model.briefings[index]
-            let source = briefing.source
-            let url = config.absolute(briefing.url)
-            xml += """
-              <entry>
-                <id>\(Escape.xml(url))</id>
-                <title>\(Escape.xml(source.title))</title>
-                <link rel="alternate" type="text/html" href="\(Escape.xml(url))"/>
-                <published>\(source.date.rfc3339)</published>
-                <updated>\(source.lastModified.rfc3339)</updated>
-
-            """
-            if !source.summary.isEmpty { xml += "    <summary>\(Escape.xml(source.summary))</summary>\n" }
-            for tag in briefing.tags {
-                xml += "    <category term=\"\(Escape.xml(tag))\"/>\n"
-            }
-            xml += "    <content type=\"html\">\(Escape.xml(absolutize(briefing.body.html)))</content>\n  </entry>\n"
-        }
+        for index in latest { xml += entries[index] ?? entry(index) }
         xml += "</feed>\n"
         return OutputFile(path: String(path.dropFirst()), text: xml)
     }

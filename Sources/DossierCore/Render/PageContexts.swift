@@ -62,9 +62,7 @@ extension ViewContext {
     private func briefing(_ index: Int) -> [String: Any] {
         let briefing = model.briefings[index]
         let source = briefing.source
-        let events = model.timeline.indices.filter {
-            model.timeline[$0].briefing == index && !model.timeline[$0].isPublication
-        }.map { eventItem($0) }
+        let events = model.eventsByBriefing[index].map { eventItem($0) }
         let sources: [[String: Any]] = source.sources.map { link in
             var item: [String: Any] = ["title": link.title, "url": Self.present(link.url)]
             if let date = link.date { item["date"] = date.display; item["dateISO"] = date.description }

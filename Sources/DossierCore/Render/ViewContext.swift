@@ -59,7 +59,7 @@ struct ViewContext {
     }
 
     func tagRef(_ slug: String) -> [String: Any] {
-        let name = model.tags.first { $0.slug == slug }?.name ?? slug
+        let name = model.tagNames[slug] ?? slug
         return ["name": name, "url": link("/tags/\(slug)/")]
     }
 

@@ -83,6 +83,7 @@ enum Resolver {
         model.timeline = Aggregates.timeline(briefings: resolved, eventEntities: eventEntities)
         model.facts = Aggregates.entityFacts(model: model, profiles: profiles)
         Aggregates.relate(&model.briefings)
+        model.indexLookups()
         return model
     }
 

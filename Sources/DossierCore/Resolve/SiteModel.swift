@@ -71,5 +71,18 @@ struct SiteModel: Sendable {
     var pages: [ResolvedPage]
     var staticFiles: [StaticFile]
 
+    /// Lookups the renderer needs for every page, computed once.
+    var tagNames: [String: String] = [:]
+    /// Timeline positions of each briefing's own events (publications excluded).
+    var eventsByBriefing: [[Int]] = []
+
     var entities: [Entity] { directory.entities }
+
+    mutating func indexLookups() {
+        tagNames = Dictionary(tags.map { ($0.slug, $0.name) }, uniquingKeysWith: { first, _ in first })
+        eventsByBriefing = Array(repeating: [], count: briefings.count)
+        for (position, event) in timeline.enumerated() where !event.isPublication {
+            eventsByBriefing[event.briefing].append(position)
+        }
+    }
 }
