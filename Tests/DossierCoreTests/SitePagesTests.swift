@@ -213,3 +213,11 @@ final class SitePagesTests: XCTestCase {
         assertContains(home, "Offensive begins")
     }
 }
+
+extension SitePagesTests {
+    func testXMLEscapingCoversMarkupQuotesAndForbiddenCharacters() {
+        XCTAssertEqual(Escape.xml("plain text, é and ’"), "plain text, é and ’")
+        XCTAssertEqual(Escape.xml("a < b & \"c\" > 'd'"), "a &lt; b &amp; &quot;c&quot; &gt; &#39;d&#39;")
+        XCTAssertEqual(Escape.xml("bell\u{07}tab\tline\nend\u{FFFE}\u{FFFF}!"), "belltab\tline\nend!")
+    }
+}

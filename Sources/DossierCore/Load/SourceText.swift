@@ -23,7 +23,7 @@ struct SourceText {
             return nil
         }
         var text = String(decoding: bytes, as: UTF8.self)
-        if text.contains("\r") {
+        if text.utf8.contains(13) {
             text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         }
         return split(text, path: path, diagnostics: &diagnostics)

@@ -90,9 +90,32 @@ struct FeedWriter {
     private func absolutize(_ html: String) -> String {
         guard config.hasAbsoluteBase else { return html }
         let root = config.absolute("/")
-        let origin = root.dropLast(config.basePath.count)
-        return html.replacingOccurrences(of: "href=\"/", with: "href=\"\(origin)/")
-            .replacingOccurrences(of: "src=\"/", with: "src=\"\(origin)/")
+        let origin = Array(root.dropLast(config.basePath.count).utf8)
+        let source = Array(html.utf8)
+        let patterns = [Array("href=\"/".utf8), Array("src=\"/".utf8)]
+        var result: [UInt8] = []
+        result.reserveCapacity(source.count + 256)
+        var index = 0
+        while index < source.count {
+            var matched: [UInt8]?
+            if source[index] == 0x68 || source[index] == 0x73 {
+                matched = patterns.first { pattern in
+                    index + pattern.count <= source.count && source[index..<(index + pattern.count)].elementsEqual(pattern)
+                }
+            }
+            if let pattern = matched {
+                // Keep protocol-relative "//host" links as they are.
+                let isProtocolRelative = index + pattern.count < source.count && source[index + pattern.count] == 0x2F
+                result += pattern.dropLast()
+                if !isProtocolRelative { result += origin }
+                result.append(0x2F)
+                index += pattern.count
+            } else {
+                result.append(source[index])
+                index += 1
+            }
+        }
+        return String(decoding: result, as: UTF8.self)
     }
 
     func sitemap() -> OutputFile {
