@@ -74,11 +74,16 @@ struct ViewContext {
             "tags": briefing.tags.map(tagRef),
             "hasTags": !briefing.tags.isEmpty,
         ]
+        // Absent values are explicit `false`: Mustache otherwise searches every enclosing
+        // context for the name, which dominates long lists.
         if let mentions, mentions > 0 {
             item["mentions"] = mentions
             item["plural"] = mentions != 1
+        } else {
+            item["mentions"] = false
+            item["plural"] = false
         }
-        if let via { item["via"] = entityRef(via) }
+        item["via"] = via.map(entityRef) ?? false
         return item
     }
 
@@ -95,7 +100,7 @@ struct ViewContext {
             "entities": entities,
             "hasEntities": !entities.isEmpty,
         ]
-        if let via { item["via"] = entityRef(via) }
+        item["via"] = via.map(entityRef) ?? false
         return item
     }
 }
