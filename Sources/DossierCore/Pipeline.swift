@@ -14,7 +14,7 @@ public struct BuildOptions: Sendable {
     /// Told how many pages are rendered, for a progress display.
     public var progress: ProgressReporter?
     /// Pages rendered by an earlier build, reused when their inputs are unchanged. `build`
-    /// loads the on-disk cache beside the output folder when this is nil and `incremental` is set.
+    /// loads the on-disk cache in the output folder when this is nil and `incremental` is set.
     public var cache: RenderCache?
     /// Reuse unchanged pages of the previous build (`--no-cache` turns it off).
     public var incremental = true
@@ -55,7 +55,7 @@ public enum Pipeline {
         if options.writeOutput { try OutputWriter.checkOutputFolder(options.paths) }
         var options = options
         if options.cache == nil && options.incremental && options.writeOutput {
-            options.cache = RenderCache.load(beside: options.paths.output)
+            options.cache = RenderCache.load(in: options.paths.output)
         }
         if !options.incremental { options.cache = nil }
         var (result, site) = render(options)

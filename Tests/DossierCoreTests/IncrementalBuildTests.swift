@@ -98,7 +98,7 @@ final class IncrementalBuildTests: XCTestCase {
     func testDeletingTheCacheOnlyMakesTheNextBuildFull() throws {
         let site = try TestSite(["Content/briefings/a.md": briefing("A")])
         try site.build()
-        let cache = site.root.appendingPathComponent(".Output.dossier-cache")
+        let cache = site.output.appendingPathComponent(".dossier-cache")
         XCTAssertTrue(FileManager.default.fileExists(atPath: cache.path))
         try FileManager.default.removeItem(at: cache)
         try site.write(["Content/briefings/a.md": briefing("A2")])

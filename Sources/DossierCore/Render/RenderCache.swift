@@ -4,8 +4,9 @@ import Foundation
 /// pages whose inputs changed. Exact by construction: a page is reused only when its whole
 /// context and the theme are identical to the previous build's.
 ///
-/// On disk (for `dossier build`) the cache is a small file beside the output folder and the
-/// page bytes are the previous build's files, which the writer hard-links. In memory (for
+/// On disk (for `dossier build`) the cache is a small dot-file inside the output folder (so a
+/// build writes nothing outside it) and the page bytes are the previous build's files, which
+/// the writer hard-links. In memory (for
 /// `dossier serve`) the bytes are kept with the fingerprints. Deleting the cache file only
 /// makes the next build a full one.
 public final class RenderCache: @unchecked Sendable {
@@ -39,14 +40,16 @@ public final class RenderCache: @unchecked Sendable {
         previous = entries
     }
 
-    static func file(beside output: URL) -> URL {
-        output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).dossier-cache")
+    public static let fileName = ".dossier-cache"
+
+    static func file(in output: URL) -> URL {
+        output.appendingPathComponent(fileName)
     }
 
     /// Loads the cache written by the previous build into `output`; an unreadable or
     /// foreign file gives an empty cache (a full build).
-    public static func load(beside output: URL) -> RenderCache {
-        let url = file(beside: output)
+    public static func load(in output: URL) -> RenderCache {
+        let url = file(in: output)
         guard let data = FileManager.default.contents(atPath: url.path) else { return RenderCache(output: output, entries: [:]) }
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
         guard lines.first == Substring(header) else { return RenderCache(output: output, entries: [:]) }
@@ -84,7 +87,7 @@ public final class RenderCache: @unchecked Sendable {
     }
 
     /// Makes this build's fingerprints the ones the next build compares against; on disk,
-    /// records the written files' sizes and times next to the output folder.
+    /// records the written files' sizes and times in the output folder.
     public func commit() {
         lock.lock()
         defer { lock.unlock() }
@@ -98,7 +101,7 @@ public final class RenderCache: @unchecked Sendable {
             previous[path]!.size = stamp.size
             previous[path]!.modified = stamp.modified
         }
-        try? Data(text.utf8).write(to: Self.file(beside: output), options: .atomic)
+        try? Data(text.utf8).write(to: Self.file(in: output))
     }
 
     /// Forgets everything, e.g. after a failed write.
@@ -106,7 +109,7 @@ public final class RenderCache: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         next = [:]
-        if let output { try? FileManager.default.removeItem(at: Self.file(beside: output)) }
+        if let output { try? FileManager.default.removeItem(at: Self.file(in: output)) }
     }
 
     private static func stamp(_ url: URL) -> (size: Int, modified: String)? {
