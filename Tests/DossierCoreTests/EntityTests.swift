@@ -206,7 +206,7 @@ final class EntityTests: XCTestCase {
         try site.build()
         let nineveh = try XCTUnwrap(site.output("places/nineveh/index.html"))
         assertContains(nineveh, ">Mosul falls<")
-        assertContains(nineveh, #"concerns <a href="/places/mosul/">Mosul</a>"#)
+        assertContains(nineveh, #"Concerns <a href="/places/mosul/">Mosul</a>"#)
         assertContains(nineveh, "Daesh takes Mosul")
         assertContains(site.output("places/iraq/index.html"), ">Mosul falls<")
         assertContains(site.output("places/nineveh/atom.xml"), "Mosul falls")

@@ -140,7 +140,9 @@ extension ViewContext {
             "breadcrumb": breadcrumb, "hasBreadcrumb": !breadcrumb.isEmpty,
             "parents": [parents], "hasParents": !parents.isEmpty, "parentsLabel": isPlace ? "Within" : "Part of",
             "children": [children], "hasChildren": !children.isEmpty, "childrenLabel": isPlace ? "Contains" : "Members",
-            "references": facts.references.map { briefingItem($0.briefing, mentions: $0.mentions, via: $0.via) },
+            "references": facts.references.map {
+                briefingItem($0.briefing, mentions: $0.mentions, via: $0.via, isReference: true)
+            },
             "referenceCount": facts.references.count,
             "events": events, "hasEvents": !events.isEmpty,
             "appearsWith": facts.appearsWith.map { pair -> [String: Any] in

@@ -27,7 +27,7 @@ enum SiteRenderer {
         progress?.start(total: jobs.count)
         cache?.begin()
         let slots = ResultSlots<(OutputFile?, Diagnostics)>(count: jobs.count)
-        let view = ViewContext(model: model)
+        let view = ViewContext(model: model).withCards(templates: templates)
         let box = UncheckedBox(view)
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
             let job = jobs[index]

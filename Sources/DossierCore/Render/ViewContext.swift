@@ -4,6 +4,9 @@ import Foundation
 /// so every flag a template tests (`hasTags`, `plural`) is computed here.
 struct ViewContext {
     let model: SiteModel
+    /// `briefing-card` and `event-card` rendered once per briefing and event (see `withCards`).
+    var briefingCards: [HTMLFragment] = []
+    var eventCards: [HTMLFragment] = []
 
     /// swift-mustache treats "" and 0 as true in sections, so absent values are passed as false.
     static func present(_ text: String) -> Any { text.isEmpty ? false : text }
@@ -63,9 +66,10 @@ struct ViewContext {
         return ["name": name, "url": link("/tags/\(slug)/")]
     }
 
-    func briefingItem(_ index: Int, mentions: Int? = nil, via: Int? = nil) -> [String: Any] {
+    /// The values of one briefing's card: the same in every list.
+    func briefingCard(_ index: Int) -> [String: Any] {
         let briefing = model.briefings[index]
-        var item: [String: Any] = [
+        return [
             "title": briefing.source.title,
             "url": link(briefing.url),
             "date": briefing.source.date.display,
@@ -74,24 +78,26 @@ struct ViewContext {
             "tags": briefing.tags.map(tagRef),
             "hasTags": !briefing.tags.isEmpty,
         ]
+    }
+
+    /// A briefing in a list: its card, and on entity pages what ties it to the entity.
+    func briefingItem(_ index: Int, mentions: Int? = nil, via: Int? = nil, isReference: Bool = false) -> [String: Any] {
+        var item = briefingCard(index)
+        item["card"] = briefingCards.indices.contains(index) ? briefingCards[index] : HTMLFragment("")
         // Absent values are explicit `false`: Mustache otherwise searches every enclosing
         // context for the name, which dominates long lists.
-        if let mentions, mentions > 0 {
-            item["mentions"] = mentions
-            item["plural"] = mentions != 1
-        } else {
-            item["mentions"] = false
-            item["plural"] = false
-        }
+        item["reference"] = isReference && (via != nil || (mentions ?? 0) > 0)
+        item["mentions"] = mentions.flatMap { $0 > 0 ? $0 : nil } ?? false
+        item["plural"] = (mentions ?? 0) != 1
         item["via"] = via.map(entityRef) ?? false
         return item
     }
 
-    func eventItem(_ position: Int, via: Int? = nil) -> [String: Any] {
+    func eventCard(_ position: Int) -> [String: Any] {
         let event = model.timeline[position]
         let briefing = model.briefings[event.briefing]
         let entities = (event.actors + event.places).map(entityRef)
-        var item: [String: Any] = [
+        return [
             "date": event.date.display,
             "dateISO": event.date.description,
             "title": event.title,
@@ -100,7 +106,37 @@ struct ViewContext {
             "entities": entities,
             "hasEntities": !entities.isEmpty,
         ]
+    }
+
+    func eventItem(_ position: Int, via: Int? = nil) -> [String: Any] {
+        var item = eventCard(position)
+        item["card"] = eventCards.indices.contains(position) ? eventCards[position] : HTMLFragment("")
         item["via"] = via.map(entityRef) ?? false
         return item
+    }
+
+    /// Renders every card once, in parallel; lists then embed them instead of rendering
+    /// the same briefing or event again on every page that shows it.
+    func withCards(templates: TemplateSet) -> ViewContext {
+        var view = self
+        view.briefingCards = Self.renderAll(model.briefings.count, template: "briefing-card", templates: templates) {
+            self.briefingCard($0)
+        }
+        view.eventCards = Self.renderAll(model.timeline.count, template: "event-card", templates: templates) {
+            self.eventCard($0)
+        }
+        return view
+    }
+
+    private static func renderAll(_ count: Int, template: String, templates: TemplateSet,
+                                  context: @escaping (Int) -> [String: Any]) -> [HTMLFragment] {
+        let slots = ResultSlots<HTMLFragment>(count: count)
+        let make = UncheckedBox(context)
+        DispatchQueue.concurrentPerform(iterations: count) { index in
+            var ignored = Diagnostics()
+            let html = templates.render(make.value(index), template: template, diagnostics: &ignored) ?? ""
+            slots.set(index, HTMLFragment(html))
+        }
+        return slots.values.map { $0 ?? HTMLFragment("") }
     }
 }

@@ -60,26 +60,38 @@ extension DefaultTheme {
 </footer>
 """#
 
-    static let briefingItem = #"""
+    /// One briefing in a list. Rendered once per briefing (its context is the item alone) and
+    /// reused by every list that shows the briefing, through `briefing-item`.
+    static let briefingCard = #"""
 <article class="briefing-item">
   <h3><a href="{{url}}">{{title}}</a></h3>
-  <p class="meta"><time datetime="{{dateISO}}">{{date}}</time>{{#via}} · concerns <a href="{{url}}">{{name}}</a>{{/via}}{{#mentions}} · {{mentions}} mention{{#plural}}s{{/plural}}{{/mentions}}</p>
+  <p class="meta"><time datetime="{{dateISO}}">{{date}}</time></p>
   {{#summary}}<p>{{summary}}</p>{{/summary}}
   {{#hasTags}}<ul class="tags" aria-label="Tags">{{#tags}}<li><a href="{{url}}">{{name}}</a></li>{{/tags}}</ul>{{/hasTags}}
 </article>
+"""#
+
+    /// A briefing in a list: the pre-rendered card, plus what is specific to this list
+    /// (on entity pages: the place it concerns and the number of mentions).
+    static let briefingItem = #"""
+{{{card}}}{{#reference}}<p class="reference-meta">{{#via}}Concerns <a href="{{url}}">{{name}}</a>{{/via}}{{#mentions}}{{#via}} · {{/via}}{{mentions}} mention{{#plural}}s{{/plural}}{{/mentions}}</p>{{/reference}}
 """#
 
     static let entityList = #"""
 <ul class="chips">{{#.}}<li><a href="{{url}}"{{#stub}} class="stub"{{/stub}}>{{name}}</a></li>{{/.}}</ul>
 """#
 
-    static let eventItem = #"""
-<li class="event{{#publication}} publication{{/publication}}">
-  <time datetime="{{dateISO}}">{{date}}</time>
+    /// One event, rendered once and reused by the timeline and every page that lists it.
+    static let eventCard = #"""
+<time datetime="{{dateISO}}">{{date}}</time>
   <span class="event-title">{{#publication}}Briefing published: <a href="{{briefing.url}}">{{title}}</a>{{/publication}}{{^publication}}{{title}}{{/publication}}</span>
   {{^publication}}<span class="event-source">(<a href="{{briefing.url}}">{{briefing.title}}</a>)</span>{{/publication}}
-  {{#via}}<span class="event-via">in <a href="{{url}}">{{name}}</a></span>{{/via}}
   {{#hasEntities}}<ul class="chips small">{{#entities}}<li><a href="{{url}}">{{name}}</a></li>{{/entities}}</ul>{{/hasEntities}}
+"""#
+
+    static let eventItem = #"""
+<li class="event{{#publication}} publication{{/publication}}">
+  {{{card}}}{{#via}}<span class="event-via">in <a href="{{url}}">{{name}}</a></span>{{/via}}
 </li>
 """#
 
