@@ -82,7 +82,15 @@ struct ViewContext {
 
     /// A briefing in a list: its card, and on entity pages what ties it to the entity.
     func briefingItem(_ index: Int, mentions: Int? = nil, via: Int? = nil, isReference: Bool = false) -> [String: Any] {
-        var item = briefingCard(index)
+        // The card carries the tags and the rest; the item keeps only cheap plain values.
+        let briefing = model.briefings[index]
+        var item: [String: Any] = [
+            "title": briefing.source.title,
+            "url": link(briefing.url),
+            "date": briefing.source.date.display,
+            "dateISO": briefing.source.date.description,
+            "summary": Self.present(briefing.source.summary),
+        ]
         item["card"] = briefingCards.indices.contains(index) ? briefingCards[index] : HTMLFragment("")
         // Absent values are explicit `false`: Mustache otherwise searches every enclosing
         // context for the name, which dominates long lists.
