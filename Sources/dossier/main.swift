@@ -10,7 +10,7 @@ struct Dossier: ParsableCommand {
         Run from the folder that holds Content/ (and optionally site.yml and Templates/).
         Exit status: 0 success, 1 content errors, 2 usage or I/O errors.
         """,
-        subcommands: [Build.self, Check.self, New.self, Init.self],
+        subcommands: [Build.self, Check.self, New.self, Init.self, Serve.self],
         defaultSubcommand: Build.self
     )
 }

@@ -1,0 +1,72 @@
+import DossierCore
+import Foundation
+
+/// What one rebuild did; `dossier serve` prints it, tests and the benchmark wait on it.
+public struct RebuildOutcome: Sendable {
+    public var result: BuildResult
+    /// The generation now served: new after a success, unchanged after a failure.
+    public var generation: Int
+    /// Render plus snapshot swap, in seconds.
+    public var seconds: Double
+    public var succeeded: Bool { result.succeeded }
+}
+
+/// Renders the site in memory and swaps the served snapshot. Every rebuild runs on one serial
+/// queue, so rebuilds never overlap and the debounce bookkeeping needs no lock.
+///
+/// Each rebuild loads and resolves the whole site (`Pipeline.render`); an in-memory
+/// `RenderCache` lets it skip templating for pages whose inputs did not change.
+final class Rebuilder: @unchecked Sendable {
+    let queue = DispatchQueue(label: "dossier.rebuild", qos: .userInitiated)
+    let snapshot = Locked<SiteSnapshot?>(nil)
+    let hub: EventHub
+    private let options: BuildOptions
+    private let cache = RenderCache()
+    private let boot: String
+    private let report: @Sendable (RebuildOutcome) -> Void
+    // Only touched on `queue`.
+    private var generation = 0
+
+    init(options: BuildOptions, boot: String, hub: EventHub, report: @escaping @Sendable (RebuildOutcome) -> Void) {
+        var options = options
+        options.cache = cache
+        options.incremental = true
+        self.options = options
+        self.boot = boot
+        self.hub = hub
+        self.report = report
+    }
+
+    var current: SiteSnapshot? { snapshot.current }
+
+    /// Runs a rebuild after every rebuild already queued.
+    func rebuild() async -> RebuildOutcome {
+        await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: self.rebuildOnQueue()) }
+        }
+    }
+
+    /// Called on `queue` (directly, or by the debouncer that lives on it).
+    func rebuildOnQueue() -> RebuildOutcome {
+        dispatchPrecondition(condition: .onQueue(queue))
+        let start = DispatchTime.now()
+        let (result, site) = Pipeline.render(options)
+        var served = generation
+        if let site {
+            cache.commit()  // only a good build becomes the reference; a failed one is forgotten
+            generation += 1
+            served = generation
+            let fresh = SiteSnapshot(site: site, generation: generation, boot: boot,
+                                     staticFolder: options.paths.content.appendingPathComponent("static"),
+                                     previous: snapshot.current)
+            snapshot.withLock { $0 = fresh }
+            hub.published(build: fresh.build)  // after the swap: a reloading page gets the new site
+        } else {
+            hub.failed(diagnostics: result.diagnostics.filter { $0.severity == .error }.map(\.formatted))
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        let outcome = RebuildOutcome(result: result, generation: served, seconds: seconds)
+        report(outcome)
+        return outcome
+    }
+}

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Save-to-reload latency of `dossier serve`.
+#
+#   scripts/bench-serve.sh [SITE_DIR] [ROUNDS]     (defaults: this repository's sample site, 7)
+#
+# Builds dossier in release mode, starts `dossier serve --port 0` in SITE_DIR, listens on the
+# live-reload stream (/__dossier/events) like an open page does, then rewrites one briefing
+# ROUNDS times (atomically, as editors save) and measures the time from the write to the
+# `reload` event. Also prints the server's own rebuild time for each round. The briefing is
+# restored afterwards. A timed figure, not a test: run it on an otherwise idle machine.
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+site="$(cd "${1:-$repo}" && pwd)"
+rounds="${2:-7}"
+
+(cd "$repo" && swift build -c release --product dossier --scratch-path .build-serve >&2)
+exec python3 - "$repo/.build-serve/release/dossier" "$site" "$rounds" <<'PY'
+import os, re, socket, statistics, subprocess, sys, threading, time
+
+binary, site, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+briefings = sorted(os.path.join(d, f) for d, _, fs in os.walk(os.path.join(site, "Content", "briefings"))
+                   for f in fs if f.endswith(".md"))
+if not briefings:
+    sys.exit(f"no briefings under {site}/Content/briefings")
+target = briefings[len(briefings) // 2]
+original = open(target, "rb").read()
+
+server = subprocess.Popen([binary, "serve", "--port", "0"], cwd=site, stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL, text=True, bufsize=1)
+lines, address = [], None
+def pump():
+    for line in server.stdout:
+        lines.append(line.rstrip("\n"))
+threading.Thread(target=pump, daemon=True).start()
+deadline = time.time() + 600
+while address is None and time.time() < deadline and server.poll() is None:
+    for line in list(lines):
+        found = re.search(r"Serving (http://([\d.]+):(\d+)/)", line)
+        if found:
+            address = found
+    time.sleep(0.01)
+if address is None:
+    server.kill()
+    sys.exit("dossier serve did not start:\n" + "\n".join(lines))
+host, port = address.group(2), int(address.group(3))
+first_build = next((l for l in lines if " built " in l), "?")
+
+events = socket.create_connection((host, port))
+events.sendall(f"GET /__dossier/events HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
+received = b""
+def wait_for(marker, since, timeout=120):
+    global received
+    events.settimeout(timeout)
+    while True:
+        at = received.find(marker, since)
+        if at >= 0:
+            return at + len(marker)
+        received += events.recv(65536)
+position = wait_for(b"event: hello", 0)
+
+def write_atomically(path, data):
+    temporary = os.path.join(os.path.dirname(path), ".bench-" + os.path.basename(path))
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+    os.replace(temporary, path)
+
+latencies, rebuilds, renders = [], [], []
+try:
+    for round in range(rounds):
+        data = original if round % 2 else original + f"\n<!-- bench {round} -->\n".encode()
+        seen = len(lines)
+        start = time.perf_counter()
+        write_atomically(target, data)
+        position = wait_for(b"event: reload", position)
+        latencies.append((time.perf_counter() - start) * 1000)
+        # The server prints its rebuild time right after publishing; give it a moment to flush.
+        until = time.time() + 2
+        while time.time() < until and not any(" built " in l for l in lines[seen:]):
+            time.sleep(0.001)
+        built = [l for l in lines[seen:] if " built " in l]
+        timing = re.search(r"in (\d+) ms \(render (\d+) ms", built[-1]) if built else None
+        if timing:
+            rebuilds.append(int(timing.group(1)))
+            renders.append(int(timing.group(2)))
+        time.sleep(0.2)  # let the reload settle before the next save
+finally:
+    write_atomically(target, original)
+    server.terminate()
+    server.wait(timeout=10)
+
+print(f"site: {site} ({len(briefings)} briefings); edited {os.path.relpath(target, site)}")
+print(f"first build: {first_build}")
+print(f"Pipeline.render, ms:          " + " ".join(map(str, renders)))
+print(f"rebuild (render + swap), ms:  " + " ".join(map(str, rebuilds)))
+print(f"save -> reload event, ms:     " + " ".join(f"{x:.0f}" for x in latencies))
+print(f"save -> reload median {statistics.median(latencies):.0f} ms (min {min(latencies):.0f}, max {max(latencies):.0f}); "
+      f"rebuild median {statistics.median(rebuilds) if rebuilds else float('nan'):.0f} ms; debounce 50 ms included")
+PY
