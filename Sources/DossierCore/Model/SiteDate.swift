@@ -71,17 +71,23 @@ public struct SiteDate: Sendable, Hashable, Comparable, CustomStringConvertible 
         }
     }
 
-    /// `2014`, `2014-06` or `2014-06-10`.
+    /// `2014`, `2014-06` or `2014-06-10`. Built by hand: this runs for every list item and
+    /// `String(format:)` showed up in profiles.
     public var description: String {
-        var text = String(format: "%04d", year)
-        if let month { text += String(format: "-%02d", month) }
-        if let day { text += String(format: "-%02d", day) }
+        var text = Self.padded(year, 4)
+        if let month { text += "-" + Self.padded(month, 2) }
+        if let day { text += "-" + Self.padded(day, 2) }
         return text
     }
 
     /// RFC 3339 timestamp for feeds and sitemaps; partial dates fall on the period's first day.
     public var rfc3339: String {
-        String(format: "%04d-%02d-%02dT", year, month ?? 1, day ?? 1) + (time ?? "00:00:00Z")
+        Self.padded(year, 4) + "-" + Self.padded(month ?? 1, 2) + "-" + Self.padded(day ?? 1, 2) + "T" + (time ?? "00:00:00Z")
+    }
+
+    private static func padded(_ number: Int, _ width: Int) -> String {
+        let digits = String(number)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 
     static let monthNames = ["January", "February", "March", "April", "May", "June", "July",
