@@ -63,6 +63,7 @@ enum SiteRenderer {
             if let file { files.append(file) }
         }
         files += FeedWriter(model: model).files()
+        files += SearchIndex(model: model).files()
         files += templates.assets.keys.sorted().map { OutputFile(path: $0, contents: templates.assets[$0]!) }
         return files
     }

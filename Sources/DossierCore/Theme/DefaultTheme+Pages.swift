@@ -165,12 +165,14 @@ extension DefaultTheme {
   <h1>Search</h1>
   <form role="search" id="search-form" action="{{site.searchPage}}" method="get">
     <label for="search-input">Search briefings, actors and places</label>
-    <input type="search" id="search-input" name="q" autocomplete="off" spellcheck="false">
+    <input type="search" id="search-input" name="q" autocomplete="off" spellcheck="false" aria-describedby="search-hint">
     <button type="submit">Search</button>
+    <p id="search-hint" class="search-hint">Every word must match; the start of a word is enough. Accents and letter case do not matter.</p>
   </form>
-  <p id="search-status" role="status" aria-live="polite"></p>
+  <p id="search-status" class="search-status" role="status" aria-live="polite"></p>
   <ol id="search-results" class="search-results"></ol>
-  <noscript><p>Search needs JavaScript. Browse the <a href="{{site.briefings}}">briefings</a>, <a href="{{site.actors}}">actors</a>, <a href="{{site.places}}">places</a> or <a href="{{site.tags}}">tags</a> instead.</p></noscript>
+  <p class="search-more"><button type="button" id="search-more" hidden>Show more results</button></p>
+  <noscript><p>Search needs JavaScript. Browse the <a href="{{site.briefings}}">briefings</a>, the <a href="{{site.timeline}}">timeline</a>, <a href="{{site.actors}}">actors</a>, <a href="{{site.places}}">places</a> or <a href="{{site.tags}}">tags</a> instead.</p></noscript>
 </div>
 <script src="{{site.searchScript}}" data-index="{{site.searchIndex}}" defer></script>
 {{/main}}{{/layout}}

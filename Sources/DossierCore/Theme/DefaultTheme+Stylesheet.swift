@@ -87,5 +87,18 @@ h2 { font-size: 1.3rem; margin-top: 2rem; }
   h1, h2, h3 { break-after: avoid; }
   .briefing-item, tr, img { break-inside: avoid; }
 }
+/* Search page (assets/search.js) */
+.search .search-hint { flex-basis: 100%; margin: 0; color: var(--muted); font-size: 0.9rem; }
+.search-status { min-height: 1.55em; color: var(--muted); }
+.search-results { list-style: none; padding: 0; margin: 0; max-width: 48rem; }
+.search-results .search-result { border-top: 1px solid var(--rule); padding: 0.75rem 0; margin: 0; }
+.search-results .result-title { font-size: 1.1rem; margin: 0 0 0.2rem; }
+.search-results .result-meta, .search-results .result-aliases { color: var(--muted); font-size: 0.9rem; margin: 0.15rem 0; }
+.search-results .result-kind { font-weight: 600; text-transform: uppercase; letter-spacing: 0.05em; font-size: 0.8rem; }
+.search-results .result-summary { margin: 0.25rem 0 0; }
+.search-results mark { background: #ffe58a; color: #1d1f21; border-radius: 2px; }
+.search-results a:visited mark { color: #1d1f21; }
+.search-more button { font: inherit; padding: 0.45rem 1rem; }
+@media print { .search-more, .search-status { display: none; } }
 """#
 }

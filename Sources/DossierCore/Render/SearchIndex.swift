@@ -1,0 +1,536 @@
+import Foundation
+
+/// The client-side search index, written at build time under `search/` and read by
+/// `assets/search.js`. Format and normalisation are described in docs/search.md.
+///
+/// - `search/index.json`: the manifest (base path, document count, the shard list).
+/// - `search/docs-N.json`: documents `N*chunk ..< (N+1)*chunk`, what a result shows.
+/// - `search/terms*.json`: the inverted index, split by term prefix so that no shard is much
+///   larger than `shardBudget` bytes; a term lives in the shard whose key is the longest key
+///   that is a prefix of the term.
+///
+/// Document ids: entities first (in directory order), then briefings newest first, then pages,
+/// so ascending ids are the tie-break order the client uses.
+struct SearchIndex {
+    let model: SiteModel
+    /// Target size of one term shard, in bytes of JSON.
+    var shardBudget = 48_000
+    /// Documents per `docs-N.json` file.
+    var chunkSize = 25
+    static let formatVersion = 1
+
+    init(model: SiteModel, shardBudget: Int = 48_000, chunkSize: Int = 25) {
+        self.model = model
+        self.shardBudget = shardBudget
+        self.chunkSize = chunkSize
+    }
+
+    /// Where a token was found; the bits of a posting's score.
+    enum Field: UInt32 {
+        /// Title of a briefing or page, name or alias of an entity.
+        case title = 16
+        /// Tags, actors and places of a briefing (names and aliases); id and category of an entity.
+        case meta = 8
+        case summary = 4
+        /// Body text: the low two bits hold min(occurrences, 3).
+        case body = 1
+    }
+
+    struct Document: Sendable {
+        var kind: String
+        var title: String
+        /// Site-relative, without the leading slash: `briefings/x/`.
+        var url: String
+        var date: String?
+        var summary: String
+        var category: String
+        var aliases: [String]
+        var fields: [(Field, String)]
+    }
+
+    func files() -> [OutputFile] {
+        let documents = self.documents()
+        let scored = Self.scoreAll(documents)
+
+        // Merge into term → [id << 5 | score], ids ascending because documents are visited in order.
+        var postings: [String: [UInt32]] = [:]
+        for (id, terms) in scored.enumerated() {
+            for (term, score) in terms {
+                postings[term, default: []].append(UInt32(id) << 5 | score)
+            }
+        }
+        let entries = postings.keys.sorted(by: Self.codePointOrder).map { term -> ShardEntry in
+            var fragment = Array((JSON.string(term) + ":[").utf8)
+            var previous: UInt32 = 0
+            for (position, posting) in postings[term]!.enumerated() {
+                let id = posting >> 5
+                if position > 0 { fragment.append(UInt8(ascii: ",")) }
+                Self.appendDecimal(UInt64(id - previous) << 5 | UInt64(posting & 31), to: &fragment)
+                previous = id
+            }
+            fragment.append(UInt8(ascii: "]"))
+            return ShardEntry(scalars: term.unicodeScalars.map(\.value), fragment: fragment)
+        }
+        var files: [OutputFile] = []
+        var shardList: [(key: String, file: String, bytes: Int)] = []
+        for shard in Self.split(entries[...], depth: 0, prefix: [], budget: shardBudget) {
+            let key = String(String.UnicodeScalarView(shard.key.compactMap(Unicode.Scalar.init)))
+            let file = Self.shardFileName(shard.key)
+            var bytes: [UInt8] = [UInt8(ascii: "{")]
+            for (position, entry) in shard.entries.enumerated() {
+                if position > 0 { bytes.append(UInt8(ascii: ",")) }
+                bytes += entry.fragment
+            }
+            bytes += Array("}\n".utf8)
+            shardList.append((key, file, bytes.count))
+            files.append(OutputFile(path: "search/" + file, contents: Data(bytes)))
+        }
+        shardList.sort { Self.codePointOrder($0.key, $1.key) }
+
+        for start in stride(from: 0, to: documents.count, by: chunkSize) {
+            let chunk = documents[start..<min(start + chunkSize, documents.count)]
+            let text = "[\n" + chunk.map(Self.documentJSON).joined(separator: ",\n") + "\n]\n"
+            files.append(OutputFile(path: "search/docs-\(start / chunkSize).json", text: text))
+        }
+
+        let entityCount = model.entities.count
+        var manifest = "{\"base\":" + JSON.string(model.config.basePath)
+        manifest += ",\"chunk\":\(chunkSize),\"count\":\(documents.count),\"entities\":\(entityCount)"
+        manifest += ",\"shards\":[\n"
+        manifest += shardList.map { "[" + JSON.string($0.key) + "," + JSON.string($0.file) + ",\($0.bytes)]" }
+            .joined(separator: ",\n")
+        manifest += "\n],\"version\":\(Self.formatVersion)}\n"
+        files.append(OutputFile(path: "search/index.json", text: manifest))
+        return files.sorted { $0.path < $1.path }
+    }
+
+    // MARK: Documents
+
+    func documents() -> [Document] {
+        var documents: [Document] = []
+        let entities = model.entities
+        for (index, entity) in entities.enumerated() {
+            var fields: [(Field, String)] = [(.title, entity.name)]
+            fields += entity.aliases.map { (Field.title, $0) }
+            fields.append((.meta, entity.id))
+            fields.append((.meta, entity.category))
+            fields.append((.summary, entity.summary))
+            if index < model.facts.count, let profile = model.facts[index].profile {
+                fields.append((.body, Self.plainText(fromHTML: profile.html)))
+            }
+            documents.append(Document(kind: entity.kind.rawValue, title: entity.name, url: Self.relative(entity.url),
+                                      date: nil, summary: entity.summary, category: entity.category,
+                                      aliases: entity.aliases, fields: fields))
+        }
+        let tagNames = Dictionary(model.tags.map { ($0.slug, $0.name) }, uniquingKeysWith: { first, _ in first })
+        for briefing in model.briefings {
+            let source = briefing.source
+            var fields: [(Field, String)] = [(.title, source.title), (.summary, source.summary)]
+            fields += briefing.tags.map { (Field.meta, tagNames[$0] ?? $0) }
+            for index in briefing.entities where index < entities.count {
+                fields.append((.meta, entities[index].name))
+                fields += entities[index].aliases.map { (Field.meta, $0) }
+            }
+            fields.append((.body, Self.plainText(fromHTML: briefing.body.html)))
+            documents.append(Document(kind: "briefing", title: source.title, url: Self.relative(briefing.url),
+                                      date: source.date.description, summary: source.summary, category: "",
+                                      aliases: [], fields: fields))
+        }
+        for page in model.pages {
+            let fields: [(Field, String)] = [(.title, page.source.title), (.summary, page.source.summary),
+                                             (.body, Self.plainText(fromHTML: page.body.html))]
+            documents.append(Document(kind: "page", title: page.source.title, url: Self.relative(page.url), date: nil,
+                                      summary: page.source.summary, category: "", aliases: [], fields: fields))
+        }
+        return documents
+    }
+
+    private static func relative(_ url: String) -> String {
+        String(url.drop { $0 == "/" })
+    }
+
+    /// Term → score for every document, computed in parallel.
+    static func scoreAll(_ documents: [Document]) -> [[(String, UInt32)]] {
+        let slots = Slots<[(String, UInt32)]>(count: documents.count)
+        let box = Box(documents)
+        DispatchQueue.concurrentPerform(iterations: documents.count) { index in
+            slots.set(index, score(box.value[index]))
+        }
+        return slots.values
+    }
+
+    /// The score bits of every term in one document (in no particular order: postings are
+    /// merged by document id, and terms sorted once for the whole index).
+    static func score(_ document: Document) -> [(String, UInt32)] {
+        // One dictionary, one hash per token: field bits above bit 16, body occurrences (up to 3) below.
+        func count(_ value: inout UInt32) { if value & 0xFFFF < 3 { value += 1 } }
+        var packed: [String: UInt32] = [:]
+        for (field, text) in document.fields {
+            for token in SearchText.tokens(text) {
+                if field == .body {
+                    count(&packed[token, default: 0])
+                } else {
+                    packed[token, default: 0] |= field.rawValue << 16
+                }
+            }
+        }
+        return packed.map { term, value in (term, value >> 16 | value & 0xFFFF) }
+    }
+
+    // MARK: Sharding
+
+    struct ShardEntry {
+        var scalars: [UInt32]
+        /// `"term":[postings]` as UTF-8.
+        var fragment: [UInt8]
+        var bytes: Int { fragment.count + 1 }
+    }
+
+    /// Splits sorted entries by the code point at `depth` until each shard fits the budget.
+    /// Children small enough stay in the parent's shard (smallest first), so a term always
+    /// lives in the shard whose key is the longest shard key that is a prefix of it.
+    static func split(_ entries: ArraySlice<ShardEntry>, depth: Int, prefix: [UInt32],
+                      budget: Int) -> [(key: [UInt32], entries: [ShardEntry])] {
+        guard !entries.isEmpty else { return [] }
+        let total = entries.reduce(0) { $0 + $1.bytes }
+        if total <= budget || entries.allSatisfy({ $0.scalars.count <= depth }) {
+            return [(prefix, Array(entries))]
+        }
+        var own = entries.filter { $0.scalars.count <= depth }
+        var ownBytes = own.reduce(0) { $0 + $1.bytes }
+        var children: [(scalar: UInt32, entries: ArraySlice<ShardEntry>, bytes: Int)] = []
+        var start = entries.startIndex
+        while start < entries.endIndex {
+            guard entries[start].scalars.count > depth else { start += 1; continue }
+            let scalar = entries[start].scalars[depth]
+            var end = start
+            var bytes = 0
+            while end < entries.endIndex, entries[end].scalars.count > depth, entries[end].scalars[depth] == scalar {
+                bytes += entries[end].bytes
+                end += 1
+            }
+            children.append((scalar, entries[start..<end], bytes))
+            start = end
+        }
+        var result: [(key: [UInt32], entries: [ShardEntry])] = []
+        var kept: Set<UInt32> = []
+        for child in children.sorted(by: { ($0.bytes, $0.scalar) < ($1.bytes, $1.scalar) }) where ownBytes + child.bytes <= budget {
+            ownBytes += child.bytes
+            kept.insert(child.scalar)
+        }
+        for child in children {
+            if kept.contains(child.scalar) {
+                own += child.entries
+            } else {
+                result += split(child.entries, depth: depth + 1, prefix: prefix + [child.scalar], budget: budget)
+            }
+        }
+        if !own.isEmpty {
+            own.sort { $0.scalars.lexicographicallyPrecedes($1.scalars) }
+            result.insert((prefix, own), at: 0)
+        }
+        return result
+    }
+
+    /// `terms.json` for the root shard; otherwise ASCII letters and digits as they are and any
+    /// other code point as `_hex_`: "th" → `terms-th.json`, "ال" → `terms-_627__644_.json`.
+    static func shardFileName(_ key: [UInt32]) -> String {
+        guard !key.isEmpty else { return "terms.json" }
+        var name = "terms-"
+        for value in key {
+            if (0x61...0x7A).contains(value) || (0x30...0x39).contains(value) {
+                name.unicodeScalars.append(Unicode.Scalar(value)!)
+            } else {
+                name += "_" + String(value, radix: 16) + "_"
+            }
+        }
+        return name + ".json"
+    }
+
+    static func appendDecimal(_ value: UInt64, to bytes: inout [UInt8]) {
+        if value >= 10 { appendDecimal(value / 10, to: &bytes) }
+        bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
+    }
+
+    static func codePointOrder(_ a: String, _ b: String) -> Bool {
+        a.utf8.lexicographicallyPrecedes(b.utf8)
+    }
+
+    // MARK: JSON
+
+    static func documentJSON(_ document: Document) -> String {
+        var pairs: [(String, String)] = []
+        if !document.aliases.isEmpty { pairs.append(("a", "[" + document.aliases.map(JSON.string).joined(separator: ",") + "]")) }
+        if !document.category.isEmpty { pairs.append(("c", JSON.string(document.category))) }
+        if let date = document.date { pairs.append(("d", JSON.string(date))) }
+        pairs.append(("k", JSON.string(document.kind)))
+        if !document.summary.isEmpty { pairs.append(("s", JSON.string(truncated(document.summary, to: 280)))) }
+        pairs.append(("t", JSON.string(document.title)))
+        pairs.append(("u", JSON.string(document.url)))
+        return "{" + pairs.map { JSON.string($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
+    }
+
+    static func truncated(_ text: String, to limit: Int) -> String {
+        guard text.count > limit else { return text }
+        let cut = text.prefix(limit)
+        let end = cut.lastIndex(where: \.isWhitespace) ?? cut.endIndex
+        return cut[..<end].trimmingCharacters(in: .whitespaces) + "…"
+    }
+
+    enum JSON {
+        static func string(_ text: String) -> String {
+            var out = "\""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                case "\u{2028}": out += "\\u2028"
+                case "\u{2029}": out += "\\u2029"
+                default:
+                    if scalar.value < 0x20 {
+                        out += String(format: "\\u%04x", scalar.value)
+                    } else {
+                        out.unicodeScalars.append(scalar)
+                    }
+                }
+            }
+            return out + "\""
+        }
+    }
+
+    // MARK: Plain text from rendered HTML
+
+    private static let blockTags: Set<String> = [
+        "address", "article", "aside", "blockquote", "br", "caption", "dd", "details", "div", "dl", "dt",
+        "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "img", "li",
+        "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead",
+        "tr", "ul", "sup", "input",
+    ]
+
+    /// The text of HTML Dossier rendered from Markdown: tags removed (block tags become a space,
+    /// inline tags nothing, so "Daesh</a>’s" stays one word), comments dropped, entities decoded.
+    /// Works on UTF-8 bytes: everything it looks for is ASCII.
+    static func plainText(fromHTML html: String) -> String {
+        let bytes = Array(html.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        let count = bytes.count
+        var index = 0
+        func isNameByte(_ byte: UInt8) -> Bool {
+            (0x61...0x7A).contains(byte) || (0x41...0x5A).contains(byte) || (0x30...0x39).contains(byte)
+        }
+        while index < count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "<") {
+                if index + 3 < count, bytes[index + 1] == UInt8(ascii: "!"), bytes[index + 2] == UInt8(ascii: "-"),
+                   bytes[index + 3] == UInt8(ascii: "-") {
+                    var end = index + 4
+                    while end + 2 < count,
+                          !(bytes[end] == UInt8(ascii: "-") && bytes[end + 1] == UInt8(ascii: "-") && bytes[end + 2] == UInt8(ascii: ">")) {
+                        end += 1
+                    }
+                    index = end + 3
+                    out.append(0x20)
+                    continue
+                }
+                var nameStart = index + 1
+                if nameStart < count, bytes[nameStart] == UInt8(ascii: "/") { nameStart += 1 }
+                var nameEnd = nameStart
+                while nameEnd < count, isNameByte(bytes[nameEnd]) { nameEnd += 1 }
+                var end = nameEnd
+                while end < count, bytes[end] != UInt8(ascii: ">") { end += 1 }
+                let name = String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self).lowercased()
+                if blockTags.contains(name) { out.append(0x20) }
+                index = end + 1
+                continue
+            }
+            if byte == UInt8(ascii: "&") {
+                var end = index + 1
+                while end < count, end - index <= 10, bytes[end] != UInt8(ascii: ";"), bytes[end] != UInt8(ascii: "&"),
+                      bytes[end] != UInt8(ascii: "<") {
+                    end += 1
+                }
+                if end < count, bytes[end] == UInt8(ascii: ";"),
+                   let decoded = decodeEntity(String(decoding: bytes[(index + 1)..<end], as: UTF8.self)) {
+                    out += Array(String(decoded).utf8)
+                    index = end + 1
+                    continue
+                }
+            }
+            out.append(byte)
+            index += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func decodeEntity(_ name: String) -> Unicode.Scalar? {
+        switch name {
+        case "amp": return "&"
+        case "lt": return "<"
+        case "gt": return ">"
+        case "quot": return "\""
+        case "apos": return "'"
+        case "nbsp": return " "
+        default:
+            guard name.hasPrefix("#") else { return nil }
+            let digits = name.dropFirst()
+            let value = digits.hasPrefix("x") || digits.hasPrefix("X") ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits)
+            return value.flatMap(Unicode.Scalar.init)
+        }
+    }
+
+    // MARK: Helpers for parallel work
+
+    private final class Slots<T>: @unchecked Sendable {
+        private var storage: [T?]
+        private let lock = NSLock()
+        init(count: Int) { storage = Array(repeating: nil, count: count) }
+        func set(_ index: Int, _ value: T) {
+            lock.lock()
+            storage[index] = value
+            lock.unlock()
+        }
+        var values: [T] {
+            lock.lock()
+            defer { lock.unlock() }
+            return storage.map { $0! }
+        }
+    }
+
+    private struct Box<T>: @unchecked Sendable {
+        let value: T
+        init(_ value: T) { self.value = value }
+    }
+}
+
+/// Search normalisation, mirrored exactly by `normalize`/`tokens` in assets/search.js:
+/// NFKD, lowercase, combining marks removed, final sigma as sigma, apostrophes dropped (a
+/// possessive "'s" with them), Arabic tatweel and harakat removed, alef forms, ta marbuta, alef
+/// maqsura and Persian yeh/kaf unified, Arabic-Indic digits as ASCII; then split on every code
+/// point that is not a letter or a number. Tokens longer than 40 code points are skipped.
+enum SearchText {
+    static let maxTokenLength = 40
+
+    static func tokens(_ text: String) -> [String] {
+        guard !text.isEmpty else { return [] }
+        let scalars = normalizedScalars(text)
+        var tokens: [String] = []
+        var current: [UInt8] = []
+        current.reserveCapacity(64)
+        var length = 0
+        func flush() {
+            if length > 0 && length <= maxTokenLength { tokens.append(String(decoding: current, as: UTF8.self)) }
+            current.removeAll(keepingCapacity: true)
+            length = 0
+        }
+        var index = 0
+        while index < scalars.count {
+            let scalar = scalars[index]
+            index += 1
+            let value = scalar.value
+            if value < 0x80, value != 0x27, value != 0x60 {
+                // Fast path: ASCII letters and digits, anything else separates.
+                if (0x61...0x7A).contains(value) || (0x30...0x39).contains(value) {
+                    current.append(UInt8(value))
+                    length += 1
+                } else {
+                    flush()
+                }
+                continue
+            }
+            if isDropped(scalar) { continue }
+            if isApostrophe(scalar) {
+                // A possessive 's ends the word: "Daesh’s" is "daesh".
+                if length > 0, index < scalars.count, scalars[index] == "s",
+                   index + 1 >= scalars.count || !isWordScalar(scalars[index + 1]) {
+                    index += 1
+                }
+                continue
+            }
+            let mapped = map(scalar)
+            if isWordScalar(mapped) {
+                UTF8.encode(mapped) { current.append($0) }
+                length += 1
+            } else {
+                flush()
+            }
+        }
+        flush()
+        return tokens
+    }
+
+    /// NFKD, then lowercase. ASCII is its own NFKD and lowercases on its own, so only the runs of
+    /// other code points go through Foundation: the same result as normalising the whole text
+    /// (decomposition works code point by code point; the marks it may reorder are removed later,
+    /// and final sigma is mapped to sigma anyway), at a fraction of the cost.
+    static func normalizedScalars(_ text: String) -> [Unicode.Scalar] {
+        var scalars: [Unicode.Scalar] = []
+        scalars.reserveCapacity(text.utf8.count)
+        var run = String.UnicodeScalarView()
+        func flushRun() {
+            guard !run.isEmpty else { return }
+            scalars += String(run).decomposedStringWithCompatibilityMapping.lowercased().unicodeScalars
+            run = String.UnicodeScalarView()
+        }
+        for scalar in text.unicodeScalars {
+            if scalar.isASCII {
+                flushRun()
+                let value = scalar.value
+                scalars.append((0x41...0x5A).contains(value) ? Unicode.Scalar(UInt8(value + 0x20)) : scalar)
+            } else {
+                run.append(scalar)
+            }
+        }
+        flushRun()
+        return scalars
+    }
+
+    /// Removed without splitting a word: combining marks, Arabic harakat and tatweel.
+    static func isDropped(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x064B...0x065F, 0x0670, 0x0640: return true
+        default: break
+        }
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: return true
+        default: return false
+        }
+    }
+
+    static func isApostrophe(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x27, 0x60, 0x2018, 0x2019, 0x201B, 0x2032, 0x02B9, 0x02BB, 0x02BC, 0x02BD, 0x02BE, 0x02BF, 0xFF07: return true
+        default: return false
+        }
+    }
+
+    static func map(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        switch scalar.value {
+        case 0x03C2: return "\u{03C3}"                        // ς → σ
+        case 0x0622, 0x0623, 0x0625, 0x0671: return "\u{0627}" // آ أ إ ٱ → ا
+        case 0x0629: return "\u{0647}"                        // ة → ه
+        case 0x0649, 0x06CC: return "\u{064A}"                // ى ی → ي
+        case 0x06A9: return "\u{0643}"                        // ک → ك
+        case 0x0660...0x0669: return Unicode.Scalar(scalar.value - 0x0660 + 0x30)!
+        case 0x06F0...0x06F9: return Unicode.Scalar(scalar.value - 0x06F0 + 0x30)!
+        default: return scalar
+        }
+    }
+
+    /// Letters (L*) and numbers (N*), as `\p{L}` and `\p{N}` in JavaScript.
+    static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII {
+            return (0x61...0x7A).contains(scalar.value) || (0x41...0x5A).contains(scalar.value) || (0x30...0x39).contains(scalar.value)
+        }
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+             .decimalNumber, .letterNumber, .otherNumber:
+            return true
+        default:
+            return false
+        }
+    }
+}

@@ -1,0 +1,281 @@
+import Foundation
+import XCTest
+@testable import DossierCore
+
+final class SearchIndexTests: XCTestCase {
+    // MARK: A tiny site and a reader for what the build wrote under search/
+
+    private func makeSite() throws -> TestSite {
+        try TestSite([
+            "site.yml": "title: Test desk\nbase_url: https://example.org/levant/\n",
+            "Content/actors/daesh.md": """
+                ---
+                name: Daesh
+                aliases: [ISIS, ISIL, "Islamic State", "داعش"]
+                kind: armed group
+                summary: Salafi-jihadist group.
+                ---
+                Daesh grew out of al-Qaeda in Iraq.
+                """,
+            "Content/places/mosul.md": """
+                ---
+                name: Mosul
+                aliases: [al-Mawsil, "الموصل"]
+                kind: city
+                summary: Iraq's second city.
+                ---
+                Mosul sits on both banks of the Tigris.
+                """,
+            "Content/places/tal-afar.md": "---\nname: Tall ‘Afar\naliases: [Tal Afar, \"تلعفر\"]\nkind: city\n---\nA Turkmen city.\n",
+            "Content/briefings/2017-07-12-mosul-victory.md": briefing(
+                "Mosul’s liberation", date: "2017-07-12",
+                extra: "summary: The battle for the city ended.\ntags: [iraq, Counter-Terrorism]\nactors: [daesh]\nplaces: [mosul]",
+                body: "Daesh’s hold on the Old City is over; fighting moved west towards Tall ‘Afar.\n\nThe Ñandú brigade & friends."),
+            "Content/briefings/2016-10-17-offensive.md": briefing(
+                "The offensive begins", date: "2016-10-17", body: "Forces gathered south of the city. Zürich talks stalled."),
+            "Content/pages/about.md": "---\ntitle: About the desk\n---\nWe write about Iraq and Syria.\n",
+        ])
+    }
+
+    private struct Index {
+        let files: [String: Data]
+        let manifest: [String: Any]
+
+        init(site: TestSite) throws {
+            files = site.outputTree().filter { $0.key.hasPrefix("search/") }
+            let data = try XCTUnwrap(files["search/index.json"], "search/index.json missing")
+            manifest = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        }
+
+        var shards: [[Any]] { manifest["shards"] as? [[Any]] ?? [] }
+        var chunk: Int { manifest["chunk"] as? Int ?? 0 }
+
+        func json(_ name: String) throws -> Any {
+            let data = try XCTUnwrap(files["search/" + name], "search/\(name) missing")
+            return try JSONSerialization.jsonObject(with: data)
+        }
+
+        /// The shard a term lives in: the longest shard key that is a prefix of the term.
+        func shardFile(for term: String) -> String? {
+            shards.filter { term.hasPrefix($0[0] as! String) }
+                .max { ($0[0] as! String).unicodeScalars.count < ($1[0] as! String).unicodeScalars.count }?[1] as? String
+        }
+
+        /// Decoded postings of an exact term: document id → score bits.
+        func postings(_ term: String) throws -> [Int: Int] {
+            guard let file = shardFile(for: term), let shard = try json(file) as? [String: [Int]],
+                  let list = shard[term] else { return [:] }
+            var result: [Int: Int] = [:]
+            var id = 0
+            for value in list {
+                id += value >> 5
+                result[id] = value & 31
+            }
+            return result
+        }
+
+        func document(_ id: Int) throws -> [String: Any] {
+            let docs = try XCTUnwrap(try json("docs-\(id / chunk).json") as? [[String: Any]])
+            return docs[id % chunk]
+        }
+
+        /// Titles of the documents a query term matches exactly, after normalisation.
+        func titles(matching text: String) throws -> [String] {
+            let terms = SearchText.tokens(text)
+            XCTAssertEqual(terms.count, 1, "expected one token in \(text)")
+            return try postings(terms[0]).keys.sorted().map { try document($0)["t"] as? String ?? "?" }
+        }
+    }
+
+    // MARK: Tests
+
+    func testManifestAndDocumentsArePublished() throws {
+        let site = try makeSite()
+        let result = try site.build()
+        XCTAssertTrue(result.succeeded, result.formatted)
+        let index = try Index(site: site)
+        XCTAssertEqual(index.manifest["version"] as? Int, 1)
+        XCTAssertEqual(index.manifest["base"] as? String, "/levant/")
+        // 3 entities (actors and places) + 2 briefings + 1 page.
+        XCTAssertEqual(index.manifest["count"] as? Int, 6)
+        XCTAssertEqual(index.manifest["entities"] as? Int, 3)
+        XCTAssertFalse(index.shards.isEmpty)
+        for shard in index.shards {
+            XCTAssertNotNil(index.files["search/\(shard[1] as! String)"], "shard file \(shard[1]) missing")
+            XCTAssertEqual(index.files["search/\(shard[1] as! String)"]?.count, shard[2] as? Int)
+        }
+
+        var documents: [[String: Any]] = []
+        for id in 0..<6 { documents.append(try index.document(id)) }
+        XCTAssertEqual(documents.map { $0["k"] as? String }, ["actor", "place", "place", "briefing", "briefing", "page"])
+        let daesh = documents[0]
+        XCTAssertEqual(daesh["t"] as? String, "Daesh")
+        XCTAssertEqual(daesh["u"] as? String, "actors/daesh/")
+        XCTAssertEqual(daesh["c"] as? String, "armed group")
+        XCTAssertEqual(daesh["a"] as? [String], ["ISIS", "ISIL", "Islamic State", "داعش"])
+        let newest = documents[3]
+        XCTAssertEqual(newest["t"] as? String, "Mosul’s liberation")
+        XCTAssertEqual(newest["u"] as? String, "briefings/mosul-victory/")
+        XCTAssertEqual(newest["d"] as? String, "2017-07-12")
+        XCTAssertEqual(newest["s"] as? String, "The battle for the city ended.")
+        XCTAssertEqual(documents[5]["u"] as? String, "about/")
+
+        // The search page points the client at the manifest under the base path.
+        assertContains(site.output("search/index.html"), #"data-index="/levant/search/index.json""#)
+        assertContains(site.output("search/index.html"), #"id="search-status""#)
+        assertContains(site.output("assets/search.js"), "function tokens(text)")
+    }
+
+    func testNamesAliasesAndTextAreIndexedWithTheirFields() throws {
+        let site = try makeSite()
+        XCTAssertTrue(try site.build().succeeded)
+        let index = try Index(site: site)
+
+        // An alias finds the entity as a name match, and briefings that list the entity.
+        let isis = try index.postings("isis")
+        XCTAssertEqual(isis[0].map { $0 & 16 }, 16, "ISIS is a name of Daesh")
+        XCTAssertEqual(isis[3].map { $0 & 8 }, 8, "the briefing lists Daesh, so its aliases are its metadata")
+        XCTAssertEqual(try index.titles(matching: "ISIS"), ["Daesh", "Mosul’s liberation"])
+
+        // Title beats text: the briefing has "Mosul" in its title, the city has it as its name.
+        let mosul = try index.postings("mosul")
+        XCTAssertEqual(mosul[1].map { $0 & 16 }, 16)
+        XCTAssertEqual(mosul[3].map { $0 & 16 }, 16)
+        XCTAssertNil(mosul[4], "the offensive briefing never names Mosul")
+
+        // Possessives and body text; the body count sits in the low bits.
+        XCTAssertEqual(try index.postings("daesh")[3].map { $0 & 3 }, 1)
+        XCTAssertEqual(try index.titles(matching: "offensive"), ["The offensive begins"])
+        XCTAssertEqual(try index.titles(matching: "syria"), ["About the desk"])
+        // Tags by name, split like any text.
+        XCTAssertEqual(try index.postings("terrorism")[3].map { $0 & 8 }, 8)
+        // HTML entities are decoded, tags dropped.
+        XCTAssertEqual(try index.titles(matching: "friends"), ["Mosul’s liberation"])
+        XCTAssertTrue(try index.postings("amp").isEmpty)
+    }
+
+    func testDiacriticsApostrophesAndArabicAreFolded() throws {
+        let site = try makeSite()
+        XCTAssertTrue(try site.build().succeeded)
+        let index = try Index(site: site)
+
+        XCTAssertEqual(try index.titles(matching: "Ñandú"), ["Mosul’s liberation"])
+        XCTAssertEqual(try index.titles(matching: "nandu"), ["Mosul’s liberation"])
+        XCTAssertEqual(try index.titles(matching: "ZURICH"), ["The offensive begins"])
+        // "Tall ‘Afar" with a curly quote is the words "tall" and "afar".
+        XCTAssertEqual(try index.titles(matching: "Afar"), ["Tall ‘Afar", "Mosul’s liberation"])
+        XCTAssertEqual(try index.titles(matching: "ʿAfar"), ["Tall ‘Afar", "Mosul’s liberation"])
+        XCTAssertEqual(try index.postings("afar")[2].map { $0 & 16 }, 16)
+
+        // Arabic-script aliases, with and without harakat, tatweel or hamza on the alef.
+        XCTAssertEqual(try index.titles(matching: "الموصل"), ["Mosul", "Mosul’s liberation"])
+        XCTAssertEqual(try index.titles(matching: "المَوْصِل"), ["Mosul", "Mosul’s liberation"])
+        XCTAssertEqual(try index.titles(matching: "الموصـــل"), ["Mosul", "Mosul’s liberation"])
+        XCTAssertEqual(try index.titles(matching: "داعش"), ["Daesh", "Mosul’s liberation"])
+        // The briefing names Tall ‘Afar in its text, so the city's aliases find it too.
+        XCTAssertEqual(try index.titles(matching: "تلعفر"), ["Tall ‘Afar", "Mosul’s liberation"])
+    }
+
+    /// The same cases the browser test runs through assets/search.js, so both sides agree.
+    func testNormalizationMatchesTheSharedCases() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("browser/normalization-cases.json")
+        let cases = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [[Any]])
+        XCTAssertGreaterThan(cases.count, 10)
+        for entry in cases {
+            let input = try XCTUnwrap(entry[0] as? String)
+            let expected = try XCTUnwrap(entry[1] as? [String])
+            XCTAssertEqual(SearchText.tokens(input), expected, "tokens of \(input)")
+            // Normalising only the non-ASCII runs gives what normalising the whole text would.
+            let piecewise = String(String.UnicodeScalarView(SearchText.normalizedScalars(input)))
+            let whole = input.decomposedStringWithCompatibilityMapping.lowercased()
+            XCTAssertEqual(piecewise.replacingOccurrences(of: "ς", with: "σ"), whole.replacingOccurrences(of: "ς", with: "σ"))
+        }
+    }
+
+    func testOutputIsDeterministicAcrossBuilds() throws {
+        let site = try makeSite()
+        XCTAssertTrue(try site.build().succeeded)
+        let first = try Index(site: site).files
+        XCTAssertTrue(try site.build().succeeded)
+        let second = try Index(site: site).files
+        XCTAssertEqual(first, second)
+        XCTAssertNotNil(first["search/index.json"])
+        XCTAssertNotNil(first["search/docs-0.json"])
+        XCTAssertTrue(first.keys.contains { $0.hasPrefix("search/terms") }, "no term shard written")
+
+        // Terms inside a shard are sorted by code point.
+        for (path, data) in first where path.hasPrefix("search/terms") {
+            let text = String(decoding: data, as: UTF8.self)
+            let keys = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any]).keys
+            let positions = keys.map { key in text.range(of: SearchIndex.JSON.string(key) + ":")!.lowerBound }
+            let order = zip(keys, positions).sorted { $0.1 < $1.1 }.map(\.0)
+            XCTAssertEqual(order, order.sorted(by: SearchIndex.codePointOrder), path)
+        }
+    }
+
+    func testSmallBudgetSplitsByPrefixAndEveryTermIsInItsShard() throws {
+        let words = ["a", "al", "alef", "aleppo", "anbar", "b", "baghdad", "basra", "the", "them", "then", "there",
+                     "these", "thin", "tho", "zu", "الموصل", "الرقة", "داعش"]
+        var entries = words.map { word in
+            SearchIndex.ShardEntry(scalars: word.unicodeScalars.map(\.value),
+                                   fragment: Array((SearchIndex.JSON.string(word) + ":[" + String(repeating: "1,", count: 10) + "1]").utf8))
+        }
+        entries.sort { $0.scalars.lexicographicallyPrecedes($1.scalars) }
+        let shards = SearchIndex.split(entries[...], depth: 0, prefix: [], budget: 80)
+        XCTAssertGreaterThan(shards.count, 4)
+        let keys = shards.map { String(String.UnicodeScalarView($0.key.compactMap(Unicode.Scalar.init))) }
+        XCTAssertEqual(Set(keys).count, keys.count, "shard keys are unique")
+        var seen: Set<String> = []
+        for word in words {
+            let holding = shards.filter { shard in shard.entries.contains { $0.scalars == word.unicodeScalars.map(\.value) } }
+            XCTAssertEqual(holding.count, 1, "\(word) is in exactly one shard")
+            let longest = keys.filter { word.hasPrefix($0) }.max { $0.count < $1.count }
+            let holdingKey = holding.first.map { String(String.UnicodeScalarView($0.key.compactMap(Unicode.Scalar.init))) }
+            XCTAssertEqual(holdingKey, longest, "\(word) is in the shard of its longest prefix key")
+            seen.insert(word)
+        }
+        XCTAssertEqual(seen.count, words.count)
+        XCTAssertEqual(SearchIndex.shardFileName([]), "terms.json")
+        XCTAssertEqual(SearchIndex.shardFileName("th".unicodeScalars.map(\.value)), "terms-th.json")
+        XCTAssertEqual(SearchIndex.shardFileName("ال".unicodeScalars.map(\.value)), "terms-_627__644_.json")
+    }
+
+    func testEmptySiteWritesAnEmptyIndex() throws {
+        let site = try TestSite(["site.yml": "title: Empty\n", "Content/briefings/.keep": ""])
+        let result = try site.build()
+        XCTAssertTrue(result.succeeded, result.formatted)
+        let index = try Index(site: site)
+        XCTAssertEqual(index.manifest["count"] as? Int, 0)
+        XCTAssertTrue(index.shards.isEmpty)
+    }
+
+    /// Index build time on a big site (docs/search.md):
+    /// `DOSSIER_SEARCH_BENCH=/tmp/big-site swift test --filter testIndexTimingOnALargeSite`
+    func testIndexTimingOnALargeSite() throws {
+        guard let folder = ProcessInfo.processInfo.environment["DOSSIER_SEARCH_BENCH"] else {
+            throw XCTSkip("set DOSSIER_SEARCH_BENCH to a site folder to time the index")
+        }
+        var diagnostics = Diagnostics()
+        let content = ContentLoader.load(paths: SitePaths(root: URL(fileURLWithPath: folder)), includeDrafts: false,
+                                         baseURL: nil, diagnostics: &diagnostics)
+        let model = Resolver.resolve(content, diagnostics: &diagnostics)
+        var clock = Date()
+        let documents = SearchIndex(model: model).documents()
+        print("  documents: \(Date().timeIntervalSince(clock)) s")
+        clock = Date()
+        _ = SearchIndex.scoreAll(documents)
+        print("  tokens and scores: \(Date().timeIntervalSince(clock)) s")
+        let start = Date()
+        let files = SearchIndex(model: model).files()
+        let seconds = Date().timeIntervalSince(start)
+        let bytes = files.reduce(0) { $0 + $1.contents.count }
+        print("search index: \(model.briefings.count) briefings, \(files.count) files, \(bytes) bytes in \(seconds) s")
+    }
+
+    func testPlainTextFromRenderedHTML() {
+        let html = #"<p>Daesh<a href="/x/">’s</a> <em>hold</em> &amp; more<!-- <b>raw</b> --></p><ul><li>one</li><li>two</li></ul><p>&#x41;&#66;&lt;c&gt;</p>"#
+        XCTAssertEqual(SearchText.tokens(SearchIndex.plainText(fromHTML: html)),
+                       ["daesh", "hold", "more", "one", "two", "ab", "c"])
+    }
+}
