@@ -67,7 +67,7 @@ extension DefaultTheme {
   <h3><a href="{{url}}">{{title}}</a></h3>
   <p class="meta"><time datetime="{{dateISO}}">{{date}}</time></p>
   {{#summary}}<p>{{summary}}</p>{{/summary}}
-  {{#hasTags}}<ul class="tags" aria-label="Tags">{{#tags}}<li><a href="{{url}}">{{name}}</a></li>{{/tags}}</ul>{{/hasTags}}
+  {{#hasTags}}<span class="visually-hidden">Tags:</span><ul class="tags">{{#tags}}<li><a href="{{url}}">{{name}}</a></li>{{/tags}}</ul>{{/hasTags}}
 </article>
 """#
 

@@ -37,7 +37,7 @@ extension DefaultTheme {
       · {{readingMinutes}} min read
       {{#draft}} · <strong>draft</strong>{{/draft}}
     </p>
-    {{#hasTags}}<ul class="tags" aria-label="Tags">{{#tags}}<li><a href="{{url}}">{{name}}</a></li>{{/tags}}</ul>{{/hasTags}}
+    {{#hasTags}}<span class="visually-hidden">Tags:</span><ul class="tags">{{#tags}}<li><a href="{{url}}">{{name}}</a></li>{{/tags}}</ul>{{/hasTags}}
   </header>
   <div class="briefing-layout">
     <div class="body">
@@ -69,6 +69,7 @@ extension DefaultTheme {
 {{<layout}}{{$main}}
 <div class="wrap listing">
   <h1>{{heading}}</h1>
+  <h2 class="visually-hidden">Newest first</h2>
   {{#items}}{{>briefing-item}}{{/items}}
   {{^items}}<p>No briefings yet.</p>{{/items}}
   {{>pagination}}
@@ -79,8 +80,8 @@ extension DefaultTheme {
     static let entity = #"""
 {{<layout}}{{$main}}
 <article class="wrap entity">
-  {{#hasBreadcrumb}}<nav class="breadcrumb" aria-label="Breadcrumb"><ol>{{#breadcrumb}}<li><a href="{{url}}">{{name}}</a></li>{{/breadcrumb}}<li aria-current="page">{{name}}</li></ol></nav>{{/hasBreadcrumb}}
   <header>
+    {{#hasBreadcrumb}}<nav class="breadcrumb" aria-label="Breadcrumb"><ol>{{#breadcrumb}}<li><a href="{{url}}">{{name}}</a></li>{{/breadcrumb}}<li aria-current="page">{{name}}</li></ol></nav>{{/hasBreadcrumb}}
     <p class="kicker"><a href="{{indexURL}}">{{kindLabel}}</a>{{#category}} · {{category}}{{/category}}</p>
     <h1>{{name}}</h1>
     {{#hasAliases}}<p class="aliases">Also known as: {{#aliases}}<span class="alias">{{.}}</span>{{/aliases}}</p>{{/hasAliases}}

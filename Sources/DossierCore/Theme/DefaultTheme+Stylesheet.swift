@@ -74,6 +74,10 @@ h2 { font-size: 1.3rem; margin-top: 2rem; }
 .search-results li { margin-bottom: 0.9rem; }
 .search-results mark { background: #ffe58a; color: #1d1f21; }
 .search-results .result-kind { color: var(--muted); font-size: 0.85rem; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.reference-meta { margin: -0.5rem 0 0.5rem; color: var(--muted); font-size: 0.9rem; }
+.entity > section, .entity > header, .timeline, .listing, .tag-index { max-width: 52rem; }
+.briefing-aside section:first-child h2 { margin-top: 0; }
 .site-footer { border-top: 1px solid var(--rule); color: var(--muted); font-size: 0.9rem; padding: 1rem 0 2rem; }
 .footnotes { font-size: 0.9rem; border-top: 1px solid var(--rule); margin-top: 2rem; }
 @media print {
