@@ -24,52 +24,87 @@ public enum ContentLoader {
         let rootConfig = paths.root.appendingPathComponent("site.yml")
         let configURL = FileManager.default.fileExists(atPath: rootConfig.path) ? rootConfig : listing.siteConfig
         var configText: String?
-        if let configURL, let source = readSource(configURL, walker: walker, diagnostics: &diagnostics) {
+        // site.yml is read with the default budgets: it is where the site's own are set.
+        if let configURL, let source = readSource(configURL, walker: walker, budgets: Budgets(), diagnostics: &diagnostics) {
             configText = source.body
         }
         let config = SiteConfig.load(text: configText, path: configURL.map(walker.display) ?? "site.yml",
                                      baseURLOverride: baseURL, diagnostics: &diagnostics)
+        let budgets = config.budgets
 
         let briefings = parallelMap(listing.briefings, { url, diagnostics in
-            readSource(url, walker: walker, diagnostics: &diagnostics).flatMap {
-                BriefingReader.read($0, stem: url.deletingPathExtension().lastPathComponent, diagnostics: &diagnostics)
+            readSource(url, walker: walker, budgets: budgets, diagnostics: &diagnostics).flatMap { source in
+                Budgets.with(budgets) {
+                    BriefingReader.read(source, stem: url.deletingPathExtension().lastPathComponent, diagnostics: &diagnostics)
+                }
             }
         }, diagnostics: &diagnostics).filter { includeDrafts || !$0.draft }
 
         var entities: [Entity] = []
         for (kind, urls) in [(Entity.Kind.actor, listing.actors), (.place, listing.places)] {
             entities += parallelMap(urls, { url, diagnostics in
-                readSource(url, walker: walker, diagnostics: &diagnostics).flatMap {
-                    EntityReader.read($0, kind: kind, id: url.deletingPathExtension().lastPathComponent,
-                                      diagnostics: &diagnostics)
+                readSource(url, walker: walker, budgets: budgets, diagnostics: &diagnostics).flatMap { source in
+                    Budgets.with(budgets) {
+                        EntityReader.read(source, kind: kind, id: url.deletingPathExtension().lastPathComponent,
+                                          diagnostics: &diagnostics)
+                    }
                 }
             }, diagnostics: &diagnostics)
         }
 
         let pages = listing.pages.compactMap { url in
-            readSource(url, walker: walker, diagnostics: &diagnostics).flatMap {
-                PageReader.read($0, stem: url.deletingPathExtension().lastPathComponent, diagnostics: &diagnostics)
+            readSource(url, walker: walker, budgets: budgets, diagnostics: &diagnostics).flatMap { source in
+                Budgets.with(budgets) {
+                    PageReader.read(source, stem: url.deletingPathExtension().lastPathComponent, diagnostics: &diagnostics)
+                }
             }
         }
         let staticFiles = listing.staticFiles.compactMap { file -> StaticFile? in
-            guard StaticPath.isSafe(file.relative) else {
+            if let problem = StaticPath.problem(file.relative) {
                 diagnostics.error("dossier.static.unsafe-name", walker.display(file.url),
-                                  "static file name cannot be published safely (use letters, digits, '-', '_', '.')")
+                                  "static file name cannot be published safely: \(problem)")
                 return nil
             }
-            return StaticFile(source: file.url.path, outputPath: file.relative)
+            // Copy what a symbolic link points to (the walker checked it stays inside Content/),
+            // never the link itself: a published link could lead anywhere on the server.
+            let source = file.url.resolvingSymlinksInPath().path
+            return StaticFile(source: source, outputPath: file.relative)
         }
         return SiteContent(config: config, briefings: briefings, entities: entities, pages: pages,
                            staticFiles: staticFiles)
     }
 
-    static func readSource(_ url: URL, walker: ContentWalker, diagnostics: inout Diagnostics) -> SourceText? {
+    static func readSource(_ url: URL, walker: ContentWalker, budgets: Budgets, diagnostics: inout Diagnostics) -> SourceText? {
         let path = walker.display(url)
-        guard let data = FileManager.default.contents(atPath: url.path) else {
+        // The size is checked before reading, so a huge file is never loaded into memory.
+        let attributes = try? FileManager.default.attributesOfItem(atPath: url.resolvingSymlinksInPath().path)
+        let size = (attributes?[.size] as? NSNumber)?.intValue ?? (attributes?[.size] as? Int)
+        if let type = attributes?[.type] as? FileAttributeType, type != .typeRegular {
+            // Opening a FIFO would block the build forever.
+            diagnostics.error("dossier.content.special-file", path, "not a regular file (a pipe, socket, device or folder); refused")
+            return nil
+        }
+        if let size, size > budgets.maxFileBytes {
+            diagnostics.error("dossier.budget.file-bytes", path, line: 1, column: 1,
+                              "file is \(size) bytes \(budgets.label(.maxFileBytes))")
+            return nil
+        }
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
             diagnostics.error("dossier.content.unreadable", path, "cannot read file")
             return nil
         }
-        return SourceText.decode(Array(data), path: path, diagnostics: &diagnostics)
+        defer { try? handle.close() }
+        // Read at most one byte past the budget, in case the file grew after the size check.
+        guard let data = try? handle.read(upToCount: budgets.maxFileBytes + 1) ?? Data() else {
+            diagnostics.error("dossier.content.unreadable", path, "cannot read file")
+            return nil
+        }
+        if data.count > budgets.maxFileBytes {
+            diagnostics.error("dossier.budget.file-bytes", path, line: 1, column: 1,
+                              "file is more than \(budgets.maxFileBytes) bytes \(budgets.label(.maxFileBytes))")
+            return nil
+        }
+        return SourceText.decode(Array(data), path: path, budgets: budgets, diagnostics: &diagnostics)
     }
 
     /// Runs `body` on every item on all cores; results and diagnostics keep the input order.
@@ -113,13 +148,47 @@ final class ResultSlots<T>: @unchecked Sendable {
 
 /// Static file paths become output paths verbatim, so they are checked segment by segment.
 enum StaticPath {
-    static func isSafe(_ relative: String) -> Bool {
+    static func isSafe(_ relative: String) -> Bool { problem(relative) == nil }
+
+    /// Names Windows cannot create (with any extension): a site must deploy the same everywhere.
+    static let reservedNames: Set<String> = Set(["con", "prn", "aux", "nul", "clock$", "conin$", "conout$",
+                                                 "com¹", "com²", "com³", "lpt¹", "lpt²", "lpt³"]
+                                                + (1...9).flatMap { ["com\($0)", "lpt\($0)"] })
+
+    /// Longest segment in UTF-8 bytes: file systems stop at 255.
+    static let maxSegmentBytes = 200
+
+    /// Why `relative` cannot be published, or nil when it can.
+    static func problem(_ relative: String) -> String? {
         let segments = relative.split(separator: "/", omittingEmptySubsequences: false)
-        return !segments.isEmpty && segments.allSatisfy { segment in
-            !segment.isEmpty && segment != "." && segment != ".." && segment.count <= 200 &&
-                segment.unicodeScalars.allSatisfy {
-                    $0.properties.isAlphabetic || $0.properties.numericType != nil || "-_.~@+".unicodeScalars.contains($0)
-                }
+        guard !segments.isEmpty else { return "empty path" }
+        for segment in segments {
+            if segment.isEmpty || segment == "." || segment == ".." {
+                return "'\(segment)' is not a file or folder name"
+            }
+            if segment.utf8.count > maxSegmentBytes {
+                return "a name is longer than \(maxSegmentBytes) bytes"
+            }
+            if let bad = segment.unicodeScalars.first(where: { !isAllowed($0) }) {
+                let shown = bad.value < 0x20 || bad.value == 0x7F ? String(format: "U+%04X", bad.value) : "'\(bad)'"
+                return "\(shown) in '\(segment.prefix(60))' (use letters, digits, '-', '_', '.')"
+            }
+            let stem = segment.split(separator: ".", omittingEmptySubsequences: false).first.map { $0.lowercased() } ?? ""
+            if reservedNames.contains(stem.trimmingCharacters(in: .whitespaces)) {
+                return "'\(segment)' is a reserved device name on Windows"
+            }
+            if segment.hasSuffix(".") {
+                return "'\(segment)' ends with a dot, which Windows drops"
+            }
+        }
+        return nil
+    }
+
+    private static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: return true  // accents of decomposed names, Indic vowel signs
+        default: return scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+            || "-_.~@+".unicodeScalars.contains(scalar)
         }
     }
 }

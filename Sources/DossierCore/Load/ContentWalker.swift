@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Lists content files in a stable order and refuses anything that leads outside the site.
 struct ContentWalker {
@@ -20,7 +23,7 @@ struct ContentWalker {
 
     func list(diagnostics: inout Diagnostics) -> Listing {
         var listing = Listing()
-        let rootReal = root.resolvingSymlinksInPath().standardizedFileURL.path
+        let rootReal = Self.realPath(root.path) ?? root.standardizedFileURL.path
         for entry in walk(root, relative: "", rootReal: rootReal, visited: [], diagnostics: &diagnostics) {
             let parts = entry.relative.split(separator: "/").map(String.init)
             guard let top = parts.first else { continue }
@@ -48,49 +51,93 @@ struct ContentWalker {
         return listing
     }
 
-    private func walk(_ directory: URL, relative: String, rootReal: String, visited: Set<String>,
+    /// Depth-first, in sorted order, with an explicit stack: no recursion however deep the folders.
+    private func walk(_ top: URL, relative: String, rootReal: String, visited: Set<String>,
                       diagnostics: inout Diagnostics) -> [(url: URL, relative: String)] {
         let manager = FileManager.default
-        guard let names = try? manager.contentsOfDirectory(atPath: directory.path) else {
-            diagnostics.error("dossier.content.unreadable", display(directory), "cannot read folder")
-            return []
-        }
-        var visited = visited
-        visited.insert(directory.resolvingSymlinksInPath().path)
-        var result: [(URL, String)] = []
-        for name in names.sorted() {
-            if name.hasPrefix(".") && name != ".well-known" { continue }
-            let url = directory.appendingPathComponent(name)
-            let childRelative = relative.isEmpty ? name : relative + "/" + name
-            guard let attributes = try? manager.attributesOfItem(atPath: url.path) else { continue }
-            var isDirectory = attributes[.type] as? FileAttributeType == .typeDirectory
-            if attributes[.type] as? FileAttributeType == .typeSymbolicLink {
-                let target = url.resolvingSymlinksInPath().standardizedFileURL.path
-                var targetIsDirectory: ObjCBool = false
-                guard manager.fileExists(atPath: target, isDirectory: &targetIsDirectory),
-                      target != url.standardizedFileURL.path else {
-                    diagnostics.error("dossier.content.dangling-symlink", display(url),
-                                      "symbolic link points to nothing (or to itself)")
-                    continue
-                }
-                guard target == rootReal || target.hasPrefix(rootReal + "/") else {
-                    diagnostics.error("dossier.content.symlink-outside", display(url),
-                                      "symbolic link points outside the content folder (to \(target)); refused")
-                    continue
-                }
-                if targetIsDirectory.boolValue && visited.contains(target) {
-                    diagnostics.error("dossier.content.symlink-loop", display(url), "symbolic link loops back to a parent folder")
-                    continue
-                }
-                isDirectory = targetIsDirectory.boolValue
+        var result: [(url: URL, relative: String)] = []
+        /// A folder's entries in sorted order, each with the real paths of the folders above it.
+        func list(_ directory: URL, relative: String, ancestors: Set<String>,
+                  diagnostics: inout Diagnostics) -> [(url: URL, relative: String, isDirectory: Bool, ancestors: Set<String>)] {
+            guard let names = try? manager.contentsOfDirectory(atPath: directory.path) else {
+                diagnostics.error("dossier.content.unreadable", display(directory), "cannot read folder")
+                return []
             }
-            if isDirectory {
-                result += walk(url, relative: childRelative, rootReal: rootReal, visited: visited, diagnostics: &diagnostics)
+            var ancestors = ancestors
+            ancestors.insert(Self.realPath(directory.path) ?? directory.standardizedFileURL.path)
+            var entries: [(URL, String, Bool, Set<String>)] = []
+            for name in names.sorted() {
+                if name.hasPrefix(".") && name != ".well-known" { continue }
+                let url = directory.appendingPathComponent(name)
+                let childRelative = relative.isEmpty ? name : relative + "/" + name
+                guard let kind = classify(url, rootReal: rootReal, ancestors: ancestors, diagnostics: &diagnostics) else {
+                    continue
+                }
+                entries.append((url, childRelative, kind, ancestors))
+            }
+            return entries
+        }
+        // Reversed on the stack, so entries come off in sorted order, each folder's before its later siblings.
+        var stack = Array(list(top, relative: relative, ancestors: visited, diagnostics: &diagnostics).reversed())
+        while let entry = stack.popLast() {
+            if entry.isDirectory {
+                stack += list(entry.url, relative: entry.relative, ancestors: entry.ancestors, diagnostics: &diagnostics).reversed()
             } else {
-                result.append((url, childRelative))
+                result.append((entry.url, entry.relative))
             }
         }
         return result
+    }
+
+    /// The canonical path with every symbolic link resolved (realpath(3)), nil when it cannot be.
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// True for a folder, false for a regular file, nil (with a diagnostic when it matters) for
+    /// anything that must not be read: links leading outside, nowhere or in a loop, and special
+    /// files (a FIFO would block the build forever).
+    private func classify(_ url: URL, rootReal: String, ancestors: Set<String>, diagnostics: inout Diagnostics) -> Bool? {
+        let manager = FileManager.default
+        guard let attributes = try? manager.attributesOfItem(atPath: url.path) else { return nil }
+        var type = attributes[.type] as? FileAttributeType
+        if type == .typeSymbolicLink {
+            let destination = (try? manager.destinationOfSymbolicLink(atPath: url.path)) ?? "?"
+            var status = stat()
+            if stat(url.path, &status) != 0 {
+                if errno == ELOOP {
+                    diagnostics.error("dossier.content.symlink-loop", display(url),
+                                      "symbolic link loops (it leads back to itself through '\(destination)')")
+                } else {
+                    diagnostics.error("dossier.content.dangling-symlink", display(url),
+                                      "symbolic link points to nothing ('\(destination)' does not exist)")
+                }
+                return nil
+            }
+            guard let target = Self.realPath(url.path) else { return nil }
+            guard target == rootReal || target.hasPrefix(rootReal + "/") else {
+                diagnostics.error("dossier.content.symlink-outside", display(url),
+                                  "symbolic link points outside the content folder (to \(target)); refused")
+                return nil
+            }
+            let targetAttributes = try? manager.attributesOfItem(atPath: target)
+            type = targetAttributes?[.type] as? FileAttributeType
+            if type == .typeDirectory && ancestors.contains(target) {
+                diagnostics.error("dossier.content.symlink-loop", display(url),
+                                  "symbolic link loops back to a parent folder (\(display(URL(fileURLWithPath: target))))")
+                return nil
+            }
+        }
+        switch type {
+        case .typeDirectory?: return true
+        case .typeRegular?: return false
+        default:
+            diagnostics.error("dossier.content.special-file", display(url),
+                              "not a regular file or folder (a pipe, socket or device); refused")
+            return nil
+        }
     }
 }
 

@@ -21,8 +21,8 @@ struct FrontMatter {
     private(set) var entries: [(key: Located<String>, node: Node)] = []
     private(set) var readKeys: Set<String> = []
 
-    /// Maximum number of YAML nodes walked; anchors are refused before any expansion anyway.
-    static let nodeBudget = 20_000
+    /// Budgets for values and nesting; the site's when the loader set them for this thread.
+    let budgets = Budgets.current
 
     init?(yaml: String?, path: String, firstLine: Int, diagnostics: inout Diagnostics) {
         self.path = path
@@ -35,7 +35,7 @@ struct FrontMatter {
             parser = try Parser(yaml: yaml)
             root = try parser.singleRoot()
         } catch let error as YamlError {
-            diagnostics.append(Self.diagnostic(for: error, yaml: yaml, path: path, lineOffset: lineOffset))
+            diagnostics.append(Self.diagnostic(for: error, yaml: yaml, path: path, lineOffset: lineOffset, budgets: budgets))
             return nil
         } catch {
             diagnostics.error("dossier.frontmatter.invalid-yaml", path, line: firstLine, "invalid YAML: \(error)")
@@ -48,8 +48,8 @@ struct FrontMatter {
                               column: mark?.column ?? 1, "front matter must be a mapping of keys to values")
             return nil
         }
-        if let problem = withExtendedLifetime(parser, { Self.firstAnchorOrOverBudget(root) }) {
-            diagnostics.error("dossier.frontmatter.anchor", path, line: (problem.mark?.line ?? 1) + lineOffset,
+        if let problem = withExtendedLifetime(parser, { Self.firstAnchorOrOverBudget(root, budgets: budgets) }) {
+            diagnostics.error(problem.id, path, line: (problem.mark?.line ?? 1) + lineOffset,
                               column: problem.mark?.column ?? 1, problem.message)
             return nil
         }
@@ -124,7 +124,7 @@ struct FrontMatter {
         case "false", "no", "off": return false
         default:
             diagnostics.error("dossier.frontmatter.type", path, line: value.line, column: value.column,
-                              "'\(key)' must be true or false, not '\(value.value)'")
+                              "'\(key)' must be true or false, not '\(value.value.shownInMessage)'")
             return nil
         }
     }
@@ -133,7 +133,7 @@ struct FrontMatter {
         guard let value = string(key, required: required, diagnostics: &diagnostics) else { return nil }
         guard let date = SiteDate(parsing: value.value), date.precision == .day else {
             diagnostics.error("dossier.frontmatter.invalid-date", path, line: value.line, column: value.column,
-                              "'\(key)' is not a valid date: '\(value.value)' (expected YYYY-MM-DD)")
+                              "'\(key)' is not a valid date: '\(value.value.shownInMessage)' (expected YYYY-MM-DD)")
             return nil
         }
         return Located(value: date, line: value.line, column: value.column)
@@ -143,7 +143,7 @@ struct FrontMatter {
     func reportUnknownKeys(diagnostics: inout Diagnostics) {
         for entry in entries where !readKeys.contains(entry.key.value) {
             diagnostics.warning("dossier.frontmatter.unknown-key", path, line: entry.key.line, column: entry.key.column,
-                                "unknown front matter key '\(entry.key.value)'")
+                                "unknown front matter key '\(entry.key.value.shownInMessage)'")
         }
     }
 
@@ -159,41 +159,50 @@ struct FrontMatter {
     }
 
     /// Walks the composed tree without expanding anything twice; anchors are refused because
-    /// aliases let a few hundred bytes expand to gigabytes ("billion laughs").
-    private static func firstAnchorOrOverBudget(_ root: Node) -> (mark: Mark?, message: String)? {
-        var stack: [Node] = [root]
+    /// aliases let a few hundred bytes expand to gigabytes ("billion laughs"). Iterative, with
+    /// the depth of each node on the stack, so deep nesting costs no recursion.
+    private static func firstAnchorOrOverBudget(_ root: Node, budgets: Budgets) -> (id: String, mark: Mark?, message: String)? {
+        var stack: [(node: Node, depth: Int)] = [(root, 0)]
         var visited = 0
-        while let node = stack.popLast() {
+        while let (node, depth) = stack.popLast() {
             visited += 1
-            if visited > nodeBudget {
-                return (node.mark, "front matter has more than \(nodeBudget) values (budget exceeded)")
+            if visited > budgets.maxFrontMatterValues {
+                return ("dossier.budget.front-matter-values", node.mark,
+                        "front matter has more than \(budgets.maxFrontMatterValues) values \(budgets.label(.maxFrontMatterValues))")
+            }
+            if depth > budgets.maxNesting {
+                return ("dossier.budget.nesting", node.mark,
+                        "front matter is nested more than \(budgets.maxNesting) levels deep \(budgets.label(.maxNesting))")
             }
             switch node {
             case let .alias(alias):
-                return (alias.mark, "YAML aliases are not allowed in front matter")
+                return ("dossier.frontmatter.anchor", alias.mark, "YAML aliases are not allowed in front matter")
             case let .scalar(scalar):
-                if scalar.anchor != nil { return (scalar.mark, "YAML anchors are not allowed in front matter") }
+                if scalar.anchor != nil { return ("dossier.frontmatter.anchor", scalar.mark, "YAML anchors are not allowed in front matter") }
             case let .sequence(sequence):
-                if sequence.anchor != nil { return (sequence.mark, "YAML anchors are not allowed in front matter") }
-                stack.append(contentsOf: sequence.reversed())
+                if sequence.anchor != nil { return ("dossier.frontmatter.anchor", sequence.mark, "YAML anchors are not allowed in front matter") }
+                stack.append(contentsOf: sequence.reversed().map { ($0, depth + 1) })
             case let .mapping(mapping):
-                if mapping.anchor != nil { return (mapping.mark, "YAML anchors are not allowed in front matter") }
+                if mapping.anchor != nil { return ("dossier.frontmatter.anchor", mapping.mark, "YAML anchors are not allowed in front matter") }
                 for (key, value) in mapping.reversed() {
-                    stack.append(value)
-                    stack.append(key)
+                    stack.append((value, depth + 1))
+                    stack.append((key, depth + 1))
                 }
             }
         }
         return nil
     }
 
-    static func diagnostic(for error: YamlError, yaml: String, path: String, lineOffset: Int) -> Diagnostic {
+    static func diagnostic(for error: YamlError, yaml: String, path: String, lineOffset: Int,
+                           budgets: Budgets = Budgets()) -> Diagnostic {
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
              let .composer(context, problem, mark, _):
             if problem.contains("nesting level") {
-                return Diagnostic(.error, id: "dossier.frontmatter.too-deep", file: path, line: mark.line + lineOffset,
-                                  column: mark.column, "front matter is nested too deeply (nesting depth budget exceeded)")
+                // libyaml's own limit; Dossier's max_nesting is checked on the composed tree.
+                return Diagnostic(.error, id: "dossier.budget.nesting", file: path, line: mark.line + lineOffset,
+                                  column: mark.column,
+                                  "front matter is nested too deeply for the YAML parser \(budgets.label(.maxNesting))")
             }
             let detail = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
             // libyaml reports an unclosed bracket at the end of the input; the opening is more useful.
@@ -205,13 +214,27 @@ struct FrontMatter {
             let lines = duplicates.map { key in
                 duplicateLines(of: key, in: yaml).map { String($0 + lineOffset) }.joined(separator: " and ")
             }
-            let described = zip(duplicates, lines).map { "'\($0)' (lines \($1))" }.joined(separator: ", ")
+            let described = zip(duplicates, lines).map { "'\($0.shownInMessage)' (lines \($1))" }.joined(separator: ", ")
             return Diagnostic(.error, id: "dossier.frontmatter.duplicate-key", file: path,
                               line: context.mark.line + lineOffset, column: context.mark.column,
                               "duplicate key \(described) in front matter")
+        case let .reader(problem, offset, value, _):
+            // libyaml's reader refuses characters YAML does not allow (a form feed, for one):
+            // report them at their position, on one line like every other diagnostic.
+            var line = 1
+            var column = 1
+            if let offset {
+                for byte in yaml.utf8.prefix(offset) {
+                    if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
+                }
+            }
+            let character = value >= 0 ? String(format: " (U+%04X)", value) : ""
+            return Diagnostic(.error, id: "dossier.frontmatter.invalid-yaml", file: path, line: line + lineOffset,
+                              column: column, "invalid YAML: \(problem)\(character)")
         default:
+            let description = "\(error)".split(whereSeparator: \.isNewline).first.map(String.init) ?? "unknown error"
             return Diagnostic(.error, id: "dossier.frontmatter.invalid-yaml", file: path, line: 1 + lineOffset,
-                              "invalid YAML: \(error)")
+                              "invalid YAML: \(description)")
         }
     }
 

@@ -14,7 +14,8 @@ struct SourceText {
 
     /// Decodes UTF-8 (a BOM and CRLF accepted) and splits front matter. Problems become
     /// diagnostics; nil means the file cannot be used at all.
-    static func decode(_ bytes: [UInt8], path: String, diagnostics: inout Diagnostics) -> SourceText? {
+    static func decode(_ bytes: [UInt8], path: String, budgets: Budgets = Budgets(),
+                       diagnostics: inout Diagnostics) -> SourceText? {
         var bytes = bytes[...]
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
         if let problem = UTF8Check.firstProblem(in: bytes) {
@@ -26,21 +27,29 @@ struct SourceText {
         if text.utf8.contains(13) {
             text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         }
-        return split(text, path: path, diagnostics: &diagnostics)
+        return split(text, path: path, budgets: budgets, diagnostics: &diagnostics)
     }
 
-    static func split(_ text: String, path: String, diagnostics: inout Diagnostics) -> SourceText? {
+    static func split(_ text: String, path: String, budgets: Budgets = Budgets(),
+                      diagnostics: inout Diagnostics) -> SourceText? {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         guard let first = lines.first, first.trimmingTrailingSpaces == "---" else {
             return SourceText(path: path, frontMatter: nil, frontMatterLine: 1, body: text, bodyLine: 1)
         }
+        var yamlBytes = 0
         for index in 1..<lines.count {
             let line = lines[index].trimmingTrailingSpaces
             if line == "---" || line == "..." {
+                if yamlBytes > budgets.maxFrontMatterBytes {
+                    diagnostics.error("dossier.budget.front-matter-bytes", path, line: 1, column: 1,
+                                      "front matter is \(yamlBytes) bytes (lines 2–\(index)) \(budgets.label(.maxFrontMatterBytes))")
+                    return nil
+                }
                 let yaml = lines[1..<index].joined(separator: "\n")
                 let body = lines[(index + 1)...].joined(separator: "\n")
                 return SourceText(path: path, frontMatter: yaml, frontMatterLine: 2, body: body, bodyLine: index + 2)
             }
+            yamlBytes += lines[index].utf8.count + 1
         }
         diagnostics.error("dossier.frontmatter.unterminated", path, line: 1, column: 1,
                           "front matter opened with '---' is never closed (add a '---' line after it)")
@@ -74,6 +83,12 @@ enum UTF8Check {
                 return Problem(line: line, column: column, message: "NUL byte in text file")
             }
             if byte < 0x80 {
+                // Tab, line feed, carriage return and form feed are text; other C0 controls and
+                // DEL are invalid in HTML and XML, and never meant.
+                if byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D && byte != 0x0C || byte == 0x7F {
+                    return Problem(line: line, column: column,
+                                   message: String(format: "control character U+%04X in text file (remove it)", byte))
+                }
                 if byte == 0x0A { line += 1; column = 1 } else { column += 1 }
                 index += 1
                 continue
@@ -104,6 +119,10 @@ enum UTF8Check {
             }
             if (0xD800...0xDFFF).contains(scalar) || scalar > 0x10FFFF {
                 return Problem(line: line, column: column, message: "UTF-8 encodes an invalid code point (surrogate or out of range)")
+            }
+            if (0x80...0x9F).contains(scalar) || scalar & 0xFFFE == 0xFFFE || (0xFDD0...0xFDEF).contains(scalar) {
+                return Problem(line: line, column: column,
+                               message: String(format: "control character or noncharacter U+%04X in text file (remove it)", scalar))
             }
             index += length
             column += 1

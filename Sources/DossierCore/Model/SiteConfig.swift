@@ -11,6 +11,8 @@ public struct SiteConfig: Sendable {
     public var linking = LinkingMode.first
     public var perPage = 20
     public var rawHTML = false
+    /// Limits for hostile or runaway content (`budgets:` in site.yml).
+    public var budgets = Budgets()
 
     public init() {}
 
@@ -41,7 +43,7 @@ public struct SiteConfig: Sendable {
     }
 
     static let knownKeys: Set<String> = ["title", "base_url", "description", "language", "author", "linking",
-                                         "per_page", "raw_html"]
+                                         "per_page", "raw_html", "budgets"]
 
     /// Reads `site.yml`; a missing file gives the defaults.
     static func load(text: String?, path: String, baseURLOverride: String?, diagnostics: inout Diagnostics) -> SiteConfig {
@@ -59,7 +61,7 @@ public struct SiteConfig: Sendable {
                     config.linking = mode
                 } else {
                     diagnostics.error("dossier.config.linking", path, line: value.line, column: value.column,
-                                      "linking must be first, all or none, not '\(value.value)'")
+                                      "linking must be first, all or none, not '\(value.value.shownInMessage)'")
                 }
             }
             if let value = reader.string("per_page", diagnostics: &diagnostics) {
@@ -67,13 +69,16 @@ public struct SiteConfig: Sendable {
                     config.perPage = number
                 } else {
                     diagnostics.error("dossier.config.per-page", path, line: value.line, column: value.column,
-                                      "per_page must be a whole number from 1 to 1000, not '\(value.value)'")
+                                      "per_page must be a whole number from 1 to 1000, not '\(value.value.shownInMessage)'")
                 }
             }
             if let value = reader.bool("raw_html", diagnostics: &diagnostics) { config.rawHTML = value }
+            if let entry = reader.node("budgets") {
+                config.budgets = Budgets.read(entry.node, reader: reader, diagnostics: &diagnostics)
+            }
             for entry in reader.entries where !knownKeys.contains(entry.key.value) {
                 diagnostics.warning("dossier.config.unknown-key", path, line: entry.key.line, column: entry.key.column,
-                                    "unknown site.yml key '\(entry.key.value)'")
+                                    "unknown site.yml key '\(entry.key.value.shownInMessage)'")
             }
         }
         if let baseURLOverride {
@@ -90,7 +95,7 @@ public struct SiteConfig: Sendable {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
               url.host != nil else {
             diagnostics.error("dossier.config.base-url", path, line: value.line, column: value.column,
-                              "base_url must be an http(s) URL or a path starting with '/', not '\(value.value)'")
+                              "base_url must be an http(s) URL or a path starting with '/', not '\(value.value.shownInMessage)'")
             return nil
         }
         return text

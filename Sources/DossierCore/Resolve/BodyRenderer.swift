@@ -42,8 +42,13 @@ struct BodyRenderer: Sendable {
     private static let wikiLink = try! NSRegularExpression(pattern: #"\[\[([^\[\]|\n]+)(?:\|([^\[\]\n]+))?\]\]"#)
 
     func render(_ request: Request) -> RenderedBody {
+        let budgets = config.budgets  // budget hooks: Watchdog.swift
+        if let refused = BodyBudget.beforeParsing(request.markdown, file: request.file, bodyLine: request.bodyLine, budgets: budgets) { return refused }
+        let watch = Watchdog.shared.begin(file: request.file, line: request.bodyLine, seconds: budgets.maxPageSeconds)
+        defer { Watchdog.shared.end(watch) }
         let document = MarkdownDocument(markdown: Self.composed(request.markdown),
                                         options: MarkdownOptions(allowRawHTML: config.rawHTML))
+        if let refused = BodyBudget.afterParsing(document, file: request.file, bodyLine: request.bodyLine, budgets: budgets) { return refused }
         var diagnostics: [Diagnostic] = []
         var mentions: [Int: Int] = [:]
         var linked: Set<Int> = []
@@ -111,7 +116,10 @@ struct BodyRenderer: Sendable {
             }
         }
         let headings = document.assignHeadingIDs(reserved: ["content", "main"])
-        return RenderedBody(fragment: HTMLFragment(document.renderHTML()), headings: headings, mentions: mentions,
+        let html = document.renderHTML()
+        if let refused = BodyBudget.afterRendering(html, markdown: request.markdown, file: request.file, bodyLine: request.bodyLine,
+                                                   budgets: budgets, watch: watch) { return refused }
+        return RenderedBody(fragment: HTMLFragment(html), headings: headings, mentions: mentions,
                             linkedBriefings: linkedBriefings, wordCount: words, diagnostics: diagnostics, links: authored,
                             mentionCount: mentionCount, matchingNanoseconds: matchingNanoseconds)
     }
