@@ -11,12 +11,12 @@ extension MarkdownDocument {
         forEachNode { node, entering in
             if entering, cmark_node_get_type(node) == CMARK_NODE_HEADING { headings.append(node) }
         }
-        var used = reserved
+        var names = AnchorNames(reserved: reserved)
         var result: [MarkdownHeading] = []
         for node in headings {
             let level = Int(cmark_node_get_heading_level(node))
             let text = Self.plainText(of: node)
-            let id = AnchorSlug.unique(AnchorSlug.make(text), in: &used)
+            let id = names.claim(AnchorSlug.make(text))
             let html = renderSubtree(node)
             let tagOpen = "<h\(level)"
             guard html.hasPrefix(tagOpen) else { continue }
@@ -63,13 +63,26 @@ public enum AnchorSlug {
         return slug.isEmpty ? "section" : slug
     }
 
-    public static func unique(_ base: String, in used: inout Set<String>) -> String {
-        var candidate = base
-        var counter = 1
+}
+
+/// Hands out unique anchor ids: the first "outlook" stays "outlook", then "outlook-1", … .
+/// The next suffix is remembered per base name, so thousands of identical headings stay linear.
+public struct AnchorNames {
+    private var used: Set<String>
+    private var nextSuffix: [String: Int] = [:]
+
+    public init(reserved: Set<String> = []) {
+        used = reserved
+    }
+
+    public mutating func claim(_ base: String) -> String {
+        var suffix = nextSuffix[base] ?? 0
+        var candidate = suffix == 0 ? base : "\(base)-\(suffix)"
         while used.contains(candidate) {
-            candidate = "\(base)-\(counter)"
-            counter += 1
+            suffix += 1
+            candidate = "\(base)-\(suffix)"
         }
+        nextSuffix[base] = suffix + 1
         used.insert(candidate)
         return candidate
     }

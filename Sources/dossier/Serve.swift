@@ -38,6 +38,12 @@ struct Serve: ParsableCommand {
         options.port = port
         options.watch = poll ? .polling(interval: 0.5) : .automatic
         options.report = { ServeLog.rebuilt($0) }
+        // A runaway render must not end the preview: report it and keep serving the last good
+        // site (the stuck C call finishes or the user stops the server).
+        Watchdog.shared.setAction { expiry in
+            FileHandle.standardError.write(Data((expiry.diagnostic.formatted
+                + "\nthe page is still rendering; the last good site is served meanwhile\n").utf8))
+        }
 
         // Ctrl-C (and SIGTERM) stop the server cleanly; a second Ctrl-C exits at once.
         let (stops, stop) = AsyncStream<Void>.makeStream()

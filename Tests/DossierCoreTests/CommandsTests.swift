@@ -40,7 +40,7 @@ final class CommandsTests: XCTestCase {
         let diagnostic = Diagnostic(.error, id: "dossier.place.unknown", file: "Content/briefings/a,b.md", line: 12, column: 3,
                                     "unknown place 'Mosil'\n100%", notes: ["did you mean 'Mosul'?"])
         XCTAssertEqual(DiagnosticFormat.text.render(diagnostic),
-                       "Content/briefings/a,b.md:12:3: error: unknown place 'Mosil'\n100% (did you mean 'Mosul'?)")
+                       "Content/briefings/a,b.md:12:3: error: unknown place 'Mosil'\\n100% (did you mean 'Mosul'?)")
         XCTAssertEqual(DiagnosticFormat.github.render(diagnostic),
                        "::error file=Content/briefings/a%2Cb.md,line=12,col=3,title=dossier.place.unknown::unknown place 'Mosil'%0A100%25; did you mean 'Mosul'?")
         let json = DiagnosticFormat.json.render(diagnostic)

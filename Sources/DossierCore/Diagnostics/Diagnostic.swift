@@ -32,10 +32,17 @@ public struct Diagnostic: Sendable, Hashable, Comparable {
     }
 
     /// `file:line:column: severity: message (notes)` — the format editors and CI understand.
+    /// Line breaks inside names the user wrote are shown as `\n`, so one diagnostic is one line.
     public var formatted: String {
-        var text = "\(file):\(line):\(column): \(severity.rawValue): \(message)"
-        if !notes.isEmpty { text += " (" + notes.joined(separator: "; ") + ")" }
+        var text = "\(file):\(line):\(column): \(severity.rawValue): \(Self.oneLine(message))"
+        if !notes.isEmpty { text += " (" + notes.map(Self.oneLine).joined(separator: "; ") + ")" }
         return text
+    }
+
+    private static func oneLine(_ text: String) -> String {
+        guard text.contains(where: \.isNewline) else { return text }
+        return text.replacingOccurrences(of: "\r\n", with: "\\n").replacingOccurrences(of: "\n", with: "\\n")
+            .replacingOccurrences(of: "\r", with: "\\n")
     }
 
     public static func < (lhs: Diagnostic, rhs: Diagnostic) -> Bool {
