@@ -74,6 +74,23 @@ enum Aggregates {
         }
     }
 
+    /// The five best-scored briefings, ties broken by briefing order: a bounded insertion
+    /// instead of sorting every candidate (thousands on a big site).
+    private static func topFive(_ scores: [Int: Double]) -> [Int] {
+        var best: [(key: Int, value: Double)] = []
+        func ranksHigher(_ lhs: (key: Int, value: Double), _ rhs: (key: Int, value: Double)) -> Bool {
+            if abs(lhs.value - rhs.value) > 1e-9 { return lhs.value > rhs.value }
+            return lhs.key < rhs.key
+        }
+        for candidate in scores {
+            guard best.count < 5 || ranksHigher(candidate, best[best.count - 1]) else { continue }
+            let position = best.firstIndex { ranksHigher(candidate, $0) } ?? best.count
+            best.insert(candidate, at: position)
+            if best.count > 5 { best.removeLast() }
+        }
+        return best.map(\.key)
+    }
+
     /// Top five related briefings by shared actors, places and tags, rarer features weighing
     /// more (IDF). Features shared by a large share of a big site add almost nothing and are
     /// skipped so the step stays near-linear.
@@ -95,10 +112,7 @@ enum Aggregates {
                 guard let list = postings[feature], list.count <= cap, let w = weight[feature] else { continue }
                 for other in list where other != index { scores[other, default: 0] += w }
             }
-            briefings[index].related = scores.sorted { lhs, rhs in
-                if abs(lhs.value - rhs.value) > 1e-9 { return lhs.value > rhs.value }
-                return lhs.key < rhs.key
-            }.prefix(5).map(\.key)
+            briefings[index].related = topFive(scores)
         }
     }
 }
