@@ -32,7 +32,9 @@ struct FrontMatter {
         let parser: Parser
         let root: Node?
         do {
-            parser = try Parser(yaml: yaml)
+            // No implicit typing: every scalar is read as the string written, so the default
+            // resolver's regexes would only cost time.
+            parser = try Parser(yaml: yaml, resolver: .basic)
             root = try parser.singleRoot()
         } catch let error as YamlError {
             diagnostics.append(Self.diagnostic(for: error, yaml: yaml, path: path, lineOffset: lineOffset, budgets: budgets))

@@ -32,24 +32,41 @@ struct SourceText {
 
     static func split(_ text: String, path: String, budgets: Budgets = Budgets(),
                       diagnostics: inout Diagnostics) -> SourceText? {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let first = lines.first, first.trimmingTrailingSpaces == "---" else {
+        // Only the front matter is walked line by line; the body is sliced off in one piece.
+        let utf8 = text.utf8
+        func lineEnd(from start: String.Index) -> String.Index {
+            utf8[start...].firstIndex(of: 0x0A) ?? text.endIndex
+        }
+        let firstEnd = lineEnd(from: text.startIndex)
+        guard text[text.startIndex..<firstEnd].trimmingTrailingSpaces == "---" else {
             return SourceText(path: path, frontMatter: nil, frontMatterLine: 1, body: text, bodyLine: 1)
         }
-        var yamlBytes = 0
-        for index in 1..<lines.count {
-            let line = lines[index].trimmingTrailingSpaces
+        guard firstEnd < text.endIndex else {
+            diagnostics.error("dossier.frontmatter.unterminated", path, line: 1, column: 1,
+                              "front matter opened with '---' is never closed (add a '---' line after it)")
+            return nil
+        }
+        let yamlStart = utf8.index(after: firstEnd)
+        var lineStart = yamlStart
+        var lineNumber = 2
+        while true {
+            let end = lineEnd(from: lineStart)
+            let line = text[lineStart..<end].trimmingTrailingSpaces
             if line == "---" || line == "..." {
+                let yamlBytes = utf8.distance(from: yamlStart, to: lineStart)
                 if yamlBytes > budgets.maxFrontMatterBytes {
                     diagnostics.error("dossier.budget.front-matter-bytes", path, line: 1, column: 1,
-                                      "front matter is \(yamlBytes) bytes (lines 2–\(index)) \(budgets.label(.maxFrontMatterBytes))")
+                                      "front matter is \(yamlBytes) bytes (lines 2–\(lineNumber - 1)) \(budgets.label(.maxFrontMatterBytes))")
                     return nil
                 }
-                let yaml = lines[1..<index].joined(separator: "\n")
-                let body = lines[(index + 1)...].joined(separator: "\n")
-                return SourceText(path: path, frontMatter: yaml, frontMatterLine: 2, body: body, bodyLine: index + 2)
+                let yamlEnd = lineStart > yamlStart ? utf8.index(before: lineStart) : yamlStart
+                let yaml = String(text[yamlStart..<yamlEnd])
+                let body = end < text.endIndex ? String(text[utf8.index(after: end)...]) : ""
+                return SourceText(path: path, frontMatter: yaml, frontMatterLine: 2, body: body, bodyLine: lineNumber + 1)
             }
-            yamlBytes += lines[index].utf8.count + 1
+            guard end < text.endIndex else { break }
+            lineStart = utf8.index(after: end)
+            lineNumber += 1
         }
         diagnostics.error("dossier.frontmatter.unterminated", path, line: 1, column: 1,
                           "front matter opened with '---' is never closed (add a '---' line after it)")
