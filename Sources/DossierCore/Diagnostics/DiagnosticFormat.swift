@@ -21,25 +21,7 @@ public enum DiagnosticFormat: String, Sendable, CaseIterable {
         }
     }
 
-    private static func json(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    result += String(format: "\\u%04x", scalar.value)
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result + "\""
-    }
+    private static func json(_ text: String) -> String { Escape.json(text) }
 
     /// Workflow-command escaping: the message part.
     private static func data(_ text: String) -> String {
