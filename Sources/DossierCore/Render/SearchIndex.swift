@@ -151,12 +151,12 @@ struct SearchIndex {
 
     /// Term → score for every document, computed in parallel.
     static func scoreAll(_ documents: [Document]) -> [[(String, UInt32)]] {
-        let slots = Slots<[(String, UInt32)]>(count: documents.count)
-        let box = Box(documents)
+        let slots = ResultSlots<[(String, UInt32)]>(count: documents.count)
+        let box = UncheckedBox(documents)
         DispatchQueue.concurrentPerform(iterations: documents.count) { index in
             slots.set(index, score(box.value[index]))
         }
-        return slots.values
+        return slots.values.map { $0 ?? [] }
     }
 
     /// The score bits of every term in one document (in no particular order: postings are
@@ -360,29 +360,6 @@ struct SearchIndex {
             let value = digits.hasPrefix("x") || digits.hasPrefix("X") ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits)
             return value.flatMap(Unicode.Scalar.init)
         }
-    }
-
-    // MARK: Helpers for parallel work
-
-    private final class Slots<T>: @unchecked Sendable {
-        private var storage: [T?]
-        private let lock = NSLock()
-        init(count: Int) { storage = Array(repeating: nil, count: count) }
-        func set(_ index: Int, _ value: T) {
-            lock.lock()
-            storage[index] = value
-            lock.unlock()
-        }
-        var values: [T] {
-            lock.lock()
-            defer { lock.unlock() }
-            return storage.map { $0! }
-        }
-    }
-
-    private struct Box<T>: @unchecked Sendable {
-        let value: T
-        init(_ value: T) { self.value = value }
     }
 }
 
