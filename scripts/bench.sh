@@ -144,8 +144,13 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {if (NR==0
 ROWS=()        # "N|tool|case|wall|cpu|pages|rss|note"
 declare -A FULL_WALL HUGO_WALL
 record() {  # record N tool case walls cpus rsses pages note
-    local wall cpu rss
+    local wall cpu rss range note="$8"
     wall=$(echo "$4" | median); cpu=$(echo "$5" | median); rss=$(echo "$6" | tr ' ' '\n' | grep -v '^$' | sort -g | tail -1)
+    if [ "$RUNS" -gt 1 ]; then
+        range=$(echo "$4" | tr ' ' '\n' | grep -v '^$' | sort -g | awk 'NR==1 {lo=$1} {hi=$1} END {printf "wall %.2f-%.2f s", lo, hi}')
+        note="$range; $note"
+    fi
+    set -- "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$note"
     ROWS+=("$1|$2|$3|$wall|$cpu|$7|$rss|$8")
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$COMMIT" "$1" "$2" "$3" "$wall" "$cpu" "$7" "$rss" \
         "$(cut -d' ' -f1 /proc/loadavg)" "$8" >>"$BENCH_DIR/results.tsv"
@@ -201,7 +206,7 @@ for N in $SIZES; do
         m=$(sed -n 's/.*matching *\([0-9.]*\) s CPU for \([0-9]*\) mentions.*/\1 \2/p' "$LOG-full-$RUNS")
         if [ -n "$m" ]; then MATCHING[$N]="${m% *}"; MENTIONS[$N]="${m#* }"; fi
         stages=$(awk '/^  (load|resolve|render|write) / {printf "%s %s ", $1, $2}' "$LOG-full-$RUNS")
-        [ -n "$stages" ] && note+="; stages: $stages"
+        [ -n "$stages" ] && note+="; stages of the last run: $stages"
     fi
     links=$(count_mentions "$SITE/Output")
     record "$N" dossier full "$walls" "$cpus" "$rsses" "$PAGES" "$note; $links"
