@@ -52,30 +52,48 @@ public enum Pipeline {
     /// Builds the site and, when `writeOutput` is set and there are no errors, writes it.
     public static func build(_ options: BuildOptions) throws -> BuildResult {
         let start = Date()
-        if options.writeOutput { try OutputWriter.checkOutputFolder(options.paths) }
         var options = options
-        if options.cache == nil && options.incremental && options.writeOutput {
-            options.cache = RenderCache.load(in: options.paths.output)
+        var staging: StagingFolder?
+        if options.writeOutput {
+            try OutputWriter.checkOutputFolder(options.paths)
+            staging = try StagingFolder(output: options.paths.output)
+            if options.cache == nil && options.incremental { options.cache = RenderCache.load(in: options.paths.output) }
         }
         if !options.incremental { options.cache = nil }
-        var (result, site) = render(options)
-        if result.succeeded && options.writeOutput, let site {
-            let writeStart = Date()
-            do {
-                result.written = try OutputWriter.write(site.files, staticFiles: site.staticFiles, to: options.paths.output)
-            } catch {
-                options.cache?.discard()
-                throw error
-            }
-            options.cache?.commit()
-            result.stages.append(("write", Date().timeIntervalSince(writeStart)))
+        // The link checker reads every page, so with it the pages are kept and staged afterwards.
+        let streamed = options.checkLinks ? nil : staging
+        var (result, site) = render(options, staging: streamed)
+        guard let staging else {
+            result.seconds = Date().timeIntervalSince(start)
+            return result
         }
+        guard result.succeeded, let site else {
+            staging.discard()
+            result.seconds = Date().timeIntervalSince(start)
+            return result
+        }
+        let writeStart = Date()
+        do {
+            if streamed == nil {
+                for file in site.files {
+                    if file.reusePrevious { staging.reusePrevious(file.path) } else { staging.add(file.path, data: file.contents) }
+                }
+            }
+            for file in site.staticFiles { staging.addStatic(file) }
+            result.written = try staging.commit()
+        } catch {
+            options.cache?.discard()
+            throw error
+        }
+        options.cache?.commit()
+        result.stages.append(("write", Date().timeIntervalSince(writeStart)))
         result.seconds = Date().timeIntervalSince(start)
         return result
     }
 
-    /// Load, Resolve and Render without writing. The site is nil when there are errors.
-    public static func render(_ options: BuildOptions) -> (BuildResult, RenderedSite?) {
+    /// Load, Resolve and Render. The site is nil when there are errors. With a staging folder the
+    /// pages are written into it as they are rendered and the returned files hold only paths.
+    public static func render(_ options: BuildOptions, staging: StagingFolder? = nil) -> (BuildResult, RenderedSite?) {
         let start = Date()
         var stages: [(name: String, seconds: Double)] = []
         var stageStart = start
@@ -92,8 +110,8 @@ public enum Pipeline {
         let model = Resolver.resolve(content, diagnostics: &diagnostics)
         finished("resolve")
         let templates = TemplateSet.load(from: paths.templates, displayBase: paths.root, diagnostics: &diagnostics)
-        let files = SiteRenderer.render(model, templates: templates, cache: options.cache, progress: options.progress,
-                                        diagnostics: &diagnostics)
+        let files = SiteRenderer.render(model, templates: templates, cache: options.cache, staging: staging,
+                                        progress: options.progress, diagnostics: &diagnostics)
         finished("render")
 
         var origins = files.map { (path: $0.path, origin: "generated page /\($0.path)") }

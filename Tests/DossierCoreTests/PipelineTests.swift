@@ -51,6 +51,24 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(before, site.outputTree())
     }
 
+    /// Pages are written into the staging folder while they render, so a failure found only at
+    /// render time (a broken template) must still leave Output/ and the site root as they were.
+    func testFailureFoundWhileRenderingLeavesNoStagingFolderAndOutputIntact() throws {
+        let site = try TestSite(["Content/briefings/a.md": briefing("A"), "Content/briefings/b.md": briefing("B")])
+        try site.build()
+        let before = site.outputTree()
+        try site.write(["Templates/briefing.mustache": "{{> no-such-partial-}}{{#unclosed}}"])
+        let result = try site.build()
+        XCTAssertFalse(result.succeeded)
+        XCTAssertEqual(before, site.outputTree())
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: site.root.path).sorted(), ["Content", "Output", "Templates"])
+        try site.remove("Templates/briefing.mustache")
+        try site.write(["Content/briefings/b.md": briefing("B changed")])
+        XCTAssertTrue(try site.build().succeeded)
+        assertContains(site.output("briefings/b/index.html"), "B changed")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: site.root.path).sorted(), ["Content", "Output", "Templates"])
+    }
+
     func testUnchangedFilesKeepTheirModificationTime() throws {
         let site = try TestSite(["Content/briefings/a.md": briefing("A"), "Content/briefings/b.md": briefing("B")])
         try site.build()

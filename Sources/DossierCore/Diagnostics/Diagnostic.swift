@@ -85,7 +85,8 @@ public struct Diagnostics: Sendable {
 }
 
 /// A failure that stops a build before or after content checks: I/O or usage problems.
-public struct BuildFailure: Error, CustomStringConvertible, Sendable {
+public struct BuildFailure: LocalizedError, CustomStringConvertible, Sendable {
     public var description: String
     public init(_ description: String) { self.description = description }
+    public var errorDescription: String? { description }
 }

@@ -20,8 +20,12 @@ public struct OutputFile: Sendable {
 }
 
 /// The Render stage: site model in, output files out. Pages render in parallel.
+///
+/// With a staging folder every file is written there as soon as it is rendered and the returned
+/// files keep only their paths (`contents` is empty); without one (`check`, `serve`) the bytes
+/// are returned.
 enum SiteRenderer {
-    static func render(_ model: SiteModel, templates: TemplateSet, cache: RenderCache? = nil,
+    static func render(_ model: SiteModel, templates: TemplateSet, cache: RenderCache? = nil, staging: StagingFolder? = nil,
                        progress: ProgressReporter? = nil, diagnostics: inout Diagnostics) -> [OutputFile] {
         let jobs = PageJob.all(for: model)
         progress?.start(total: jobs.count)
@@ -41,10 +45,12 @@ enum SiteRenderer {
                 switch cache.reuse(path, fingerprint: fingerprint) {
                 case let .bytes(data)?:
                     cache.record(path, fingerprint: fingerprint, data: data)
-                    slots.set(index, (OutputFile(path: path, contents: data), Diagnostics()))
+                    staging?.add(path, data: data)
+                    slots.set(index, (OutputFile(path: path, contents: staging == nil ? data : Data()), Diagnostics()))
                     return
                 case .previousFile?:
                     cache.record(path, fingerprint: fingerprint, data: nil)
+                    staging?.reusePrevious(path)
                     slots.set(index, (OutputFile(path: path, contents: Data(), reusePrevious: true), Diagnostics()))
                     return
                 case nil:
@@ -52,19 +58,29 @@ enum SiteRenderer {
                 }
             }
             var local = Diagnostics()
-            let file = templates.render(context, template: template, diagnostics: &local)
-                .map { OutputFile(path: path, text: $0) }
-            if let cache, let file, local.all.isEmpty { cache.record(path, fingerprint: fingerprint, data: file.contents) }
-            slots.set(index, (file, local))
+            guard let text = templates.render(context, template: template, diagnostics: &local) else {
+                return slots.set(index, (nil, local))
+            }
+            if let staging {
+                staging.add(path, text: text)
+                if local.all.isEmpty { cache?.record(path, fingerprint: fingerprint, data: nil) }
+                slots.set(index, (OutputFile(path: path, contents: Data()), local))
+            } else {
+                let file = OutputFile(path: path, text: text)
+                if let cache, local.all.isEmpty { cache.record(path, fingerprint: fingerprint, data: file.contents) }
+                slots.set(index, (file, local))
+            }
         }
         var files: [OutputFile] = []
         for case let (file, local)? in slots.values {
             diagnostics.append(contentsOf: local.all)
             if let file { files.append(file) }
         }
-        files += FeedWriter(model: model).files()
-        files += SearchIndex(model: model).files()
-        files += templates.assets.keys.sorted().map { OutputFile(path: $0, contents: templates.assets[$0]!) }
-        return files
+        var generated = FeedWriter(model: model).files()
+        generated += SearchIndex(model: model).files()
+        generated += templates.assets.keys.sorted().map { OutputFile(path: $0, contents: templates.assets[$0]!) }
+        guard let staging else { return files + generated }
+        for file in generated { staging.add(file.path, data: file.contents) }
+        return files + generated.map { OutputFile(path: $0.path, contents: Data()) }
     }
 }

@@ -5,10 +5,9 @@ import Glibc
 
 /// The Write stage: puts a finished site on disk atomically.
 ///
-/// Files go into a staging folder beside the output folder; only when every file is written is
+/// Files go into a `StagingFolder` beside the output folder; only when every file is written is
 /// the staging folder swapped in. A failed build therefore leaves the previous site as it was,
-/// and files left over from older builds never survive. Files whose bytes did not change are
-/// hard-linked from the previous build, so they keep their modification time.
+/// and files left over from older builds never survive.
 public enum OutputWriter {
     /// Present in every folder Dossier wrote; a folder without it is never deleted.
     public static let markerName = ".dossier-output"
@@ -65,62 +64,6 @@ public enum OutputWriter {
         }
     }
 
-    @discardableResult
-    public static func write(_ files: [OutputFile], staticFiles: [StaticFile], to outputURL: URL) throws -> Summary {
-        let manager = FileManager.default
-        let output = outputURL.standardizedFileURL
-        let parent = output.deletingLastPathComponent()
-        try manager.createDirectory(at: parent, withIntermediateDirectories: true)
-        let pid = ProcessInfo.processInfo.processIdentifier
-        let staging = parent.appendingPathComponent(".\(output.lastPathComponent).dossier-staging-\(pid)")
-        try? manager.removeItem(at: staging)
-        try manager.createDirectory(at: staging, withIntermediateDirectories: true)
-        var summary = Summary()
-        do {
-            var madeFolders: Set<String> = []
-            func prepare(_ relative: String) throws -> (URL, URL) {
-                let target = staging.appendingPathComponent(relative)
-                let folder = target.deletingLastPathComponent().path
-                if !madeFolders.contains(folder) {
-                    try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                    madeFolders.insert(folder)
-                }
-                return (target, output.appendingPathComponent(relative))
-            }
-            for file in files {
-                let (target, previous) = try prepare(file.path)
-                if file.reusePrevious {
-                    guard link(previous.path, target.path) == 0 else {
-                        throw BuildFailure("\(previous.path) vanished during the build; run the build again")
-                    }
-                    summary.unchanged += 1
-                } else if let old = manager.contents(atPath: previous.path), old == file.contents,
-                   link(previous.path, target.path) == 0 {
-                    summary.unchanged += 1
-                } else {
-                    try file.contents.write(to: target)
-                    summary.written += 1
-                }
-            }
-            for file in staticFiles {
-                let (target, previous) = try prepare(file.outputPath)
-                if manager.contentsEqual(atPath: previous.path, andPath: file.source), link(previous.path, target.path) == 0 {
-                    summary.unchanged += 1
-                } else {
-                    try manager.copyItem(atPath: file.source, toPath: target.path)
-                    summary.written += 1
-                }
-            }
-            try Data("Built by Dossier. This folder is replaced on every build.\n".utf8)
-                .write(to: staging.appendingPathComponent(markerName))
-            try swapIn(staging, for: output)
-        } catch {
-            try? manager.removeItem(at: staging)
-            throw BuildFailure("could not write the site to \(output.path): \(error.localizedDescription)")
-        }
-        return summary
-    }
-
     private typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
 
     /// glibc's `renameat2` with RENAME_EXCHANGE: both paths stay valid at every instant. Looked
@@ -136,7 +79,7 @@ public enum OutputWriter {
     }
 
     /// Replaces `output` with `staging` — atomically where the kernel can exchange two paths.
-    private static func swapIn(_ staging: URL, for output: URL) throws {
+    static func swapIn(_ staging: URL, for output: URL) throws {
         let manager = FileManager.default
         guard manager.fileExists(atPath: output.path) else {
             try manager.moveItem(at: staging, to: output)
