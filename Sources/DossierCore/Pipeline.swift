@@ -18,6 +18,9 @@ public struct BuildOptions: Sendable {
     public var cache: RenderCache?
     /// Reuse unchanged pages of the previous build (`--no-cache` turns it off).
     public var incremental = true
+    /// Parsed files, rendered bodies and cards kept between the builds of one process
+    /// (`dossier serve`); the caller commits it after a successful build.
+    public var session: SessionCache?
 
     public init(paths: SitePaths) {
         self.paths = paths
@@ -104,13 +107,14 @@ public enum Pipeline {
         }
         let paths = options.paths
         var diagnostics = Diagnostics()
+        options.session?.begin()
         let content = ContentLoader.load(paths: paths, includeDrafts: options.includeDrafts, baseURL: options.baseURL,
-                                         diagnostics: &diagnostics)
+                                         cache: options.session, diagnostics: &diagnostics)
         finished("load")
-        let model = Resolver.resolve(content, diagnostics: &diagnostics)
+        let model = Resolver.resolve(content, cache: options.session, diagnostics: &diagnostics)
         finished("resolve")
         let templates = TemplateSet.load(from: paths.templates, displayBase: paths.root, diagnostics: &diagnostics)
-        let files = SiteRenderer.render(model, templates: templates, cache: options.cache, staging: staging,
+        let files = SiteRenderer.render(model, templates: templates, cache: options.cache, session: options.session, staging: staging,
                                         progress: options.progress, diagnostics: &diagnostics)
         finished("render")
 

@@ -14,14 +14,16 @@ public struct RebuildOutcome: Sendable {
 /// Renders the site in memory and swaps the served snapshot. Every rebuild runs on one serial
 /// queue, so rebuilds never overlap and the debounce bookkeeping needs no lock.
 ///
-/// Each rebuild loads and resolves the whole site (`Pipeline.render`); an in-memory
-/// `RenderCache` lets it skip templating for pages whose inputs did not change.
+/// Each rebuild runs the whole pipeline (`Pipeline.render`) over in-memory caches: a
+/// `SessionCache` skips reading unchanged files and rendering unchanged bodies and cards, and a
+/// `RenderCache` skips templating pages whose inputs did not change.
 final class Rebuilder: @unchecked Sendable {
     let queue = DispatchQueue(label: "dossier.rebuild", qos: .userInitiated)
     let snapshot = Locked<SiteSnapshot?>(nil)
     let hub: EventHub
     private let options: BuildOptions
     private let cache = RenderCache()
+    private let session = SessionCache()
     private let boot: String
     private let report: @Sendable (RebuildOutcome) -> Void
     // Only touched on `queue`.
@@ -30,6 +32,7 @@ final class Rebuilder: @unchecked Sendable {
     init(options: BuildOptions, boot: String, hub: EventHub, report: @escaping @Sendable (RebuildOutcome) -> Void) {
         var options = options
         options.cache = cache
+        options.session = session
         options.incremental = true
         self.options = options
         self.boot = boot
@@ -54,6 +57,7 @@ final class Rebuilder: @unchecked Sendable {
         var served = generation
         if let site {
             cache.commit()  // only a good build becomes the reference; a failed one is forgotten
+            session.commit()
             generation += 1
             served = generation
             let fresh = SiteSnapshot(site: site, generation: generation, boot: boot,

@@ -40,6 +40,27 @@ final class IncrementalBuildTests: XCTestCase {
     }
 
     func testEverySortOfChangeGivesTheSameBytesAsACleanBuild() throws {
+        try checkEverySortOfChange { site in try site.build() }
+    }
+
+    /// What `dossier serve` does: in-memory page, file, body and card caches kept across builds.
+    func testEverySortOfChangeWithSessionCachesGivesTheSameBytesAsACleanBuild() throws {
+        let pages = RenderCache()
+        let session = SessionCache()
+        try checkEverySortOfChange { site in
+            var options = BuildOptions(paths: site.paths)
+            options.cache = pages
+            options.session = session
+            let result = try Pipeline.build(options)
+            if result.succeeded {
+                pages.commit()
+                session.commit()
+            }
+            return result
+        }
+    }
+
+    private func checkEverySortOfChange(build: (TestSite) throws -> BuildResult) throws {
         let site = try TestSite([
             "site.yml": "title: Desk\nper_page: 2",
             "Content/briefings/2017-01-01-a.md": briefing("A", date: "2017-01-01", extra: "tags: [iraq]\nactors: [daesh]",
@@ -51,6 +72,7 @@ final class IncrementalBuildTests: XCTestCase {
             "Content/places/iraq.md": "---\nname: Iraq\n---\n",
         ])
         let steps: [(String, () throws -> Void)] = [
+            ("retitle a briefing another body wiki-links to", { try site.write(["Content/briefings/2017-02-01-b.md": briefing("B retitled", date: "2017-02-01", extra: "places: [mosul]", body: "Mosul.")]) }),
             ("edit a body", { try site.write(["Content/briefings/2017-02-01-b.md": briefing("B", date: "2017-02-01", extra: "places: [mosul]", body: "Mosul and ISIS.")]) }),
             ("edit a title", { try site.write(["Content/briefings/2017-03-01-c.md": briefing("C renamed", date: "2017-03-01", extra: "tags: [syria]")]) }),
             ("add a briefing", { try site.write(["Content/briefings/2017-04-01-d.md": briefing("D", date: "2017-04-01", extra: "tags: [iraq]", body: "Iraq.")]) }),
@@ -63,16 +85,17 @@ final class IncrementalBuildTests: XCTestCase {
             ("add an entity", { try site.write(["Content/places/syria.md": "---\nname: Syria\n---\n"]) }),
             ("edit a template", { try site.write(["Templates/footer.mustache": "<footer>Desk footer</footer>"]) }),
             ("edit site.yml", { try site.write(["site.yml": "title: Desk two\nper_page: 3\nbase_url: https://example.org/d/"]) }),
+            ("tighten a budget", { try site.write(["site.yml": "title: Desk two\nper_page: 3\nbase_url: https://example.org/d/\nbudgets:\n  max_front_matter_values: 60"]) }),
             ("remove the template", { try site.remove("Templates/footer.mustache") }),
         ]
-        try site.build()
+        try build(site)
         assertSameTree(site.outputTree(), try cleanTree(site), "first build")
         for (name, change) in steps {
             let before = site.outputTree()
             let timesBefore = modificationTimes(site)
             Thread.sleep(forTimeInterval: 0.02)
             try change()
-            let result = try site.build()
+            let result = try build(site)
             XCTAssertTrue(result.succeeded, "\(name): \(result.formatted)")
             let after = site.outputTree()
             assertSameTree(after, try cleanTree(site), "after '\(name)'")
@@ -93,6 +116,28 @@ final class IncrementalBuildTests: XCTestCase {
         // Only b3's page, and the files regenerated without templates (feeds, sitemap, assets), are written.
         XCTAssertLessThanOrEqual(result.written?.written ?? .max, 8, "\(result.written!)")
         assertContains(site.output("briefings/b3/index.html"), "A new sentence.")
+    }
+
+    func testASessionRebuildAfterOneEditReadsAndRendersOnlyThatBriefing() throws {
+        var files: [String: String] = ["Content/actors/daesh.md": "---\nname: Daesh\n---\nProfile."]
+        for index in 0..<20 {
+            files["Content/briefings/b\(index).md"] = briefing("B\(index)", date: String(format: "2017-01-%02d", index + 1), body: "Daesh, \(index).")
+        }
+        let site = try TestSite(files)
+        let session = SessionCache()
+        var options = BuildOptions(paths: site.paths)
+        options.session = session
+        options.cache = RenderCache()
+        XCTAssertTrue(try Pipeline.build(options).succeeded)
+        session.commit()
+        options.cache!.commit()
+        XCTAssertEqual(session.misses.files, 21)
+        try site.write(["Content/briefings/b3.md": briefing("B3", date: "2017-01-04", body: "Daesh, again.")])
+        XCTAssertTrue(try Pipeline.build(options).succeeded)
+        XCTAssertEqual(session.misses.files, 1)
+        XCTAssertEqual(session.misses.bodies, 1)
+        XCTAssertEqual(session.misses.fragments, 0)  // b3’s card (title, date, summary, tags) is unchanged
+        assertContains(site.output("briefings/b3/index.html"), "again.")
     }
 
     func testDeletingTheCacheOnlyMakesTheNextBuildFull() throws {

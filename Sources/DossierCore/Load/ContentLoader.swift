@@ -11,7 +11,7 @@ public struct SiteContent: Sendable {
 
 /// The Load stage: file system in, typed values and diagnostics out.
 public enum ContentLoader {
-    public static func load(paths: SitePaths, includeDrafts: Bool, baseURL: String?,
+    public static func load(paths: SitePaths, includeDrafts: Bool, baseURL: String?, cache: SessionCache? = nil,
                             diagnostics: inout Diagnostics) -> SiteContent {
         let walker = ContentWalker(root: paths.content, displayBase: paths.root)
         var listing = ContentWalker.Listing()
@@ -31,11 +31,14 @@ public enum ContentLoader {
         let config = SiteConfig.load(text: configText, path: configURL.map(walker.display) ?? "site.yml",
                                      baseURLOverride: baseURL, diagnostics: &diagnostics)
         let budgets = config.budgets
+        let settings = String(reflecting: budgets)
 
         let briefings = parallelMap(listing.briefings, { url, diagnostics in
-            readSource(url, walker: walker, budgets: budgets, diagnostics: &diagnostics).flatMap { source in
-                Budgets.with(budgets) {
-                    BriefingReader.read(source, stem: url.deletingPathExtension().lastPathComponent, diagnostics: &diagnostics)
+            remembered(url, cache: cache, settings: settings, diagnostics: &diagnostics) { diagnostics in
+                readSource(url, walker: walker, budgets: budgets, diagnostics: &diagnostics).flatMap { source in
+                    Budgets.with(budgets) {
+                        BriefingReader.read(source, stem: url.deletingPathExtension().lastPathComponent, diagnostics: &diagnostics)
+                    }
                 }
             }
         }, diagnostics: &diagnostics).filter { includeDrafts || !$0.draft }
@@ -43,19 +46,23 @@ public enum ContentLoader {
         var entities: [Entity] = []
         for (kind, urls) in [(Entity.Kind.actor, listing.actors), (.place, listing.places)] {
             entities += parallelMap(urls, { url, diagnostics in
-                readSource(url, walker: walker, budgets: budgets, diagnostics: &diagnostics).flatMap { source in
-                    Budgets.with(budgets) {
-                        EntityReader.read(source, kind: kind, id: url.deletingPathExtension().lastPathComponent,
-                                          diagnostics: &diagnostics)
+                remembered(url, cache: cache, settings: settings, diagnostics: &diagnostics) { diagnostics in
+                    readSource(url, walker: walker, budgets: budgets, diagnostics: &diagnostics).flatMap { source in
+                        Budgets.with(budgets) {
+                            EntityReader.read(source, kind: kind, id: url.deletingPathExtension().lastPathComponent,
+                                              diagnostics: &diagnostics)
+                        }
                     }
                 }
             }, diagnostics: &diagnostics)
         }
 
         let pages = listing.pages.compactMap { url in
-            readSource(url, walker: walker, budgets: budgets, diagnostics: &diagnostics).flatMap { source in
-                Budgets.with(budgets) {
-                    PageReader.read(source, stem: url.deletingPathExtension().lastPathComponent, diagnostics: &diagnostics)
+            remembered(url, cache: cache, settings: settings, diagnostics: &diagnostics) { diagnostics in
+                readSource(url, walker: walker, budgets: budgets, diagnostics: &diagnostics).flatMap { source in
+                    Budgets.with(budgets) {
+                        PageReader.read(source, stem: url.deletingPathExtension().lastPathComponent, diagnostics: &diagnostics)
+                    }
                 }
             }
         }
@@ -105,6 +112,24 @@ public enum ContentLoader {
             return nil
         }
         return SourceText.decode(Array(data), path: path, budgets: budgets, diagnostics: &diagnostics)
+    }
+
+    /// Reads one source file, or takes what an earlier build of this process read from it when
+    /// the file's stamp and the reading settings are unchanged (diagnostics included). The stamp
+    /// is taken before reading, so a save during the read makes the next build read it again.
+    static func remembered<T>(_ url: URL, cache: SessionCache?, settings: String, diagnostics: inout Diagnostics,
+                              read: (inout Diagnostics) -> T?) -> T? {
+        guard let cache, let stamp = FileStamp(path: url.path) else { return read(&diagnostics) }
+        if let hit = cache.files.reuse(url.path), hit.stamp == stamp, hit.settings == settings {
+            diagnostics.append(contentsOf: hit.diagnostics)
+            return hit.value as? T
+        }
+        var local = Diagnostics()
+        let value = read(&local)
+        cache.files.record(url.path, SessionCache.LoadedFile(stamp: stamp, settings: settings, value: value as Any?,
+                                                             diagnostics: local.all))
+        diagnostics.append(contentsOf: local.all)
+        return value
     }
 
     /// Runs `body` on every item on all cores; results and diagnostics keep the input order.

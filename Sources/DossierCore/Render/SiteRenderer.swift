@@ -25,13 +25,14 @@ public struct OutputFile: Sendable {
 /// files keep only their paths (`contents` is empty); without one (`check`, `serve`) the bytes
 /// are returned.
 enum SiteRenderer {
-    static func render(_ model: SiteModel, templates: TemplateSet, cache: RenderCache? = nil, staging: StagingFolder? = nil,
-                       progress: ProgressReporter? = nil, diagnostics: inout Diagnostics) -> [OutputFile] {
+    static func render(_ model: SiteModel, templates: TemplateSet, cache: RenderCache? = nil, session: SessionCache? = nil,
+                       staging: StagingFolder? = nil, progress: ProgressReporter? = nil,
+                       diagnostics: inout Diagnostics) -> [OutputFile] {
         let jobs = PageJob.all(for: model)
         progress?.start(total: jobs.count)
         cache?.begin()
         let slots = ResultSlots<(OutputFile?, Diagnostics)>(count: jobs.count)
-        let view = ViewContext(model: model).withCards(templates: templates)
+        let view = ViewContext(model: model).withCards(templates: templates, cache: session)
         let box = UncheckedBox(view)
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
             let job = jobs[index]

@@ -125,25 +125,32 @@ struct ViewContext {
 
     /// Renders every card once, in parallel; lists then embed them instead of rendering
     /// the same briefing or event again on every page that shows it.
-    func withCards(templates: TemplateSet) -> ViewContext {
+    /// With a session cache, a card whose context and template are unchanged is not rendered again.
+    func withCards(templates: TemplateSet, cache: SessionCache? = nil) -> ViewContext {
         var view = self
-        view.briefingCards = Self.renderAll(model.briefings.count, template: "briefing-card", templates: templates) {
-            self.briefingCard($0)
-        }
-        view.eventCards = Self.renderAll(model.timeline.count, template: "event-card", templates: templates) {
-            self.eventCard($0)
-        }
+        view.briefingCards = Self.renderAll(model.briefings.count, template: "briefing-card", templates: templates,
+                                            cache: cache) { self.briefingCard($0) }
+        view.eventCards = Self.renderAll(model.timeline.count, template: "event-card", templates: templates,
+                                         cache: cache) { self.eventCard($0) }
         return view
     }
 
-    private static func renderAll(_ count: Int, template: String, templates: TemplateSet,
+    private static func renderAll(_ count: Int, template: String, templates: TemplateSet, cache: SessionCache?,
                                   context: @escaping (Int) -> [String: Any]) -> [HTMLFragment] {
         let slots = ResultSlots<HTMLFragment>(count: count)
         let make = UncheckedBox(context)
         DispatchQueue.concurrentPerform(iterations: count) { index in
+            let context = make.value(index)
+            var key = templates.fingerprint
+            if let cache {
+                key.combine(template)
+                key.combine(context: context)
+                if let hit = cache.fragments.reuse(key) { return slots.set(index, hit) }
+            }
             var ignored = Diagnostics()
-            let html = templates.render(make.value(index), template: template, diagnostics: &ignored) ?? ""
-            slots.set(index, HTMLFragment(html))
+            let fragment = HTMLFragment(templates.render(context, template: template, diagnostics: &ignored) ?? "")
+            cache?.fragments.record(key, fragment)
+            slots.set(index, fragment)
         }
         return slots.values.map { $0 ?? HTMLFragment("") }
     }

@@ -6,7 +6,7 @@ enum Resolver {
     static let reservedSlugs: Set<String> = ["briefings", "actors", "places", "tags", "timeline", "search", "page",
                                              "atom.xml", "sitemap.xml", "robots.txt", "404.html", "assets"]
 
-    static func resolve(_ content: SiteContent, diagnostics: inout Diagnostics) -> SiteModel {
+    static func resolve(_ content: SiteContent, cache: SessionCache? = nil, diagnostics: inout Diagnostics) -> SiteModel {
         let config = content.config
         var directory = EntityDirectory(entities: content.entities)
         let hierarchy = Hierarchy(directory: directory, diagnostics: &diagnostics)
@@ -39,13 +39,14 @@ enum Resolver {
         for briefing in briefings { documentURLs[briefing.slug] = ("/briefings/\(briefing.slug)/", briefing.title) }
         let renderer = BodyRenderer(matcher: MentionMatcher(patterns: patterns), directory: directory, config: config,
                                     documentURLs: documentURLs)
+        let reuse = cache.map { BodyReuse(cache: $0, renderer: renderer) }
 
         let bodies = renderAll(briefings.indices.map { index in
             let briefing = briefings[index]
             return BodyRenderer.Request(markdown: briefing.body, file: briefing.file, bodyLine: briefing.bodyLine,
                                         linking: briefing.linking ?? config.linking,
                                         listed: Set(listed[index].actors + listed[index].places))
-        }, renderer: renderer, diagnostics: &diagnostics)
+        }, renderer: renderer, reuse: reuse, diagnostics: &diagnostics)
 
         var resolved: [ResolvedBriefing] = []
         for (index, briefing) in briefings.enumerated() {
@@ -69,10 +70,10 @@ enum Resolver {
             return BodyRenderer.Request(markdown: entity.body, file: entity.file, bodyLine: entity.bodyLine,
                                         linking: config.linking, owner: index)
         }
-        let profiles = renderAll(entityRequests, renderer: renderer, diagnostics: &diagnostics)
+        let profiles = renderAll(entityRequests, renderer: renderer, reuse: reuse, diagnostics: &diagnostics)
         let pageBodies = renderAll(content.pages.map {
             BodyRenderer.Request(markdown: $0.body, file: $0.file, bodyLine: $0.bodyLine, linking: config.linking)
-        }, renderer: renderer, diagnostics: &diagnostics)
+        }, renderer: renderer, reuse: reuse, diagnostics: &diagnostics)
 
         var model = SiteModel(config: config, briefings: resolved, directory: directory, hierarchy: hierarchyWithStubs,
                               facts: [], tags: [], timeline: [],
@@ -136,12 +137,13 @@ enum Resolver {
     }
 
     /// Renders bodies on all cores, keeping diagnostics in input order.
-    private static func renderAll(_ requests: [BodyRenderer.Request], renderer: BodyRenderer,
+    private static func renderAll(_ requests: [BodyRenderer.Request], renderer: BodyRenderer, reuse: BodyReuse?,
                                   diagnostics: inout Diagnostics) -> [RenderedBody] {
         let slots = ResultSlots<RenderedBody>(count: requests.count)
         let shared = UncheckedBox(requests)
         DispatchQueue.concurrentPerform(iterations: requests.count) { index in
-            slots.set(index, renderer.render(shared.value[index]))
+            let request = shared.value[index]
+            slots.set(index, reuse?.body(for: request) ?? renderer.render(request))
         }
         let bodies = slots.values.map { $0! }
         for body in bodies { diagnostics.append(contentsOf: body.diagnostics) }

@@ -1,0 +1,103 @@
+import Foundation
+
+/// A thread-safe map that remembers only what the last successful build used.
+///
+/// A build reads from the previous generation and records into the next; `commit` makes the
+/// next one current and drops everything the build did not touch, so the cache never grows
+/// past one site's worth. A failed build does not commit: the next build still finds what the
+/// last good one recorded.
+final class GenerationalCache<Key: Hashable, Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var previous: [Key: Value] = [:]
+    private var next: [Key: Value] = [:]
+    /// Values computed (not reused) since `begin`.
+    private(set) var misses = 0
+
+    func begin() {
+        lock.lock()
+        next = [:]
+        misses = 0
+        lock.unlock()
+    }
+
+    /// The previous build's value, carried into the next generation when found.
+    func reuse(_ key: Key) -> Value? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let value = previous[key] ?? next[key] else { return nil }
+        next[key] = value
+        return value
+    }
+
+    func record(_ key: Key, _ value: Value) {
+        lock.lock()
+        misses += 1
+        next[key] = value
+        lock.unlock()
+    }
+
+    func commit() {
+        lock.lock()
+        previous = next
+        next = [:]
+        lock.unlock()
+    }
+}
+
+/// What a long-running process (`dossier serve`) keeps between builds so that a rebuild redoes
+/// only the work whose inputs changed: parsed source files (keyed by path and file stamp),
+/// rendered Markdown bodies (keyed by everything the body renderer reads) and rendered cards
+/// (keyed by their template context). Every key covers all of its value's inputs, so a
+/// rebuild with the cache gives the same site as one without.
+public final class SessionCache: @unchecked Sendable {
+    struct LoadedFile {
+        var stamp: FileStamp
+        /// Budgets and the other settings the readers use; a change reloads every file.
+        var settings: String
+        var value: Any?
+        var diagnostics: [Diagnostic]
+    }
+
+    let files = GenerationalCache<String, LoadedFile>()
+    let bodies = GenerationalCache<Fingerprint, RenderedBody>()
+    let fragments = GenerationalCache<Fingerprint, HTMLFragment>()
+
+    public init() {}
+
+    /// Called at the start of a build.
+    func begin() {
+        files.begin()
+        bodies.begin()
+        fragments.begin()
+    }
+
+    /// Keeps what this build used (call only after a build that succeeded).
+    public func commit() {
+        files.commit()
+        bodies.commit()
+        fragments.commit()
+    }
+
+    /// Files read, bodies rendered and cards rendered by the last build (the rest were reused).
+    public var misses: (files: Int, bodies: Int, fragments: Int) { (files.misses, bodies.misses, fragments.misses) }
+}
+
+/// Identifies one version of a file without reading it: a save, a `touch` or a rename over it
+/// changes at least one field.
+struct FileStamp: Hashable, Sendable {
+    var device: UInt64
+    var inode: UInt64
+    var size: Int64
+    var modified: Int64
+    var changed: Int64
+
+    init?(path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+        size = Int64(info.st_size)
+        modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        changed = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
+    }
+}
