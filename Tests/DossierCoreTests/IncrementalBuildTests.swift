@@ -159,3 +159,142 @@ final class IncrementalBuildTests: XCTestCase {
         assertContains(site.output("briefings/a/index.html"), "<h1>A</h1>")
     }
 }
+
+/// Every value a page shows, changed one at a time: each rebuild (with the on-disk page cache,
+/// and with the in-memory caches `serve` keeps) must equal a clean build. The render cache keys
+/// pages by digests of these values (`PageKeys`), so a value missing from a key shows up here
+/// as a stale page. Each step changes one value of the previous step's site.
+final class PageKeyCoverageTests: XCTestCase {
+    /// The site's editable values; `files` turns them into content.
+    private struct Values {
+        var daesh = "aliases: [ISIS]\nkind: armed group\nsummary: A group."
+        var pmu = "kind: militia"
+        var pmuProfile = "Profile."
+        var mosul = "within: nineveh\nkind: city"
+        var nineveh = "within: iraq"
+        var cell = "part_of: [kataib]"
+        var tagB = "iraq"
+        var iraq = "name: Iraq\nkind: country"
+        var eventTitle = "Offensive opens"
+        var sourceTitle = "Field report"
+        var summaryA = "First."
+        var tagA = "iraq"
+        var actorsA = "daesh, pmu"
+        var actorsB = "kataib"
+        var eventsB = ""
+        var bodyB = "Near Mosul. Daesh."
+        var updatedC = ""
+        var placesC = "syria"
+        var bodyC = "Daesh and the PMU in Syria."
+
+        var files: [String: String] {
+            [
+                "site.yml": "title: Desk\nper_page: 2",
+                "Content/briefings/2017-01-01-a.md": """
+                    ---
+                    title: A
+                    date: 2017-01-01
+                    summary: \(summaryA)
+                    tags: [\(tagA)]
+                    actors: [\(actorsA)]
+                    places: [mosul]
+                    events:
+                      - date: 2016-10
+                        title: \(eventTitle)
+                        actors: [cell, badr]
+                        places: [mosul]
+                    sources:
+                      - title: \(sourceTitle)
+                        url: https://example.org/report
+                        date: 2017-01-01
+                    ---
+                    Daesh in Mosul. See [[b]].
+                    """,
+                "Content/briefings/2017-02-01-b.md": "---\ntitle: B\ndate: 2017-02-01\ntags: [\(tagB)]\nactors: [\(actorsB)]\nplaces: [mosul]\n\(eventsB)---\n\(bodyB)",
+                "Content/briefings/2017-03-01-c.md": "---\ntitle: C\ndate: 2017-03-01\n\(updatedC)tags: [syria]\nactors: [daesh, pmu]\nplaces: [\(placesC)]\n---\n\(bodyC)",
+                "Content/actors/daesh.md": "---\nname: Daesh\n\(daesh)\n---\nProfile.",
+                "Content/actors/pmu.md": "---\nname: PMU\n\(pmu)\n---\n\(pmuProfile)",
+                "Content/actors/kataib.md": "---\nname: Kataib\npart_of: [pmu]\n---\n",
+                "Content/actors/badr.md": "---\nname: Badr\npart_of: [pmu]\n---\n",
+                "Content/actors/cell.md": "---\nname: Cell\n\(cell)\n---\n",
+                "Content/places/nineveh.md": "---\nname: Nineveh\n\(nineveh)\n---\n",
+                "Content/places/iraq.md": "---\n\(iraq)\n---\n",
+                "Content/places/syria.md": "---\nname: Syria\nkind: country\n---\n",
+                "Content/places/mosul.md": "---\nname: Mosul\n\(mosul)\n---\n",
+            ]
+        }
+    }
+
+    private func tree(_ folder: URL) -> [String: Data] {
+        var tree: [String: Data] = [:]
+        for case let relative as String in FileManager.default.enumerator(atPath: folder.path) ?? .init() where !relative.hasPrefix(".") {
+            let full = folder.appendingPathComponent(relative).path
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue {
+                tree[relative] = FileManager.default.contents(atPath: full)
+            }
+        }
+        return tree
+    }
+
+    func testChangingAnyShownValueRendersTheSameAsACleanBuild() throws {
+        let steps: [(String, (inout Values) -> Void)] = [
+            ("entity summary", { $0.daesh = "aliases: [ISIS]\nkind: armed group\nsummary: Another." }),
+            ("alias respelled", { $0.daesh = "aliases: [ISIL]\nkind: armed group\nsummary: Another." }),
+            ("entity category", { $0.pmu = "kind: coalition" }),
+            ("entity profile", { $0.pmuProfile = "A new profile." }),
+            ("event title", { $0.eventTitle = "Offensive begins" }),
+            ("source title", { $0.sourceTitle = "Field notes" }),
+            ("summary", { $0.summaryA = "Changed." }),
+            ("event added", { $0.eventsB = "events:\n  - date: 2017\n    title: Year event\n    places: [iraq]\n" }),
+            ("mention count", { $0.bodyB = "Near Mosul, and Mosul again. Daesh." }),
+            ("via", { $0.actorsB = "badr" }),
+            // Mosul already leads Daesh's list, so only its count changes.
+            ("appears-with count", { $0.placesC = "syria, mosul" }),
+            ("updated date", { $0.updatedC = "updated: 2017-04-01\n" }),
+            ("reading time", { $0.bodyC = String(repeating: "Daesh and the PMU in Syria. ", count: 200) }),
+            ("ancestor", { $0.nineveh = "within: syria" }),
+            ("hierarchy", { $0.mosul = "within: syria\nkind: city" }),
+            ("event via", { $0.cell = "part_of: []" }),
+            ("tag spelling", { $0.tagB = "Iraq" }),
+            ("entity renamed", { $0.iraq = "name: Republic of Iraq\nkind: country" }),
+        ]
+        for useSession in [false, true] {
+            var values = Values()
+            let site = try TestSite(values.files)
+            let pages = RenderCache()
+            let session = SessionCache()
+            func build() throws -> BuildResult {
+                var options = BuildOptions(paths: site.paths)
+                if useSession {
+                    options.cache = pages
+                    options.session = session
+                }
+                let result = try Pipeline.build(options)
+                if result.succeeded && useSession {
+                    pages.commit()
+                    session.commit()
+                }
+                return result
+            }
+            XCTAssertTrue(try build().succeeded)
+            for (name, change) in steps {
+                let before = values.files
+                change(&values)
+                XCTAssertEqual(values.files.filter { before[$0.key] != $0.value }.count, 1, name)
+                Thread.sleep(forTimeInterval: 0.01)
+                try site.write(values.files)
+                let result = try build()
+                XCTAssertTrue(result.succeeded, "\(name): \(result.formatted)")
+                let clean = site.root.appendingPathComponent("Clean")
+                try? FileManager.default.removeItem(at: clean)
+                var options = BuildOptions(paths: SitePaths(root: site.root, output: clean))
+                options.incremental = false
+                XCTAssertTrue(try Pipeline.build(options).succeeded)
+                let expected = tree(clean), actual = tree(site.output)
+                let differing = Set(expected.keys).union(actual.keys).filter { expected[$0] != actual[$0] }.sorted()
+                XCTAssertEqual(differing, [], "after changing the \(name)\(useSession ? " (session caches)" : "")")
+            }
+        }
+    }
+}

@@ -4,7 +4,10 @@ import Foundation
 public struct SiteConfig: Sendable {
     public var title = "Dossier"
     /// Always ends with '/'; "/" when no base URL is configured.
-    public var baseURL = "/"
+    public var baseURL = "/" {
+        // Every internal link is prefixed with the base path: parse the URL once, not per link.
+        didSet { (basePath, hasAbsoluteBase) = Self.parts(of: baseURL) }
+    }
     public var description = ""
     public var language = "en"
     public var author = ""
@@ -18,16 +21,17 @@ public struct SiteConfig: Sendable {
 
     /// The path part of `base_url` ("/levant/" for https://example.org/levant/), prefixed to every
     /// internal link so the site works under a sub-path.
-    public var basePath: String {
-        guard let url = URL(string: baseURL), url.scheme != nil else { return baseURL.hasPrefix("/") ? baseURL : "/" }
-        var path = url.path
-        if !path.hasSuffix("/") { path += "/" }
-        return path
-    }
+    public private(set) var basePath = "/"
 
     /// True when `base_url` is absolute, so feeds can carry absolute URLs.
-    public var hasAbsoluteBase: Bool {
-        URL(string: baseURL)?.scheme.map { ["http", "https"].contains($0) } ?? false
+    public private(set) var hasAbsoluteBase = false
+
+    private static func parts(of baseURL: String) -> (path: String, absolute: Bool) {
+        let absolute = URL(string: baseURL)?.scheme.map { ["http", "https"].contains($0) } ?? false
+        guard let url = URL(string: baseURL), url.scheme != nil else { return (baseURL.hasPrefix("/") ? baseURL : "/", absolute) }
+        var path = url.path
+        if !path.hasSuffix("/") { path += "/" }
+        return (path, absolute)
     }
 
     /// `site-relative` like "/briefings/x/" → "/levant/briefings/x/".

@@ -1,5 +1,13 @@
-/// Template name and context for each kind of page.
+/// Template name and context for each kind of page. What a context reads must also be covered
+/// by the page's render-cache key in `PageKeys.swift`.
 extension ViewContext {
+    /// On an entity's page, the member or contained place through which an event concerns it
+    /// (nil when the event names the entity itself).
+    static func eventVia(_ event: ResolvedEvent, entity: Int, descendants: Set<Int>) -> Int? {
+        let involved = event.actors + event.places
+        return involved.contains(entity) ? nil : involved.first(where: descendants.contains)
+    }
+
     func render(_ job: PageJob) -> (template: String, context: [String: Any]) {
         let url = job.url(in: model)
         switch job {
@@ -120,9 +128,7 @@ extension ViewContext {
         let breadcrumb = isPlace ? hierarchy.ancestorChain(of: index).reversed().map(entityRef) : []
         let descendants = Set(hierarchy.descendants(of: index))
         let events = facts.events.map { position -> [String: Any] in
-            let event = model.timeline[position]
-            let involved = event.actors + event.places
-            return eventItem(position, via: involved.contains(index) ? nil : involved.first(where: descendants.contains))
+            eventItem(position, via: Self.eventVia(model.timeline[position], entity: index, descendants: descendants))
         }
         return [
             "site": site(current: "/\(entity.kind.folder)/"),

@@ -34,15 +34,23 @@ enum SiteRenderer {
         let slots = ResultSlots<(OutputFile?, Diagnostics)>(count: jobs.count)
         let view = ViewContext(model: model).withCards(templates: templates, cache: session)
         let box = UncheckedBox(view)
+        let keys = cache == nil ? nil : PageKeys(model: model, templates: templates)
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
             let job = jobs[index]
-            let (template, context) = box.value.render(job)
+            var built: (template: String, context: [String: Any])?
             let path = job.outputPath(in: box.value.model)
             defer { progress?.advance() }
-            var fingerprint = templates.fingerprint
+            var fingerprint = Fingerprint()
             if let cache {
-                fingerprint.combine(template)
-                fingerprint.combine(context: context)
+                if let key = keys?.key(for: job, in: box.value.model) {
+                    fingerprint = key
+                } else {
+                    let page = box.value.render(job)
+                    built = page
+                    fingerprint = templates.fingerprint
+                    fingerprint.combine(page.template)
+                    fingerprint.combine(context: page.context)
+                }
                 switch cache.reuse(path, fingerprint: fingerprint) {
                 case let .bytes(data)?:
                     cache.record(path, fingerprint: fingerprint, data: data)
@@ -58,6 +66,7 @@ enum SiteRenderer {
                     break
                 }
             }
+            let (template, context) = built ?? box.value.render(job)
             var local = Diagnostics()
             guard let text = templates.render(context, template: template, diagnostics: &local) else {
                 return slots.set(index, (nil, local))

@@ -1,0 +1,151 @@
+/// Render-cache keys computed from the site model, without building template contexts.
+///
+/// Building the `[String: Any]` context of every page and hashing it was most of a rebuild
+/// that renders almost nothing. The pages that are numerous or large — briefings, entities,
+/// tags, list pages and the timeline — get their key here instead, from digests computed once
+/// per build: one per entity reference, briefing card, event card and briefing. A key covers
+/// every value its page's context reads (see `PageContexts.swift`); changing what a context
+/// shows means changing its key here too, which `IncrementalBuildTests` checks against clean
+/// builds. Other pages (home, indexes, search, 404, plain pages) return nil and are keyed by
+/// their whole context, as before.
+struct PageKeys: Sendable {
+    private let chrome: Fingerprint
+    private let entityRefs: [Fingerprint]
+    private let cards: [Fingerprint]
+    private let events: [Fingerprint]
+    private let briefingPages: [Fingerprint]
+
+    init(model: SiteModel, templates: TemplateSet) {
+        var chrome = templates.fingerprint
+        chrome.combine(String(reflecting: model.config))
+        for page in model.pages {
+            chrome.combine(page.source.title)
+            chrome.combine(page.url)
+        }
+        self.chrome = chrome
+
+        let entityRefs = model.entities.map { entity -> Fingerprint in
+            var key = Fingerprint()
+            key.combine(entity.name)
+            key.combine(entity.url)
+            key.combine(entity.category)
+            key.combine(entity.kind.rawValue)
+            key.combine(byte: entity.isStub ? 1 : 0)
+            return key
+        }
+        let cards = model.briefings.map { briefing -> Fingerprint in
+            var key = Fingerprint()
+            key.combine(briefing.source.title)
+            key.combine(briefing.url)
+            key.combine(briefing.source.date.display)
+            key.combine(briefing.source.date.description)
+            key.combine(briefing.source.summary)
+            key.combine(UInt64(briefing.tags.count))
+            for slug in briefing.tags {
+                key.combine(slug)
+                key.combine(model.tagNames[slug] ?? slug)
+            }
+            return key
+        }
+        let events = model.timeline.map { event -> Fingerprint in
+            var key = Fingerprint()
+            key.combine(event.date.display)
+            key.combine(event.date.description)
+            key.combine(event.title)
+            key.combine(byte: event.isPublication ? 1 : 0)
+            key.combine(model.briefings[event.briefing].source.title)
+            key.combine(model.briefings[event.briefing].url)
+            Self.combine(event.actors + event.places, entityRefs, into: &key)
+            return key
+        }
+        briefingPages = model.briefings.indices.map { index in
+            let briefing = model.briefings[index]
+            let source = briefing.source
+            var key = cards[index]
+            key.combine(source.updated.map { $0.display + "|" + $0.description } ?? "-")
+            key.combine(UInt64(briefing.readingMinutes))
+            key.combine(byte: source.draft ? 1 : 0)
+            Self.combine(briefing.actors, entityRefs, into: &key)
+            Self.combine(briefing.places, entityRefs, into: &key)
+            Self.combine(model.eventsByBriefing[index], events, into: &key)
+            key.combine(UInt64(source.sources.count))
+            for link in source.sources {
+                key.combine(link.title)
+                key.combine(link.url)
+                key.combine(link.date.map { $0.display + "|" + $0.description } ?? "-")
+            }
+            Self.combine(briefing.related, cards, into: &key)
+            key.combine(briefing.body.fragment.digest)
+            return key
+        }
+        self.entityRefs = entityRefs
+        self.cards = cards
+        self.events = events
+    }
+
+    private static func combine(_ indices: [Int], _ digests: [Fingerprint], into key: inout Fingerprint) {
+        key.combine(UInt64(indices.count))
+        for index in indices { key.combine(digests[index]) }
+    }
+
+    private func combine(via: Int?, into key: inout Fingerprint) {
+        if let via { key.combine(entityRefs[via]) } else { key.combine(byte: 0) }
+    }
+
+    /// The key of a page, or nil when the page is keyed by its whole template context.
+    func key(for job: PageJob, in model: SiteModel) -> Fingerprint? {
+        var key = chrome
+        key.combine(job.url(in: model))
+        switch job {
+        case let .briefing(index):
+            key.combine(briefingPages[index])
+        case let .briefingList(page):
+            key.combine(UInt64(page))
+            key.combine(UInt64(model.briefingPageCount))
+            let start = (page - 1) * model.config.perPage
+            Self.combine(Array(model.briefings.indices.dropFirst(start).prefix(model.config.perPage)), cards, into: &key)
+        case let .tag(index):
+            let tag = model.tags[index]
+            key.combine(tag.name)
+            Self.combine(tag.briefings, cards, into: &key)
+        case let .entity(index):
+            entityKey(index, model: model, into: &key)
+        case .timeline:
+            key.combine(UInt64(model.timeline.count))
+            for event in events { key.combine(event) }
+        case .home, .entityIndex, .tagIndex, .page, .search, .notFound:
+            return nil
+        }
+        return key
+    }
+
+    private func entityKey(_ index: Int, model: SiteModel, into key: inout Fingerprint) {
+        let entity = model.entities[index]
+        let facts = model.facts[index]
+        key.combine(entityRefs[index])
+        key.combine(entity.summary)
+        key.combine(UInt64(entity.aliases.count))
+        for alias in entity.aliases { key.combine(alias) }
+        key.combine(facts.profile?.fragment.digest ?? Fingerprint())
+        Self.combine(model.hierarchy.parents[index], entityRefs, into: &key)
+        Self.combine(model.hierarchy.children[index], entityRefs, into: &key)
+        if entity.kind == .place { Self.combine(model.hierarchy.ancestorChain(of: index), entityRefs, into: &key) }
+        key.combine(UInt64(facts.references.count))
+        for reference in facts.references {
+            key.combine(cards[reference.briefing])
+            key.combine(UInt64(reference.mentions))
+            combine(via: reference.via, into: &key)
+        }
+        let descendants = Set(model.hierarchy.descendants(of: index))
+        key.combine(UInt64(facts.events.count))
+        for position in facts.events {
+            key.combine(events[position])
+            combine(via: ViewContext.eventVia(model.timeline[position], entity: index, descendants: descendants), into: &key)
+        }
+        key.combine(UInt64(facts.appearsWith.count))
+        for pair in facts.appearsWith {
+            key.combine(entityRefs[pair.entity])
+            key.combine(UInt64(pair.count))
+        }
+    }
+}
