@@ -46,8 +46,8 @@ final class GenerationalCache<Key: Hashable, Value>: @unchecked Sendable {
 
 /// What a long-running process (`dossier serve`) keeps between builds so that a rebuild redoes
 /// only the work whose inputs changed: parsed source files (keyed by path and file stamp),
-/// rendered Markdown bodies (keyed by everything the body renderer reads) and rendered cards
-/// (keyed by their template context). Every key covers all of its value's inputs, so a
+/// rendered Markdown bodies (keyed by everything the body renderer reads), rendered cards
+/// (keyed by their template context), each search document's terms and each feed entry. Every key covers all of its value's inputs, so a
 /// rebuild with the cache gives the same site as one without.
 public final class SessionCache: @unchecked Sendable {
     struct LoadedFile {
@@ -61,6 +61,8 @@ public final class SessionCache: @unchecked Sendable {
     let files = GenerationalCache<String, LoadedFile>()
     let bodies = GenerationalCache<Fingerprint, RenderedBody>()
     let fragments = GenerationalCache<Fingerprint, HTMLFragment>()
+    let searchTerms = GenerationalCache<Fingerprint, [(String, UInt32)]>()
+    let feedEntries = GenerationalCache<Fingerprint, String>()
 
     public init() {}
 
@@ -69,6 +71,8 @@ public final class SessionCache: @unchecked Sendable {
         files.begin()
         bodies.begin()
         fragments.begin()
+        searchTerms.begin()
+        feedEntries.begin()
     }
 
     /// Keeps what this build used (call only after a build that succeeded).
@@ -76,6 +80,8 @@ public final class SessionCache: @unchecked Sendable {
         files.commit()
         bodies.commit()
         fragments.commit()
+        searchTerms.commit()
+        feedEntries.commit()
     }
 
     /// Files read, bodies rendered and cards rendered by the last build (the rest were reused).

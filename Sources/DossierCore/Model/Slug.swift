@@ -32,7 +32,11 @@ public enum Slug {
     }
 
     /// A slug for text with no Latin letters at all: percent-free and stable.
-    public static func makeOrHash(_ text: String) -> String {
+    public static func makeOrHash(_ text: String) -> String { memo(text) }
+
+    private static let memo = Memo { text in computeOrHash(text) }
+
+    private static func computeOrHash(_ text: String) -> String {
         let slug = make(text)
         if !slug.isEmpty { return slug }
         var hash: UInt64 = 0xcbf29ce484222325

@@ -3,6 +3,8 @@ import Foundation
 /// Atom feeds, the sitemap and robots.txt: XML written directly, every value escaped.
 struct FeedWriter {
     let model: SiteModel
+    /// Keeps escaped entries between the builds of `serve`.
+    var cache: SessionCache?
     static let entriesPerFeed = 20
 
     var config: SiteConfig { model.config }
@@ -25,7 +27,7 @@ struct FeedWriter {
         let wanted = needed.sorted()
         let entrySlots = ResultSlots<String>(count: model.briefings.count)
         DispatchQueue.concurrentPerform(iterations: wanted.count) { position in
-            entrySlots.set(wanted[position], entry(wanted[position]))
+            entrySlots.set(wanted[position], cachedEntry(wanted[position]))
         }
         let entries = entrySlots.values
         let feedSlots = ResultSlots<OutputFile>(count: feeds.count)
@@ -39,6 +41,27 @@ struct FeedWriter {
             sitemap(),
             OutputFile(path: "robots.txt", text: "User-agent: *\nAllow: /\n\nSitemap: \(config.absolute("/sitemap.xml"))\n"),
         ]
+    }
+
+    /// An entry is a function of the briefing's feed fields, its body and the base URL.
+    private func cachedEntry(_ index: Int) -> String {
+        guard let cache else { return entry(index) }
+        let briefing = model.briefings[index]
+        let source = briefing.source
+        var key = Fingerprint()
+        key.combine(config.baseURL)
+        key.combine(briefing.url)
+        key.combine(source.title)
+        key.combine(source.date.rfc3339)
+        key.combine(source.lastModified.rfc3339)
+        key.combine(source.summary)
+        for tag in briefing.tags { key.combine(tag) }
+        key.combine(byte: 0xFE)
+        key.combine(briefing.body.fragment.digest)
+        if let entry = cache.feedEntries.reuse(key) { return entry }
+        let entry = entry(index)
+        cache.feedEntries.record(key, entry)
+        return entry
     }
 
     /// One `<entry>` element, escaped and indented for the feed.

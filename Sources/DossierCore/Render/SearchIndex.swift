@@ -13,14 +13,17 @@ import Foundation
 /// so ascending ids are the tie-break order the client uses.
 struct SearchIndex {
     let model: SiteModel
+    /// Keeps each document's scored terms between the builds of `serve`.
+    var cache: SessionCache?
     /// Target size of one term shard, in bytes of JSON.
     var shardBudget = 48_000
     /// Documents per `docs-N.json` file.
     var chunkSize = 25
     static let formatVersion = 1
 
-    init(model: SiteModel, shardBudget: Int = 48_000, chunkSize: Int = 25) {
+    init(model: SiteModel, cache: SessionCache? = nil, shardBudget: Int = 48_000, chunkSize: Int = 25) {
         self.model = model
+        self.cache = cache
         self.shardBudget = shardBudget
         self.chunkSize = chunkSize
     }
@@ -46,11 +49,25 @@ struct SearchIndex {
         var category: String
         var aliases: [String]
         var fields: [(Field, String)]
+        /// Rendered body, indexed as `.body` text; kept as HTML so the plain text is only
+        /// extracted when the document's terms are not cached.
+        var body: HTMLFragment?
+
+        /// Everything `score` reads.
+        var digest: Fingerprint {
+            var digest = Fingerprint()
+            for (field, text) in fields {
+                digest.combine(byte: UInt8(field.rawValue))
+                digest.combine(text)
+            }
+            digest.combine(body?.digest ?? Fingerprint())
+            return digest
+        }
     }
 
     func files() -> [OutputFile] {
         let documents = self.documents()
-        let scored = Self.scoreAll(documents)
+        let scored = Self.scoreAll(documents, cache: cache)
 
         // Merge into term → [id << 5 | score], ids ascending because documents are visited in order.
         var postings: [String: [UInt32]] = [:]
@@ -115,12 +132,10 @@ struct SearchIndex {
             fields.append((.meta, entity.id))
             fields.append((.meta, entity.category))
             fields.append((.summary, entity.summary))
-            if index < model.facts.count, let profile = model.facts[index].profile {
-                fields.append((.body, Self.plainText(fromHTML: profile.html)))
-            }
+            let profile = index < model.facts.count ? model.facts[index].profile?.fragment : nil
             documents.append(Document(kind: entity.kind.rawValue, title: entity.name, url: Self.relative(entity.url),
                                       date: nil, summary: entity.summary, category: entity.category,
-                                      aliases: entity.aliases, fields: fields))
+                                      aliases: entity.aliases, fields: fields, body: profile))
         }
         let tagNames = Dictionary(model.tags.map { ($0.slug, $0.name) }, uniquingKeysWith: { first, _ in first })
         for briefing in model.briefings {
@@ -131,16 +146,15 @@ struct SearchIndex {
                 fields.append((.meta, entities[index].name))
                 fields += entities[index].aliases.map { (Field.meta, $0) }
             }
-            fields.append((.body, Self.plainText(fromHTML: briefing.body.html)))
             documents.append(Document(kind: "briefing", title: source.title, url: Self.relative(briefing.url),
                                       date: source.date.description, summary: source.summary, category: "",
-                                      aliases: [], fields: fields))
+                                      aliases: [], fields: fields, body: briefing.body.fragment))
         }
         for page in model.pages {
-            let fields: [(Field, String)] = [(.title, page.source.title), (.summary, page.source.summary),
-                                             (.body, Self.plainText(fromHTML: page.body.html))]
+            let fields: [(Field, String)] = [(.title, page.source.title), (.summary, page.source.summary)]
             documents.append(Document(kind: "page", title: page.source.title, url: Self.relative(page.url), date: nil,
-                                      summary: page.source.summary, category: "", aliases: [], fields: fields))
+                                      summary: page.source.summary, category: "", aliases: [], fields: fields,
+                                      body: page.body.fragment))
         }
         return documents
     }
@@ -150,11 +164,17 @@ struct SearchIndex {
     }
 
     /// Term → score for every document, computed in parallel.
-    static func scoreAll(_ documents: [Document]) -> [[(String, UInt32)]] {
+    static func scoreAll(_ documents: [Document], cache: SessionCache? = nil) -> [[(String, UInt32)]] {
         let slots = ResultSlots<[(String, UInt32)]>(count: documents.count)
         let box = UncheckedBox(documents)
         DispatchQueue.concurrentPerform(iterations: documents.count) { index in
-            slots.set(index, score(box.value[index]))
+            let document = box.value[index]
+            guard let cache else { return slots.set(index, score(document)) }
+            let key = document.digest
+            if let terms = cache.searchTerms.reuse(key) { return slots.set(index, terms) }
+            let terms = score(document)
+            cache.searchTerms.record(key, terms)
+            slots.set(index, terms)
         }
         return slots.values.map { $0 ?? [] }
     }
@@ -165,7 +185,9 @@ struct SearchIndex {
         // One dictionary, one hash per token: field bits above bit 16, body occurrences (up to 3) below.
         func count(_ value: inout UInt32) { if value & 0xFFFF < 3 { value += 1 } }
         var packed: [String: UInt32] = [:]
-        for (field, text) in document.fields {
+        var fields = document.fields
+        if let body = document.body { fields.append((.body, plainText(fromHTML: body.html))) }
+        for (field, text) in fields {
             for token in SearchText.tokens(text) {
                 if field == .body {
                     count(&packed[token, default: 0])

@@ -86,8 +86,8 @@ enum SiteRenderer {
             diagnostics.append(contentsOf: local.all)
             if let file { files.append(file) }
         }
-        var generated = FeedWriter(model: model).files()
-        generated += SearchIndex(model: model).files()
+        var generated = FeedWriter(model: model, cache: session).files()
+        generated += SearchIndex(model: model, cache: session).files()
         generated += templates.assets.keys.sorted().map { OutputFile(path: $0, contents: templates.assets[$0]!) }
         guard let staging else { return files + generated }
         for file in generated { staging.add(file.path, data: file.contents) }

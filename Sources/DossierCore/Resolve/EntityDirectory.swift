@@ -14,7 +14,11 @@ struct EntityDirectory {
         }
     }
 
-    static func key(_ text: String) -> String {
+    static func key(_ text: String) -> String { keyMemo(text) }
+
+    private static let keyMemo = Memo { text in computeKey(text) }
+
+    private static func computeKey(_ text: String) -> String {
         let folded = text.precomposedStringWithCanonicalMapping.lowercased()
             .replacingOccurrences(of: "\u{2019}", with: "'")
             .replacingOccurrences(of: "\u{2018}", with: "'")
