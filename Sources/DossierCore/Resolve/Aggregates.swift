@@ -74,15 +74,16 @@ enum Aggregates {
         }
     }
 
-    /// The five best-scored briefings, ties broken by briefing order: a bounded insertion
-    /// instead of sorting every candidate (thousands on a big site).
-    private static func topFive(_ scores: [Int: Double]) -> [Int] {
+    /// The five best-scored briefings among `touched`, ties broken by briefing order: a bounded
+    /// insertion instead of sorting every candidate (thousands on a big site).
+    private static func topFive(_ touched: [Int], _ scores: [Double]) -> [Int] {
         var best: [(key: Int, value: Double)] = []
         func ranksHigher(_ lhs: (key: Int, value: Double), _ rhs: (key: Int, value: Double)) -> Bool {
             if abs(lhs.value - rhs.value) > 1e-9 { return lhs.value > rhs.value }
             return lhs.key < rhs.key
         }
-        for candidate in scores {
+        for other in touched {
+            let candidate = (key: other, value: scores[other])
             guard best.count < 5 || ranksHigher(candidate, best[best.count - 1]) else { continue }
             let position = best.firstIndex { ranksHigher(candidate, $0) } ?? best.count
             best.insert(candidate, at: position)
@@ -93,26 +94,49 @@ enum Aggregates {
 
     /// Top five related briefings by shared actors, places and tags, rarer features weighing
     /// more (IDF). Features shared by a large share of a big site add almost nothing and are
-    /// skipped so the step stays near-linear.
+    /// skipped so the step stays near-linear. Features are numbered (entities, then tags) and
+    /// scores kept in one dense array per worker, so the inner loop does no hashing.
     static func relate(_ briefings: inout [ResolvedBriefing]) {
         let total = briefings.count
         guard total > 1 else { return }
-        var postings: [String: [Int]] = [:]
-        let features = briefings.map { briefing in
-            Set(briefing.actors.map { "e\($0)" } + briefing.places.map { "e\($0)" } + briefing.tags.map { "t\($0)" })
+        let entityCount = (briefings.flatMap(\.entities).max() ?? -1) + 1
+        var tagNumbers: [String: Int] = [:]
+        let features = briefings.map { briefing -> [Int] in
+            var set = Set(briefing.entities)
+            for tag in briefing.tags {
+                if tagNumbers[tag] == nil { tagNumbers[tag] = entityCount + tagNumbers.count }
+                set.insert(tagNumbers[tag]!)
+            }
+            return set.sorted()
         }
-        for (index, set) in features.enumerated() {
-            for feature in set { postings[feature, default: []].append(index) }
+        var postings = Array(repeating: [Int](), count: entityCount + tagNumbers.count)
+        for (index, list) in features.enumerated() {
+            for feature in list { postings[feature].append(index) }
         }
         let cap = max(200, total / 20)
-        let weight = postings.mapValues { log(Double(total + 1) / Double($0.count)) }
-        for index in briefings.indices {
-            var scores: [Int: Double] = [:]
-            for feature in features[index].sorted() {
-                guard let list = postings[feature], list.count <= cap, let w = weight[feature] else { continue }
-                for other in list where other != index { scores[other, default: 0] += w }
+        let weights = postings.map { $0.isEmpty ? 0 : log(Double(total + 1) / Double($0.count)) }
+        let shared = UncheckedBox((features, postings, weights))
+        let slots = ResultSlots<[Int]>(count: total)
+        let chunk = max(64, total / 16)
+        DispatchQueue.concurrentPerform(iterations: (total + chunk - 1) / chunk) { part in
+            let (features, postings, weights) = shared.value
+            var scores = Array(repeating: 0.0, count: total)
+            var touched: [Int] = []
+            for index in (part * chunk)..<min(total, (part + 1) * chunk) {
+                for feature in features[index] where postings[feature].count <= cap {
+                    let weight = weights[feature]
+                    for other in postings[feature] where other != index {
+                        if scores[other] == 0 { touched.append(other) }
+                        scores[other] += weight
+                    }
+                }
+                touched.sort()
+                slots.set(index, topFive(touched, scores))
+                for other in touched { scores[other] = 0 }
+                touched.removeAll(keepingCapacity: true)
             }
-            briefings[index].related = topFive(scores)
         }
+        let related = slots.values
+        for index in briefings.indices { briefings[index].related = related[index] ?? [] }
     }
 }
