@@ -92,6 +92,21 @@ struct PageKeys: Sendable {
         if let via { key.combine(entityRefs[via]) } else { key.combine(byte: 0) }
     }
 
+    /// Keys of the `briefing-card` and `event-card` fragments (see `ViewContext.withCards`).
+    func briefingCardKey(_ index: Int) -> Fingerprint {
+        var key = chrome
+        key.combine("briefing-card")
+        key.combine(cards[index])
+        return key
+    }
+
+    func eventCardKey(_ position: Int) -> Fingerprint {
+        var key = chrome
+        key.combine("event-card")
+        key.combine(events[position])
+        return key
+    }
+
     /// The key of a page, or nil when the page is keyed by its whole template context.
     func key(for job: PageJob, in model: SiteModel) -> Fingerprint? {
         var key = chrome

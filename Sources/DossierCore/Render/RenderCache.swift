@@ -23,7 +23,7 @@ public final class RenderCache: @unchecked Sendable {
         case previousFile
     }
 
-    private static let header = "dossier-render-cache 1"
+    private static let header = "dossier-render-cache 2"
     private let lock = NSLock()
     private var previous: [String: Entry]
     private var next: [String: Entry] = [:]

@@ -32,9 +32,9 @@ enum SiteRenderer {
         progress?.start(total: jobs.count)
         cache?.begin()
         let slots = ResultSlots<(OutputFile?, Diagnostics)>(count: jobs.count)
-        let view = ViewContext(model: model).withCards(templates: templates, cache: session)
+        let keys = cache == nil && session == nil ? nil : PageKeys(model: model, templates: templates)
+        let view = ViewContext(model: model).withCards(templates: templates, cache: session, keys: keys)
         let box = UncheckedBox(view)
-        let keys = cache == nil ? nil : PageKeys(model: model, templates: templates)
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
             let job = jobs[index]
             var built: (template: String, context: [String: Any])?

@@ -125,31 +125,32 @@ struct ViewContext {
 
     /// Renders every card once, in parallel; lists then embed them instead of rendering
     /// the same briefing or event again on every page that shows it.
-    /// With a session cache, a card whose context and template are unchanged is not rendered again.
-    func withCards(templates: TemplateSet, cache: SessionCache? = nil) -> ViewContext {
+    /// With a session cache, a card whose inputs and template are unchanged is not rendered again.
+    func withCards(templates: TemplateSet, cache: SessionCache? = nil, keys: PageKeys? = nil) -> ViewContext {
         var view = self
+        let cached = keys.flatMap { keys in cache.map { (cache: $0, keys: keys) } }
         view.briefingCards = Self.renderAll(model.briefings.count, template: "briefing-card", templates: templates,
-                                            cache: cache) { self.briefingCard($0) }
+                                            cache: cached?.cache, key: cached.map { $0.keys.briefingCardKey }) {
+            self.briefingCard($0)
+        }
         view.eventCards = Self.renderAll(model.timeline.count, template: "event-card", templates: templates,
-                                         cache: cache) { self.eventCard($0) }
+                                         cache: cached?.cache, key: cached.map { $0.keys.eventCardKey }) {
+            self.eventCard($0)
+        }
         return view
     }
 
     private static func renderAll(_ count: Int, template: String, templates: TemplateSet, cache: SessionCache?,
-                                  context: @escaping (Int) -> [String: Any]) -> [HTMLFragment] {
+                                  key: ((Int) -> Fingerprint)?, context: @escaping (Int) -> [String: Any]) -> [HTMLFragment] {
         let slots = ResultSlots<HTMLFragment>(count: count)
-        let make = UncheckedBox(context)
+        let make = UncheckedBox((context, key))
         DispatchQueue.concurrentPerform(iterations: count) { index in
-            let context = make.value(index)
-            var key = templates.fingerprint
-            if let cache {
-                key.combine(template)
-                key.combine(context: context)
-                if let hit = cache.fragments.reuse(key) { return slots.set(index, hit) }
-            }
+            let (context, key) = make.value
+            let fingerprint = key?(index)
+            if let fingerprint, let hit = cache?.fragments.reuse(fingerprint) { return slots.set(index, hit) }
             var ignored = Diagnostics()
-            let fragment = HTMLFragment(templates.render(context, template: template, diagnostics: &ignored) ?? "")
-            cache?.fragments.record(key, fragment)
+            let fragment = HTMLFragment(templates.render(context(index), template: template, diagnostics: &ignored) ?? "")
+            if let fingerprint { cache?.fragments.record(fingerprint, fragment) }
             slots.set(index, fragment)
         }
         return slots.values.map { $0 ?? HTMLFragment("") }
