@@ -26,7 +26,7 @@ public enum OutputWriter {
                 diagnostics.error("dossier.output.unsafe-path", entry.origin, "output path '\(entry.path)' is not allowed")
                 continue
             }
-            let key = entry.path.precomposedStringWithCanonicalMapping.lowercased()
+            let key = Self.collisionKey(entry.path)
             if let other = seen[key] {
                 let kind = other.path == entry.path ? "the same output file" : "output files that differ only in case or Unicode form"
                 diagnostics.error("dossier.output.collision", entry.origin,
@@ -35,6 +35,13 @@ public enum OutputWriter {
                 seen[key] = entry
             }
         }
+    }
+
+    /// Case- and normalisation-folded path; generated paths are lowercase ASCII already, so
+    /// they skip the Unicode work.
+    static func collisionKey(_ path: String) -> String {
+        if path.utf8.allSatisfy({ $0 < 0x80 && !(0x41...0x5A).contains($0) }) { return path }
+        return path.precomposedStringWithCanonicalMapping.lowercased()
     }
 
     static func isSafeRelativePath(_ path: String) -> Bool {
