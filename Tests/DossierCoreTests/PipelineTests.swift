@@ -69,6 +69,16 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: site.root.path).sorted(), ["Content", "Output", "Templates"])
     }
 
+    func testAStagingFolderLeftByAKilledBuildIsRemovedAndALiveOneKept() throws {
+        let site = try TestSite(["Content/briefings/a.md": briefing("A")])
+        // No process has this id (Linux pids stay below 2^22); pid 1 always runs.
+        try site.write([".Output.dossier-staging-999999999/briefings/a/index.html": "old",
+                        ".Output.dossier-staging-1/x.html": "in use"])
+        XCTAssertTrue(try site.build().succeeded)
+        let left = try FileManager.default.contentsOfDirectory(atPath: site.root.path).sorted()
+        XCTAssertEqual(left, [".Output.dossier-staging-1", "Content", "Output"])
+    }
+
     func testUnchangedFilesKeepTheirModificationTime() throws {
         let site = try TestSite(["Content/briefings/a.md": briefing("A"), "Content/briefings/b.md": briefing("B")])
         try site.build()

@@ -25,10 +25,25 @@ public final class StagingFolder: @unchecked Sendable {
         let parent = self.output.deletingLastPathComponent()
         let manager = FileManager.default
         try manager.createDirectory(at: parent, withIntermediateDirectories: true)
-        url = parent.appendingPathComponent(".\(self.output.lastPathComponent).dossier-staging-\(getpid())")
+        let prefix = ".\(self.output.lastPathComponent).dossier-staging-"
+        url = parent.appendingPathComponent(prefix + "\(getpid())")
         try? manager.removeItem(at: url)
+        Self.removeAbandoned(in: parent, prefix: prefix)
         try manager.createDirectory(at: url, withIntermediateDirectories: true)
         madeFolders.insert(url.path)
+    }
+
+    /// Removes staging folders left by builds that were killed (Ctrl-C during a long build):
+    /// their process no longer exists. A folder of a build still running is left alone.
+    private static func removeAbandoned(in parent: URL, prefix: String) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
+        for name in names where name.hasPrefix(prefix) {
+            let suffix = name.dropFirst(prefix.count)
+            guard let pid = pid_t(suffix.hasSuffix("-old") ? suffix.dropLast(4) : suffix), pid > 0 else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                try? FileManager.default.removeItem(at: parent.appendingPathComponent(name))
+            }
+        }
     }
 
     /// Stores one generated file. Errors are remembered and reported by `commit`, so workers
