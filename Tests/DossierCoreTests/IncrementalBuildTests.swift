@@ -140,6 +140,29 @@ final class IncrementalBuildTests: XCTestCase {
         assertContains(site.output("briefings/b3/index.html"), "again.")
     }
 
+    /// Related briefings are reused in `serve` only while every briefing's entities and tags are
+    /// the same; swapping one actor for another (same counts) must still change them.
+    func testSessionRebuildRecomputesRelatedBriefingsWhenAnEntityIsSwapped() throws {
+        let site = try TestSite([
+            "Content/actors/x.md": "---\nname: Xavier\n---\n",
+            "Content/actors/y.md": "---\nname: Yusuf\n---\n",
+            "Content/briefings/a.md": briefing("Alpha", date: "2017-01-01", extra: "actors: [x]"),
+            "Content/briefings/b.md": briefing("Bravo", date: "2017-01-02", extra: "actors: [x]"),
+            "Content/briefings/c.md": briefing("Charlie", date: "2017-01-03", extra: "actors: [y]"),
+        ])
+        let session = SessionCache()
+        var options = BuildOptions(paths: site.paths)
+        options.session = session
+        options.cache = RenderCache()
+        XCTAssertTrue(try Pipeline.build(options).succeeded)
+        session.commit()
+        options.cache!.commit()
+        XCTAssertFalse(site.output("briefings/a/index.html")!.contains("Charlie"))
+        try site.write(["Content/briefings/c.md": briefing("Charlie", date: "2017-01-03", extra: "actors: [x]")])
+        XCTAssertTrue(try Pipeline.build(options).succeeded)
+        assertContains(site.output("briefings/a/index.html"), "Charlie")
+    }
+
     func testDeletingTheCacheOnlyMakesTheNextBuildFull() throws {
         let site = try TestSite(["Content/briefings/a.md": briefing("A")])
         try site.build()

@@ -63,6 +63,8 @@ public final class SessionCache: @unchecked Sendable {
     let fragments = GenerationalCache<Fingerprint, HTMLFragment>()
     let searchTerms = GenerationalCache<Fingerprint, [(String, UInt32)]>()
     let feedEntries = GenerationalCache<Fingerprint, String>()
+    /// Related briefings of every briefing, by the digest of all briefings' entities and tags.
+    let related = GenerationalCache<Fingerprint, [[Int]]>()
 
     public init() {}
 
@@ -73,6 +75,7 @@ public final class SessionCache: @unchecked Sendable {
         fragments.begin()
         searchTerms.begin()
         feedEntries.begin()
+        related.begin()
     }
 
     /// Keeps what this build used (call only after a build that succeeded).
@@ -82,6 +85,7 @@ public final class SessionCache: @unchecked Sendable {
         fragments.commit()
         searchTerms.commit()
         feedEntries.commit()
+        related.commit()
     }
 
     /// Files read, bodies rendered and cards rendered by the last build (the rest were reused).

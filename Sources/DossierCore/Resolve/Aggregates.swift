@@ -96,9 +96,27 @@ enum Aggregates {
     /// more (IDF). Features shared by a large share of a big site add almost nothing and are
     /// skipped so the step stays near-linear. Features are numbered (entities, then tags) and
     /// scores kept in one dense array per worker, so the inner loop does no hashing.
-    static func relate(_ briefings: inout [ResolvedBriefing]) {
+    ///
+    /// The result depends only on each briefing's entities and tags, so `serve` reuses the
+    /// previous result when none of those changed (an edit to a body's prose, say).
+    static func relate(_ briefings: inout [ResolvedBriefing], cache: SessionCache? = nil) {
         let total = briefings.count
         guard total > 1 else { return }
+        var key = Fingerprint()
+        if let cache {
+            key.combine(UInt64(total))
+            for briefing in briefings {
+                key.combine(UInt64(briefing.entities.count))
+                for entity in briefing.entities { key.combine(UInt64(entity)) }
+                for tag in briefing.tags { key.combine(tag) }
+                key.combine(byte: 0xFE)
+            }
+            if let related = cache.related.reuse(key) {
+                for index in briefings.indices { briefings[index].related = related[index] }
+                return
+            }
+        }
+        defer { cache?.related.record(key, briefings.map(\.related)) }
         let entityCount = (briefings.flatMap(\.entities).max() ?? -1) + 1
         var tagNumbers: [String: Int] = [:]
         let features = briefings.map { briefing -> [Int] in

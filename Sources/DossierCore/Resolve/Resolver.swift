@@ -83,7 +83,7 @@ enum Resolver {
         model.tags = Aggregates.tags(briefings: resolved)
         model.timeline = Aggregates.timeline(briefings: resolved, eventEntities: eventEntities)
         model.facts = Aggregates.entityFacts(model: model, profiles: profiles)
-        Aggregates.relate(&model.briefings)
+        Aggregates.relate(&model.briefings, cache: cache)
         model.indexLookups()
         return model
     }
