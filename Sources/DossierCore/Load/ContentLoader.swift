@@ -84,9 +84,10 @@ public enum ContentLoader {
     static func readSource(_ url: URL, walker: ContentWalker, budgets: Budgets, diagnostics: inout Diagnostics) -> SourceText? {
         let path = walker.display(url)
         // The size is checked before reading, so a huge file is never loaded into memory.
-        let attributes = try? FileManager.default.attributesOfItem(atPath: url.resolvingSymlinksInPath().path)
-        let size = (attributes?[.size] as? NSNumber)?.intValue ?? (attributes?[.size] as? Int)
-        if let type = attributes?[.type] as? FileAttributeType, type != .typeRegular {
+        var info = stat()  // follows symbolic links; the walker checked where they lead
+        let found = stat(url.path, &info) == 0
+        let size = found ? Int(info.st_size) : nil
+        if found && (info.st_mode & S_IFMT) != S_IFREG {
             // Opening a FIFO would block the build forever.
             diagnostics.error("dossier.content.special-file", path, "not a regular file (a pipe, socket, device or folder); refused")
             return nil

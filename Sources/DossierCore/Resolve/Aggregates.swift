@@ -27,13 +27,14 @@ enum Aggregates {
             events.append(ResolvedEvent(date: briefing.source.date, title: briefing.source.title, actors: [], places: [],
                                         briefing: index, isPublication: true))
         }
-        return events.enumerated().sorted { lhs, rhs in
-            let (a, b) = (lhs.element, rhs.element)
+        // Sort positions, not the events themselves (moving structs was most of the cost).
+        return events.indices.sorted { lhs, rhs in
+            let (a, b) = (events[lhs], events[rhs])
             if a.date != b.date { return a.date < b.date }
             if a.isPublication != b.isPublication { return !a.isPublication }
             if a.title != b.title { return a.title < b.title }
-            return lhs.offset < rhs.offset
-        }.map(\.element)
+            return lhs < rhs
+        }.map { events[$0] }
     }
 
     static func entityFacts(model: SiteModel, profiles: [RenderedBody]) -> [EntityFacts] {

@@ -10,8 +10,11 @@ enum Resolver {
         let config = content.config
         var directory = EntityDirectory(entities: content.entities)
         let hierarchy = Hierarchy(directory: directory, diagnostics: &diagnostics)
-        let briefings = uniqueSlugs(content.briefings, diagnostics: &diagnostics)
-            .sorted { ($0.date, $1.slug) > ($1.date, $0.slug) }
+        // Indices are sorted rather than the briefings: a Briefing is a large struct to move.
+        let all = content.briefings
+        let briefings = uniqueSlugs(all, diagnostics: &diagnostics)
+            .sorted { (all[$0].date, all[$1].slug) > (all[$1].date, all[$0].slug) }
+            .map { all[$0] }
         checkPageSlugs(content.pages, diagnostics: &diagnostics)
 
         // Front-matter references resolve before bodies, so stubs exist for every listed name.
@@ -108,16 +111,18 @@ enum Resolver {
 
     /// Reports briefings that share a slug and keeps one of each, so the clash is reported once,
     /// at the `slug:` line that caused it when there is one.
-    private static func uniqueSlugs(_ briefings: [Briefing], diagnostics: inout Diagnostics) -> [Briefing] {
-        var groups: [String: [Briefing]] = [:]
-        for briefing in briefings { groups[briefing.slug, default: []].append(briefing) }
-        var kept: [Briefing] = []
+    private static func uniqueSlugs(_ briefings: [Briefing], diagnostics: inout Diagnostics) -> [Int] {
+        var groups: [String: [Int]] = [:]
+        for (index, briefing) in briefings.enumerated() { groups[briefing.slug, default: []].append(index) }
+        var kept: [Int] = []
         for slug in groups.keys.sorted() {
-            let group = groups[slug]!.sorted { ($0.slugLine > 1 ? 1 : 0, $0.file) < ($1.slugLine > 1 ? 1 : 0, $1.file) }
+            let group = groups[slug]!.sorted { a, b in
+                (briefings[a].slugLine > 1 ? 1 : 0, briefings[a].file) < (briefings[b].slugLine > 1 ? 1 : 0, briefings[b].file)
+            }
             kept.append(group[0])
             for other in group.dropFirst() {
-                diagnostics.error("dossier.briefing.duplicate-slug", other.file, line: other.slugLine,
-                                  "slug '\(slug)' is also used by \(group[0].file)")
+                diagnostics.error("dossier.briefing.duplicate-slug", briefings[other].file, line: briefings[other].slugLine,
+                                  "slug '\(slug)' is also used by \(briefings[group[0]].file)")
             }
         }
         return kept
