@@ -163,6 +163,35 @@ final class IncrementalBuildTests: XCTestCase {
         assertContains(site.output("briefings/a/index.html"), "Charlie")
     }
 
+    /// Wiki-links written with entities or escapes have no `[[` in the source, yet depend on the
+    /// linked briefing's title and existence like any other.
+    func testSessionRebuildSeesEscapedWikiLinksToARetitledOrDeletedBriefing() throws {
+        let site = try TestSite([
+            "Content/briefings/a.md": briefing("Alpha", date: "2017-01-01", body: "See &#91;&#91;b]] and \\[\\[b]]."),
+            "Content/briefings/b.md": briefing("Bravo", date: "2017-01-02"),
+        ])
+        let session = SessionCache()
+        var options = BuildOptions(paths: site.paths)
+        options.session = session
+        options.cache = RenderCache()
+        func build() throws -> BuildResult {
+            let result = try Pipeline.build(options)
+            if result.succeeded {
+                session.commit()
+                options.cache!.commit()
+            }
+            return result
+        }
+        XCTAssertTrue(try build().succeeded)
+        assertContains(site.output("briefings/a/index.html"), ">Bravo</a>")
+        try site.write(["Content/briefings/b.md": briefing("Bravo renamed", date: "2017-01-02")])
+        XCTAssertTrue(try build().succeeded)
+        assertContains(site.output("briefings/a/index.html"), ">Bravo renamed</a>")
+        try site.remove("Content/briefings/b.md")
+        let result = try build()
+        XCTAssertEqual(result.errors.filter { $0.id == "dossier.wikilink.unresolved" }.count, 2, result.formatted)
+    }
+
     func testDeletingTheCacheOnlyMakesTheNextBuildFull() throws {
         let site = try TestSite(["Content/briefings/a.md": briefing("A")])
         try site.build()

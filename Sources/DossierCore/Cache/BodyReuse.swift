@@ -5,8 +5,10 @@ import Foundation
 /// A body's HTML depends on its request (text, file, position, linking mode, listed entities,
 /// owner) and on what the renderer knows: the site settings and every entity's id, kind, name,
 /// aliases and case rule, which decide what is a mention and where it links. Briefing and page
-/// titles and slugs matter only to wiki-links, so they are part of the key only for bodies
-/// that contain `[[`. Editing one briefing's text therefore re-renders that body alone.
+/// titles and slugs matter only to wiki-links: a body the renderer found wiki-links in is
+/// stored with a digest of them and reused only while that digest is unchanged (the renderer
+/// decides, not a search of the source for `[[`, which misses `&#91;&#91;` and `\[\[`).
+/// Editing one briefing's text therefore re-renders that body alone.
 struct BodyReuse: Sendable {
     let cache: SessionCache
     let renderer: BodyRenderer
@@ -48,10 +50,11 @@ struct BodyReuse: Sendable {
         for entity in request.listed.sorted() { key.combine(UInt64(entity)) }
         key.combine(byte: 0xFE)
         key.combine(UInt64(bitPattern: Int64(request.owner ?? -1)))
-        if BodyRenderer.containsDoubleBracket(request.markdown) { key.combine(documentsKey) }
-        if let hit = cache.bodies.reuse(key) { return hit }
+        if let hit = cache.bodies.reuse(key), hit.documents == (hit.body.hasWikiLinks ? documentsKey : nil) {
+            return hit.body
+        }
         let body = renderer.render(request)
-        cache.bodies.record(key, body)
+        cache.bodies.record(key, (body, body.hasWikiLinks ? documentsKey : nil))
         return body
     }
 }

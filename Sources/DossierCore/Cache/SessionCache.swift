@@ -59,7 +59,8 @@ public final class SessionCache: @unchecked Sendable {
     }
 
     let files = GenerationalCache<String, LoadedFile>()
-    let bodies = GenerationalCache<Fingerprint, RenderedBody>()
+    /// A body, and the digest of briefing and page slugs and titles when it has wiki-links.
+    let bodies = GenerationalCache<Fingerprint, (body: RenderedBody, documents: Fingerprint?)>()
     let fragments = GenerationalCache<Fingerprint, HTMLFragment>()
     let searchTerms = GenerationalCache<Fingerprint, [(String, UInt32)]>()
     let feedEntries = GenerationalCache<Fingerprint, String>()

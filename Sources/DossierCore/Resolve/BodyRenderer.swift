@@ -15,6 +15,9 @@ struct RenderedBody: Sendable {
     var diagnostics: [Diagnostic]
     /// Links and images the author wrote, positions relative to the body.
     var links: [MarkdownLink] = []
+    /// The text has wiki-links (however they were written: `[[`, `&#91;&#91;`, `\[\[`), so the
+    /// HTML depends on the briefings' and pages' slugs and titles.
+    var hasWikiLinks = false
     /// Mentions found and the CPU time spent finding them, for the benchmark's figures.
     var mentionCount = 0
     var matchingNanoseconds: UInt64 = 0
@@ -56,12 +59,14 @@ struct BodyRenderer: Sendable {
         var words = 0
         var mentionCount = 0
         var matchingNanoseconds: UInt64 = 0
+        var hasWikiLinks = false
         let authored = document.authoredLinks(rootPrefix: config.basePath)
 
         for run in document.textRuns() {
             words += Self.wordCount(run.text)
             var links: [TextLink] = []
             let wikiLinks = run.context == .link ? [] : wikiLinks(in: run.text)
+            if !wikiLinks.isEmpty { hasWikiLinks = true }
             let matchStart = DispatchTime.now().uptimeNanoseconds
             let found = matcher.matches(in: run.text)
             matchingNanoseconds += DispatchTime.now().uptimeNanoseconds - matchStart
@@ -121,7 +126,7 @@ struct BodyRenderer: Sendable {
                                                    budgets: budgets, watch: watch) { return refused }
         return RenderedBody(fragment: HTMLFragment(html), headings: headings, mentions: mentions,
                             linkedBriefings: linkedBriefings, wordCount: words, diagnostics: diagnostics, links: authored,
-                            mentionCount: mentionCount, matchingNanoseconds: matchingNanoseconds)
+                            hasWikiLinks: hasWikiLinks, mentionCount: mentionCount, matchingNanoseconds: matchingNanoseconds)
     }
 
     /// Words for the reading time: runs of bytes between ASCII whitespace (fast, and exact
