@@ -417,6 +417,21 @@ final class HostileInputTests: XCTestCase {
         XCTAssertTrue(before == site.outputTree(), "a failed build changed Output/")
     }
 
+    /// A static file named like a generated folder is found before anything is written, and a
+    /// failed build leaves Output/ (its cache file included) byte-identical.
+    func testAStaticFileWhereAGeneratedFolderGoesIsAnError() throws {
+        let site = try TestSite([Self.x: briefing("Good")])
+        XCTAssertTrue(try site.build().succeeded)
+        let before = site.outputTree()
+        XCTAssertNotNil(before[".dossier-cache"])
+        try site.write(["Content/static/timeline": "not a folder"])
+        let result = try site.build()
+        XCTAssertTrue(result.errors.contains {
+            $0.id == "dossier.output.collision" && $0.file.hasSuffix("static/timeline") && $0.message.contains("timeline/index.html")
+        }, result.formatted)
+        XCTAssertTrue(before == site.outputTree(), "a failed build changed Output/")
+    }
+
     // MARK: Symbolic links and special files
 
     private func symlink(_ site: TestSite, _ path: String, to destination: String) throws {

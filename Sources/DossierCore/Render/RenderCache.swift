@@ -104,12 +104,12 @@ public final class RenderCache: @unchecked Sendable {
         try? Data(text.utf8).write(to: Self.file(in: output))
     }
 
-    /// Forgets everything, e.g. after a failed write.
+    /// Forgets what this build recorded, e.g. after a failed write. The file on disk is left
+    /// alone: a failed write leaves the previous output, which it still describes, untouched.
     public func discard() {
         lock.lock()
         defer { lock.unlock() }
         next = [:]
-        if let output { try? FileManager.default.removeItem(at: Self.file(in: output)) }
     }
 
     private static func stamp(_ url: URL) -> (size: Int, modified: String)? {

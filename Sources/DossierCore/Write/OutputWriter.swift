@@ -35,6 +35,19 @@ public enum OutputWriter {
                 seen[key] = entry
             }
         }
+        // A file where another path needs a folder (a static file `timeline` and the generated
+        // `timeline/index.html`) would only fail when written, after everything was rendered.
+        for entry in paths where isSafeRelativePath(entry.path) {
+            var folder = Substring(entry.path)
+            while let slash = folder.lastIndex(of: "/") {
+                folder = folder[..<slash]
+                if let file = seen[collisionKey(String(folder))] {
+                    diagnostics.error("dossier.output.collision", file.origin,
+                                      "'\(file.path)' is a file, but '\(entry.path)' (from \(entry.origin)) needs it to be a folder")
+                    break
+                }
+            }
+        }
     }
 
     /// Case- and normalisation-folded path; generated paths are lowercase ASCII already, so
