@@ -59,7 +59,7 @@ public enum Pipeline {
         var staging: StagingFolder?
         if options.writeOutput {
             try OutputWriter.checkOutputFolder(options.paths)
-            staging = try StagingFolder(output: options.paths.output)
+            staging = StagingFolder(output: options.paths.output)
             if options.cache == nil && options.incremental { options.cache = RenderCache.load(in: options.paths.output) }
         }
         if !options.incremental { options.cache = nil }

@@ -22,10 +22,28 @@ struct Build: ParsableCommand {
     @Flag(name: .customLong("no-cache"), help: "Render every page, ignoring the build cache beside the output folder.")
     var noCache = false
 
+    /// Ctrl-C or SIGTERM during a build: remove the half-written staging folder, leave the
+    /// output folder as it was, exit 130 (as shells report an interrupted command).
+    static func cleanUpOnInterrupt(output: String) -> [DispatchSourceSignal] {
+        [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                StagingFolder.discardAllActive()
+                Console.error("interrupted; \(output)/ left unchanged")
+                Foundation.exit(130)
+            }
+            source.resume()
+            return source
+        }
+    }
+
     func run() throws {
         var options = site.buildOptions(output: outputFolder)
         options.incremental = !noCache
         options.progress = Console.progressReporter(enabled: !output.quiet && output.format == .text)
+        let interruption = Self.cleanUpOnInterrupt(output: outputFolder)
+        defer { interruption.forEach { $0.cancel() } }
         let result: BuildResult
         do {
             result = try Pipeline.build(options)

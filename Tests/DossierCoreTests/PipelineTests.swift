@@ -71,12 +71,33 @@ final class PipelineTests: XCTestCase {
 
     func testAStagingFolderLeftByAKilledBuildIsRemovedAndALiveOneKept() throws {
         let site = try TestSite(["Content/briefings/a.md": briefing("A")])
-        // No process has this id (Linux pids stay below 2^22); pid 1 always runs.
-        try site.write([".Output.dossier-staging-999999999/briefings/a/index.html": "old",
-                        ".Output.dossier-staging-1/x.html": "in use"])
+        let prefix = ".Output.dossier-staging-"
+        try site.write([
+            prefix + "999999999/x.html": "killed, from before builds took locks (no such pid)",
+            prefix + "1/x.html": "no lock file, and its pid runs",
+            prefix + "777/x.html": "killed: its lock file is not held",
+            prefix + "777.lock": "",
+            prefix + "778/x.html": "running: its lock is held",
+            prefix + "778.lock": "",
+            prefix + "779-old/x.html": "an interrupted swap: maybe the only copy of a site",
+        ])
+        let held = open(site.root.appendingPathComponent(prefix + "778.lock").path, O_RDWR)
+        XCTAssertEqual(flock(held, LOCK_EX | LOCK_NB), 0)
+        defer { close(held) }
         XCTAssertTrue(try site.build().succeeded)
         let left = try FileManager.default.contentsOfDirectory(atPath: site.root.path).sorted()
-        XCTAssertEqual(left, [".Output.dossier-staging-1", "Content", "Output"])
+        XCTAssertEqual(left, [prefix + "1", prefix + "778", prefix + "778.lock", prefix + "779-old", "Content", "Output"])
+    }
+
+    func testTheStagingFolderIsMadeWithTheFirstPageAndRemovedByAnInterruptHandler() throws {
+        let site = try TestSite([:])
+        let staging = StagingFolder(output: site.output)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: staging.url.path), "made before any page was rendered")
+        staging.add("briefings/a/index.html", text: "<p>A</p>")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: staging.url.path + "/briefings/a/index.html"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: staging.url.path + ".lock"))
+        StagingFolder.discardAllActive()
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: site.root.path), [])
     }
 
     func testUnchangedFilesKeepTheirModificationTime() throws {

@@ -11,8 +11,9 @@ import Darwin
 /// A C call cannot be cancelled, so the watchdog does not try: a background thread notes when
 /// each body render starts, and when one outlives `max_page_seconds` it hands the overdue
 /// render to its `onExpiry` action. The default action prints the budget error to stderr and
-/// ends the process with exit status 1. That is safe because a build writes nothing until every
-/// body is rendered, and then swaps `Output/` in atomically: a killed build leaves `Output/`
+/// ends the process with exit status 1. That is safe because a build writes nothing — not even
+/// its staging folder, which is made when the first page is rendered — until every body is
+/// rendered, and then swaps `Output/` in atomically: a killed build leaves `Output/`
 /// exactly as it was. Tests (and a long-running host such as a preview server) install their
 /// own action instead.
 public final class Watchdog: @unchecked Sendable {

@@ -111,7 +111,12 @@ public enum OutputWriter {
         }
         let old = staging.deletingLastPathComponent().appendingPathComponent(staging.lastPathComponent + "-old")
         try manager.moveItem(at: output, to: old)
-        try manager.moveItem(at: staging, to: output)
+        do {
+            try manager.moveItem(at: staging, to: output)
+        } catch {
+            try? manager.moveItem(at: old, to: output)  // put the previous site back
+            throw error
+        }
         try manager.removeItem(at: old)
     }
 }

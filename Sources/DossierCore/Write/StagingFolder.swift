@@ -14,36 +14,77 @@ import Glibc
 public final class StagingFolder: @unchecked Sendable {
     public let output: URL
     let url: URL
+    private let parent: URL
+    private let prefix: String
     private let lock = NSLock()
     private var madeFolders: Set<String> = []
     private var summary = OutputWriter.Summary()
     private var failure: String?
+    /// Open while the folder exists and is being written; see `removeAbandoned`.
+    private var lockDescriptor: Int32 = -1
+    private var materialized = false
+    /// Set by `discard`: render workers still running add nothing more.
+    private var discarded = false
 
-    /// Creates an empty staging folder beside `output` (removing one a crashed build left).
-    public init(output: URL) throws {
+    /// Describes the staging folder beside `output`. Nothing is created until the first file is
+    /// added, which happens only once every body is rendered: a build stopped before that (by
+    /// the watchdog, say) leaves no trace.
+    public init(output: URL) {
         self.output = output.standardizedFileURL
-        let parent = self.output.deletingLastPathComponent()
-        let manager = FileManager.default
-        try manager.createDirectory(at: parent, withIntermediateDirectories: true)
-        let prefix = ".\(self.output.lastPathComponent).dossier-staging-"
+        parent = self.output.deletingLastPathComponent()
+        prefix = ".\(self.output.lastPathComponent).dossier-staging-"
         url = parent.appendingPathComponent(prefix + "\(getpid())")
-        try? manager.removeItem(at: url)
-        Self.removeAbandoned(in: parent, prefix: prefix)
-        try manager.createDirectory(at: url, withIntermediateDirectories: true)
-        madeFolders.insert(url.path)
     }
 
-    /// Removes staging folders left by builds that were killed (Ctrl-C during a long build):
-    /// their process no longer exists. A folder of a build still running is left alone.
+    /// Creates the folder and its lock; called with `lock` held.
+    private func materialize() -> Bool {
+        if materialized { return true }
+        materialized = true
+        let manager = FileManager.default
+        do {
+            try manager.createDirectory(at: parent, withIntermediateDirectories: true)
+            Self.removeAbandoned(in: parent, prefix: prefix)
+            try? manager.removeItem(at: url)
+            lockDescriptor = open(url.path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            if lockDescriptor >= 0 { _ = flock(lockDescriptor, LOCK_EX | LOCK_NB) }
+            try manager.createDirectory(at: url, withIntermediateDirectories: true)
+        } catch {
+            if failure == nil { failure = "cannot create \(url.path): \(error.localizedDescription)" }
+            return false
+        }
+        madeFolders.insert(url.path)
+        Self.active.withLock { $0[ObjectIdentifier(self)] = self }
+        return true
+    }
+
+    /// Removes staging folders left by builds that were killed (Ctrl-C, a crash) before they
+    /// could clean up. A running build holds an exclusive `flock` on `<folder>.lock`, so a
+    /// folder whose lock can be taken is abandoned — also across PID namespaces, where process
+    /// ids cannot be checked. `…-old` folders (an interrupted non-atomic swap) may hold the only
+    /// copy of the previous site and are left for the user.
     private static func removeAbandoned(in parent: URL, prefix: String) {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
-        for name in names where name.hasPrefix(prefix) {
-            let suffix = name.dropFirst(prefix.count)
-            guard let pid = pid_t(suffix.hasSuffix("-old") ? suffix.dropLast(4) : suffix), pid > 0 else { continue }
-            if kill(pid, 0) != 0 && errno == ESRCH {
-                try? FileManager.default.removeItem(at: parent.appendingPathComponent(name))
+        let manager = FileManager.default
+        let names = (try? manager.contentsOfDirectory(atPath: parent.path)) ?? []
+        for name in names where name.hasPrefix(prefix) && !name.hasSuffix(".lock") && !name.hasSuffix("-old") {
+            let folder = parent.appendingPathComponent(name).path
+            let descriptor = open(folder + ".lock", O_RDWR | O_CLOEXEC)
+            if descriptor >= 0 {
+                defer { close(descriptor) }
+                guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { continue }  // a live build
+                try? manager.removeItem(atPath: folder)
+                unlink(folder + ".lock")
+            } else if let pid = pid_t(name.dropFirst(prefix.count)), pid > 0, kill(pid, 0) != 0, errno == ESRCH {
+                try? manager.removeItem(atPath: folder)  // made before builds took locks
             }
         }
+    }
+
+    private static let active = ActiveFolders()
+
+    /// Removes the staging folders of builds still running in this process: for a Ctrl-C
+    /// handler, just before the process exits.
+    public static func discardAllActive() {
+        for folder in active.withLock({ Array($0.values) }) { folder.discard() }
     }
 
     /// Stores one generated file. Errors are remembered and reported by `commit`, so workers
@@ -120,6 +161,10 @@ public final class StagingFolder: @unchecked Sendable {
             fail("output path '\(relative)' is not allowed")
             return nil
         }
+        lock.lock()
+        let ready = !discarded && materialize()
+        lock.unlock()
+        guard ready else { return nil }
         let target = url.path + "/" + relative
         guard let slash = target.lastIndex(of: "/") else { return target }
         return makeFolder(String(target[..<slash])) ? target : nil
@@ -159,6 +204,7 @@ public final class StagingFolder: @unchecked Sendable {
     /// removed and `output` is left as it was.
     func commit() throws -> OutputWriter.Summary {
         lock.lock()
+        _ = materialize()
         let failure = self.failure
         lock.unlock()
         do {
@@ -170,11 +216,43 @@ public final class StagingFolder: @unchecked Sendable {
             discard()
             throw BuildFailure("could not write the site to \(output.path): \(error.localizedDescription)")
         }
+        release()
         return summary
     }
 
     /// Removes the staging folder; `output` is untouched.
     public func discard() {
-        try? FileManager.default.removeItem(at: url)
+        lock.lock()
+        discarded = true
+        let exists = materialized
+        lock.unlock()
+        // A worker that prepared a path just before may still create its file: try again.
+        for _ in 0..<20 where exists && FileManager.default.fileExists(atPath: url.path) {
+            try? FileManager.default.removeItem(at: url)
+            if FileManager.default.fileExists(atPath: url.path) { usleep(10_000) }
+        }
+        release()
+    }
+
+    private func release() {
+        Self.active.withLock { $0[ObjectIdentifier(self)] = nil }
+        lock.lock()
+        defer { lock.unlock() }
+        guard lockDescriptor >= 0 else { return }
+        unlink(url.path + ".lock")
+        close(lockDescriptor)
+        lockDescriptor = -1
+    }
+}
+
+/// The staging folders of this process, for `discardAllActive`.
+private final class ActiveFolders: @unchecked Sendable {
+    private let lock = NSLock()
+    private var folders: [ObjectIdentifier: StagingFolder] = [:]
+
+    func withLock<T>(_ body: (inout [ObjectIdentifier: StagingFolder]) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&folders)
     }
 }
