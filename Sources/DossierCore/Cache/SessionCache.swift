@@ -52,6 +52,10 @@ final class GenerationalCache<Key: Hashable, Value>: @unchecked Sendable {
 public final class SessionCache: @unchecked Sendable {
     struct LoadedFile {
         var stamp: FileStamp
+        /// False when the file was modified within a timestamp tick of being read: a second save
+        /// in that tick could keep the same stamp, so the next build reads the file again
+        /// (git's "racily clean" rule).
+        var settled: Bool
         /// Budgets and the other settings the readers use; a change reloads every file.
         var settings: String
         var value: Any?

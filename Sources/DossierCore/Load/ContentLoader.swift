@@ -121,14 +121,17 @@ public enum ContentLoader {
     static func remembered<T>(_ url: URL, cache: SessionCache?, settings: String, diagnostics: inout Diagnostics,
                               read: (inout Diagnostics) -> T?) -> T? {
         guard let cache, let stamp = FileStamp(path: url.path) else { return read(&diagnostics) }
-        if let hit = cache.files.reuse(url.path), hit.stamp == stamp, hit.settings == settings {
+        if let hit = cache.files.reuse(url.path), hit.settled, hit.stamp == stamp, hit.settings == settings {
             diagnostics.append(contentsOf: hit.diagnostics)
             return hit.value as? T
         }
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let settled = stamp.modified + 50_000_000 < Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
         var local = Diagnostics()
         let value = read(&local)
-        cache.files.record(url.path, SessionCache.LoadedFile(stamp: stamp, settings: settings, value: value as Any?,
-                                                             diagnostics: local.all))
+        cache.files.record(url.path, SessionCache.LoadedFile(stamp: stamp, settled: settled, settings: settings,
+                                                             value: value as Any?, diagnostics: local.all))
         diagnostics.append(contentsOf: local.all)
         return value
     }
