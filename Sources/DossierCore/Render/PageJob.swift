@@ -27,7 +27,7 @@ enum PageJob: Sendable, Hashable {
     func url(in model: SiteModel) -> String {
         switch self {
         case .home: return "/"
-        case let .briefing(index): return model.briefings[index].url
+        case let .briefing(index): return "/briefings/\(model.briefings[index].source.slug)/"  // no copy of the briefing
         case let .briefingList(page): return page == 1 ? "/briefings/" : "/briefings/page/\(page)/"
         case let .entity(index): return model.entities[index].url
         case let .entityIndex(kind): return "/\(kind.folder)/"

@@ -47,19 +47,27 @@ struct PageKeys: Sendable {
             }
             return key
         }
+        // Closures over `model.briefings.map` borrow each briefing; `let b = briefings[i]` would
+        // copy (and retain every field of) a large struct, which showed in profiles.
+        let publications = model.briefings.map { briefing -> Fingerprint in
+            var key = Fingerprint()
+            key.combine(briefing.source.title)
+            key.combine(briefing.url)
+            return key
+        }
         let events = model.timeline.map { event -> Fingerprint in
             var key = Fingerprint()
             key.combine(event.date.display)
             key.combine(event.date.description)
             key.combine(event.title)
             key.combine(byte: event.isPublication ? 1 : 0)
-            key.combine(model.briefings[event.briefing].source.title)
-            key.combine(model.briefings[event.briefing].url)
+            key.combine(publications[event.briefing])
             Self.combine(event.actors + event.places, entityRefs, into: &key)
             return key
         }
-        briefingPages = model.briefings.indices.map { index in
-            let briefing = model.briefings[index]
+        var index = -1
+        briefingPages = model.briefings.map { briefing in
+            index += 1
             let source = briefing.source
             var key = cards[index]
             key.combine(source.updated.map { $0.display + "|" + $0.description } ?? "-")

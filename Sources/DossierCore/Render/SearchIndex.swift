@@ -138,7 +138,7 @@ struct SearchIndex {
                                       aliases: entity.aliases, fields: fields, body: profile))
         }
         let tagNames = Dictionary(model.tags.map { ($0.slug, $0.name) }, uniquingKeysWith: { first, _ in first })
-        for briefing in model.briefings {
+        documents += model.briefings.map { briefing in
             let source = briefing.source
             var fields: [(Field, String)] = [(.title, source.title), (.summary, source.summary)]
             fields += briefing.tags.map { (Field.meta, tagNames[$0] ?? $0) }
@@ -146,9 +146,9 @@ struct SearchIndex {
                 fields.append((.meta, entities[index].name))
                 fields += entities[index].aliases.map { (Field.meta, $0) }
             }
-            documents.append(Document(kind: "briefing", title: source.title, url: Self.relative(briefing.url),
-                                      date: source.date.description, summary: source.summary, category: "",
-                                      aliases: [], fields: fields, body: briefing.body.fragment))
+            return Document(kind: "briefing", title: source.title, url: Self.relative(briefing.url),
+                            date: source.date.description, summary: source.summary, category: "",
+                            aliases: [], fields: fields, body: briefing.body.fragment)
         }
         for page in model.pages {
             let fields: [(Field, String)] = [(.title, page.source.title), (.summary, page.source.summary)]

@@ -41,10 +41,11 @@ enum Aggregates {
         let count = model.entities.count
         var direct: [[EntityFacts.Reference]] = Array(repeating: [], count: count)
         var pairCounts: [[Int: Int]] = Array(repeating: [:], count: count)
-        for (index, briefing) in model.briefings.enumerated() {
-            let entities = briefing.entities
+        for index in model.briefings.indices {
+            let entities = model.briefings[index].entities
+            let mentions = model.briefings[index].body.mentions
             for entity in entities {
-                direct[entity].append(.init(briefing: index, mentions: briefing.body.mentions[entity] ?? 0, via: nil))
+                direct[entity].append(.init(briefing: index, mentions: mentions[entity] ?? 0, via: nil))
                 for other in entities where other != entity { pairCounts[entity][other, default: 0] += 1 }
             }
         }
