@@ -279,3 +279,32 @@ final class SearchIndexTests: XCTestCase {
                        ["daesh", "hold", "more", "one", "two", "ab", "c"])
     }
 }
+
+/// `serve` updates postings document by document; the entries must equal a rebuild's.
+final class SearchPostingsTests: XCTestCase {
+    func testUpdatingChangedDocumentsGivesTheSameEntriesAsARebuild() {
+        var generator = SystemRandomNumberGenerator()
+        let vocabulary = (0..<60).map { "t\($0)" } + ["é", "ﺍ", "a", "ab", "abc"]
+        func document() -> [(String, UInt32)] {
+            Array(Set((0..<Int.random(in: 0...8, using: &generator)).map { _ in vocabulary.randomElement(using: &generator)! }))
+                .map { ($0, UInt32.random(in: 0...31, using: &generator)) }
+        }
+        func digest(_ terms: [(String, UInt32)]) -> Fingerprint {
+            var key = Fingerprint()
+            for (term, score) in terms.sorted(by: { $0.0 < $1.0 }) { key.combine(term); key.combine(UInt64(score)) }
+            return key
+        }
+        func rendered(_ entries: [SearchIndex.ShardEntry]) -> [[UInt8]] { entries.map(\.fragment) }
+        let postings = SearchPostings()
+        var terms = (0..<200).map { _ in document() }
+        _ = postings.entries(digests: terms.map(digest), terms: terms)
+        for round in 0..<40 {
+            for _ in 0..<Int.random(in: 1...6, using: &generator) {
+                terms[Int.random(in: 0..<terms.count, using: &generator)] = document()
+            }
+            let updated = postings.entries(digests: terms.map(digest), terms: terms)
+            let scratch = SearchPostings().entries(digests: terms.map(digest), terms: terms)
+            XCTAssertEqual(rendered(updated), rendered(scratch), "round \(round)")
+        }
+    }
+}

@@ -68,6 +68,9 @@ public final class SessionCache: @unchecked Sendable {
     let fragments = GenerationalCache<Fingerprint, HTMLFragment>()
     let searchTerms = GenerationalCache<Fingerprint, [(String, UInt32)]>()
     let feedEntries = GenerationalCache<Fingerprint, String>()
+    /// The search index's postings, updated document by document (not generational: it always
+    /// describes the documents it was last given, whatever became of that build).
+    let searchPostings = SearchPostings()
     /// Related briefings of every briefing, by the digest of all briefings' entities and tags.
     let related = GenerationalCache<Fingerprint, [[Int]]>()
 

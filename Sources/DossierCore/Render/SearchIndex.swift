@@ -67,26 +67,14 @@ struct SearchIndex {
 
     func files() -> [OutputFile] {
         let documents = self.documents()
-        let scored = Self.scoreAll(documents, cache: cache)
-
-        // Merge into term → [id << 5 | score], ids ascending because documents are visited in order.
-        var postings: [String: [UInt32]] = [:]
-        for (id, terms) in scored.enumerated() {
-            for (term, score) in terms {
-                postings[term, default: []].append(UInt32(id) << 5 | score)
-            }
-        }
-        let entries = postings.keys.sorted(by: Self.codePointOrder).map { term -> ShardEntry in
-            var fragment = Array((JSON.string(term) + ":[").utf8)
-            var previous: UInt32 = 0
-            for (position, posting) in postings[term]!.enumerated() {
-                let id = posting >> 5
-                if position > 0 { fragment.append(UInt8(ascii: ",")) }
-                Self.appendDecimal(UInt64(id - previous) << 5 | UInt64(posting & 31), to: &fragment)
-                previous = id
-            }
-            fragment.append(UInt8(ascii: "]"))
-            return ShardEntry(scalars: term.unicodeScalars.map(\.value), fragment: fragment)
+        let digests = cache == nil ? nil : documents.map(\.digest)
+        let scored = Self.scoreAll(documents, digests: digests, cache: cache)
+        let entries: [ShardEntry]
+        if let cache, let digests {
+            entries = cache.searchPostings.entries(digests: digests, terms: scored)
+        } else {
+            let postings = SearchPostings.postings(scored)
+            entries = postings.keys.sorted(by: Self.codePointOrder).map { SearchPostings.entry($0, postings[$0]!) }
         }
         var files: [OutputFile] = []
         var shardList: [(key: String, file: String, bytes: Int)] = []
@@ -164,13 +152,13 @@ struct SearchIndex {
     }
 
     /// Term → score for every document, computed in parallel.
-    static func scoreAll(_ documents: [Document], cache: SessionCache? = nil) -> [[(String, UInt32)]] {
+    static func scoreAll(_ documents: [Document], digests: [Fingerprint]? = nil, cache: SessionCache? = nil) -> [[(String, UInt32)]] {
         let slots = ResultSlots<[(String, UInt32)]>(count: documents.count)
-        let box = UncheckedBox(documents)
+        let box = UncheckedBox((documents, digests))
         DispatchQueue.concurrentPerform(iterations: documents.count) { index in
-            let document = box.value[index]
+            let document = box.value.0[index]
             guard let cache else { return slots.set(index, score(document)) }
-            let key = document.digest
+            let key = box.value.1?[index] ?? document.digest
             if let terms = cache.searchTerms.reuse(key) { return slots.set(index, terms) }
             let terms = score(document)
             cache.searchTerms.record(key, terms)

@@ -1,0 +1,111 @@
+import Foundation
+
+/// The search index's terms with their postings, as sorted shard entries.
+///
+/// A clean build merges every document's terms. `dossier serve` keeps one `SearchPostings`
+/// across rebuilds and, when only a few documents changed, moves just their postings: the terms
+/// of a changed document lose its old posting and gain the new one, and only those terms' JSON
+/// is written again. The entries are the same either way, so the shards are byte-identical.
+final class SearchPostings: @unchecked Sendable {
+    private let lock = NSLock()
+    private var digests: [Fingerprint] = []
+    private var terms: [[(String, UInt32)]] = []
+    private var postings: [String: [UInt32]] = [:]
+    private var sortedTerms: [String] = []
+    private var entries: [String: SearchIndex.ShardEntry] = [:]
+
+    /// Entries for documents with these digests and terms, updated from the previous call when
+    /// that is cheaper than starting again.
+    func entries(digests: [Fingerprint], terms: [[(String, UInt32)]]) -> [SearchIndex.ShardEntry] {
+        lock.lock()
+        defer { lock.unlock() }
+        let changed = digests.count == self.digests.count ? digests.indices.filter { digests[$0] != self.digests[$0] } : nil
+        if let changed, changed.count <= max(32, digests.count / 20) {
+            update(changed, terms: terms)
+        } else {
+            postings = Self.postings(terms)
+            sortedTerms = postings.keys.sorted(by: SearchIndex.codePointOrder)
+            entries = Dictionary(uniqueKeysWithValues: sortedTerms.map { ($0, Self.entry($0, postings[$0]!)) })
+        }
+        self.digests = digests
+        self.terms = terms
+        return sortedTerms.map { entries[$0]! }
+    }
+
+    private func update(_ changed: [Int], terms newTerms: [[(String, UInt32)]]) {
+        var touched: Set<String> = []
+        for id in changed {
+            let key = UInt32(id) << 5
+            for (term, _) in terms[id] {
+                guard var list = postings[term] else { continue }
+                let at = Self.position(of: key, in: list)
+                if at < list.count, list[at] >> 5 == UInt32(id) { list.remove(at: at) }
+                postings[term] = list
+                touched.insert(term)
+            }
+            for (term, score) in newTerms[id] {
+                var list = postings[term] ?? []
+                list.insert(key | score, at: Self.position(of: key, in: list))
+                postings[term] = list
+                touched.insert(term)
+            }
+        }
+        for term in touched {
+            let list = postings[term] ?? []
+            let at = Self.insertionPoint(of: term, in: sortedTerms)
+            let present = at < sortedTerms.count && sortedTerms[at] == term
+            if list.isEmpty {
+                postings[term] = nil
+                entries[term] = nil
+                if present { sortedTerms.remove(at: at) }
+            } else {
+                entries[term] = Self.entry(term, list)
+                if !present { sortedTerms.insert(term, at: at) }
+            }
+        }
+    }
+
+    /// First position whose document id is not below `key`'s (postings are sorted by id).
+    private static func position(of key: UInt32, in list: [UInt32]) -> Int {
+        var low = 0, high = list.count
+        while low < high {
+            let middle = (low + high) / 2
+            if list[middle] >> 5 < key >> 5 { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    private static func insertionPoint(of term: String, in sorted: [String]) -> Int {
+        var low = 0, high = sorted.count
+        while low < high {
+            let middle = (low + high) / 2
+            if SearchIndex.codePointOrder(sorted[middle], term) { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// Term → [id << 5 | score], ids ascending because documents are visited in order.
+    static func postings(_ terms: [[(String, UInt32)]]) -> [String: [UInt32]] {
+        var postings: [String: [UInt32]] = [:]
+        for (id, list) in terms.enumerated() {
+            for (term, score) in list {
+                postings[term, default: []].append(UInt32(id) << 5 | score)
+            }
+        }
+        return postings
+    }
+
+    /// `"term":[…]` with ids stored as gaps from the previous one.
+    static func entry(_ term: String, _ postings: [UInt32]) -> SearchIndex.ShardEntry {
+        var fragment = Array((SearchIndex.JSON.string(term) + ":[").utf8)
+        var previous: UInt32 = 0
+        for (position, posting) in postings.enumerated() {
+            let id = posting >> 5
+            if position > 0 { fragment.append(UInt8(ascii: ",")) }
+            SearchIndex.appendDecimal(UInt64(id - previous) << 5 | UInt64(posting & 31), to: &fragment)
+            previous = id
+        }
+        fragment.append(UInt8(ascii: "]"))
+        return SearchIndex.ShardEntry(scalars: term.unicodeScalars.map(\.value), fragment: fragment)
+    }
+}
