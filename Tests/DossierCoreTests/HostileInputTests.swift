@@ -417,6 +417,24 @@ final class HostileInputTests: XCTestCase {
         XCTAssertTrue(before == site.outputTree(), "a failed build changed Output/")
     }
 
+    /// The byte scan that checks output paths agrees with the plain definition on every short
+    /// path over the characters that matter.
+    func testSafeRelativePathsMatchTheirDefinition() {
+        func reference(_ path: String) -> Bool {
+            guard !path.isEmpty, !path.hasPrefix("/"), !path.contains("\\"), !path.contains("\0") else { return false }
+            return path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy {
+                !$0.isEmpty && $0 != "." && $0 != ".." && $0.utf8.count <= 255
+            }
+        }
+        let alphabet = ["a", ".", "/", "\\", "\0", "é"]
+        var paths = [""]
+        for _ in 0..<5 { paths += paths.flatMap { path in alphabet.map { path + $0 } } }
+        paths += [String(repeating: "a", count: 255), String(repeating: "a", count: 256), "x/" + String(repeating: "b", count: 256)]
+        for path in Set(paths) {
+            XCTAssertEqual(OutputWriter.isSafeRelativePath(path), reference(path), path.debugDescription)
+        }
+    }
+
     /// A static file named like a generated folder is found before anything is written, and a
     /// failed build leaves Output/ (its cache file included) byte-identical.
     func testAStaticFileWhereAGeneratedFolderGoesIsAnError() throws {

@@ -28,11 +28,11 @@ enum Aggregates {
                                         briefing: index, isPublication: true))
         }
         // Sort positions, not the events themselves (moving structs was most of the cost).
+        // Field by field: binding `events[i]` to a constant would copy the event's arrays.
         return events.indices.sorted { lhs, rhs in
-            let (a, b) = (events[lhs], events[rhs])
-            if a.date != b.date { return a.date < b.date }
-            if a.isPublication != b.isPublication { return !a.isPublication }
-            if a.title != b.title { return a.title < b.title }
+            if events[lhs].date != events[rhs].date { return events[lhs].date < events[rhs].date }
+            if events[lhs].isPublication != events[rhs].isPublication { return !events[lhs].isPublication }
+            if events[lhs].title != events[rhs].title { return events[lhs].title < events[rhs].title }
             return lhs < rhs
         }.map { events[$0] }
     }

@@ -21,12 +21,14 @@ public enum OutputWriter {
     /// Unicode normalisation, so the site deploys the same on every file system).
     static func checkPaths(_ paths: [(path: String, origin: String)], diagnostics: inout Diagnostics) {
         var seen: [String: (path: String, origin: String)] = [:]
+        var keys: [String] = []
         for entry in paths {
             guard isSafeRelativePath(entry.path) else {
                 diagnostics.error("dossier.output.unsafe-path", entry.origin, "output path '\(entry.path)' is not allowed")
                 continue
             }
             let key = Self.collisionKey(entry.path)
+            keys.append(key)
             if let other = seen[key] {
                 let kind = other.path == entry.path ? "the same output file" : "output files that differ only in case or Unicode form"
                 diagnostics.error("dossier.output.collision", entry.origin,
@@ -37,16 +39,20 @@ public enum OutputWriter {
         }
         // A file where another path needs a folder (a static file `timeline` and the generated
         // `timeline/index.html`) would only fail when written, after everything was rendered.
-        for entry in paths where isSafeRelativePath(entry.path) {
-            var folder = Substring(entry.path)
+        // Folders are collected as slices of the keys, so no string is copied.
+        var folders: [Substring: String] = [:]
+        for key in keys {
+            var folder = Substring(key)
             while let slash = folder.lastIndex(of: "/") {
                 folder = folder[..<slash]
-                if let file = seen[collisionKey(String(folder))] {
-                    diagnostics.error("dossier.output.collision", file.origin,
-                                      "'\(file.path)' is a file, but '\(entry.path)' (from \(entry.origin)) needs it to be a folder")
-                    break
-                }
+                guard folders[folder] == nil else { break }  // its parents are known too
+                folders[folder] = key
             }
+        }
+        for key in keys.sorted() {
+            guard let file = seen[key], let inside = folders[Substring(key)], let entry = seen[inside] else { continue }
+            diagnostics.error("dossier.output.collision", file.origin,
+                              "'\(file.path)' is a file, but '\(entry.path)' (from \(entry.origin)) needs it to be a folder")
         }
     }
 
@@ -58,10 +64,28 @@ public enum OutputWriter {
     }
 
     static func isSafeRelativePath(_ path: String) -> Bool {
-        guard !path.isEmpty, !path.hasPrefix("/"), !path.contains("\\"), !path.contains("\0") else { return false }
-        return path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy {
-            !$0.isEmpty && $0 != "." && $0 != ".." && $0.utf8.count <= 255
+        var segmentStart = 0
+        var dots = 0
+        var position = 0
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "/"):
+                let length = position - segmentStart
+                if length == 0 || length == dots && dots <= 2 { return false }  // "", ".", ".."
+                segmentStart = position + 1
+                dots = 0
+            case UInt8(ascii: "\\"), 0:
+                return false
+            case UInt8(ascii: "."):
+                dots += 1
+            default:
+                break
+            }
+            position += 1
+            if position - segmentStart > 255 { return false }
         }
+        let length = position - segmentStart
+        return length > 0 && !(length == dots && dots <= 2)
     }
 
     /// Refuses output folders that would destroy something the user wrote.
