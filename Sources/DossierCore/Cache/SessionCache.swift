@@ -73,6 +73,8 @@ public final class SessionCache: @unchecked Sendable {
     let searchPostings = SearchPostings()
     /// Related briefings of every briefing, by the digest of all briefings' entities and tags.
     let related = GenerationalCache<Fingerprint, [[Int]]>()
+    /// References, events and co-occurrence of every entity, by the digest of their inputs.
+    let entityFacts = GenerationalCache<Fingerprint, [EntityFacts]>()
 
     public init() {}
 
@@ -84,6 +86,7 @@ public final class SessionCache: @unchecked Sendable {
         searchTerms.begin()
         feedEntries.begin()
         related.begin()
+        entityFacts.begin()
     }
 
     /// Keeps what this build used (call only after a build that succeeded).
@@ -94,6 +97,7 @@ public final class SessionCache: @unchecked Sendable {
         searchTerms.commit()
         feedEntries.commit()
         related.commit()
+        entityFacts.commit()
     }
 
     /// Files read, bodies rendered and cards rendered by the last build (the rest were reused).

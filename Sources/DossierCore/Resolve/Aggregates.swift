@@ -37,6 +37,35 @@ enum Aggregates {
         }.map { events[$0] }
     }
 
+    /// `serve` reuses the previous facts while everything they are made of is unchanged (an
+    /// edit to a body's prose that mentions the same entities as often, say).
+    static func entityFacts(model: SiteModel, profiles: [RenderedBody], cache: SessionCache?) -> [EntityFacts] {
+        guard let cache else { return entityFacts(model: model, profiles: profiles) }
+        var key = Fingerprint()
+        for (index, entity) in model.entities.enumerated() {
+            key.combine(entity.name)
+            key.combine(profiles.indices.contains(index) ? profiles[index].fragment.digest : Fingerprint())
+            key.combine(UInt64(model.hierarchy.children[index].count))
+            for child in model.hierarchy.children[index] { key.combine(UInt64(child)) }
+        }
+        for briefing in model.briefings {
+            key.combine(UInt64(briefing.actors.count + briefing.places.count))
+            for entity in briefing.actors + briefing.places {
+                key.combine(UInt64(entity))
+                key.combine(UInt64(briefing.body.mentions[entity] ?? 0))
+            }
+        }
+        for event in model.timeline {
+            key.combine(byte: event.isPublication ? 1 : 0)
+            key.combine(UInt64(event.actors.count))
+            for entity in event.actors + event.places { key.combine(UInt64(entity)) }
+        }
+        if let facts = cache.entityFacts.reuse(key) { return facts }
+        let facts = entityFacts(model: model, profiles: profiles)
+        cache.entityFacts.record(key, facts)
+        return facts
+    }
+
     static func entityFacts(model: SiteModel, profiles: [RenderedBody]) -> [EntityFacts] {
         let count = model.entities.count
         var direct: [[EntityFacts.Reference]] = Array(repeating: [], count: count)

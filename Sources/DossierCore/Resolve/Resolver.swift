@@ -85,7 +85,7 @@ enum Resolver {
                               staticFiles: content.staticFiles)
         model.tags = Aggregates.tags(briefings: resolved)
         model.timeline = Aggregates.timeline(briefings: resolved, eventEntities: eventEntities)
-        model.facts = Aggregates.entityFacts(model: model, profiles: profiles)
+        model.facts = Aggregates.entityFacts(model: model, profiles: profiles, cache: cache)
         Aggregates.relate(&model.briefings, cache: cache)
         model.indexLookups()
         return model
