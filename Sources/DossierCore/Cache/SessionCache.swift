@@ -68,6 +68,8 @@ public final class SessionCache: @unchecked Sendable {
     let fragments = GenerationalCache<Fingerprint, HTMLFragment>()
     let searchTerms = GenerationalCache<Fingerprint, [(String, UInt32)]>()
     let feedEntries = GenerationalCache<Fingerprint, String>()
+    /// `search/docs-N.json` texts, by the listed values of their documents.
+    let searchChunks = GenerationalCache<Fingerprint, String>()
     /// The search index's postings, updated document by document (not generational: it always
     /// describes the documents it was last given, whatever became of that build).
     let searchPostings = SearchPostings()
@@ -85,6 +87,7 @@ public final class SessionCache: @unchecked Sendable {
         fragments.begin()
         searchTerms.begin()
         feedEntries.begin()
+        searchChunks.begin()
         related.begin()
         entityFacts.begin()
     }
@@ -96,6 +99,7 @@ public final class SessionCache: @unchecked Sendable {
         fragments.commit()
         searchTerms.commit()
         feedEntries.commit()
+        searchChunks.commit()
         related.commit()
         entityFacts.commit()
     }

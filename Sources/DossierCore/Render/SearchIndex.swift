@@ -94,8 +94,7 @@ struct SearchIndex {
 
         for start in stride(from: 0, to: documents.count, by: chunkSize) {
             let chunk = documents[start..<min(start + chunkSize, documents.count)]
-            let text = "[\n" + chunk.map(Self.documentJSON).joined(separator: ",\n") + "\n]\n"
-            files.append(OutputFile(path: "search/docs-\(start / chunkSize).json", text: text))
+            files.append(OutputFile(path: "search/docs-\(start / chunkSize).json", text: chunkJSON(chunk)))
         }
 
         let entityCount = model.entities.count
@@ -267,6 +266,24 @@ struct SearchIndex {
     }
 
     // MARK: JSON
+
+    /// One `docs-N.json`; in `serve`, reused while the listed values of its documents are unchanged.
+    private func chunkJSON(_ chunk: ArraySlice<Document>) -> String {
+        var key = Fingerprint()
+        if cache != nil {
+            for document in chunk {
+                for value in [document.kind, document.title, document.url, document.date ?? "\u{0}", document.summary,
+                              document.category] + document.aliases {
+                    key.combine(value)
+                }
+                key.combine(byte: 0xFE)
+            }
+            if let text = cache?.searchChunks.reuse(key) { return text }
+        }
+        let text = "[\n" + chunk.map(Self.documentJSON).joined(separator: ",\n") + "\n]\n"
+        cache?.searchChunks.record(key, text)
+        return text
+    }
 
     static func documentJSON(_ document: Document) -> String {
         var pairs: [(String, String)] = []
