@@ -45,18 +45,10 @@ final class IncrementalBuildTests: XCTestCase {
 
     /// What `dossier serve` does: in-memory page, file, body and card caches kept across builds.
     func testEverySortOfChangeWithSessionCachesGivesTheSameBytesAsACleanBuild() throws {
-        let pages = RenderCache()
-        let session = SessionCache()
+        var builds: ServeLikeBuilds?
         try checkEverySortOfChange { site in
-            var options = BuildOptions(paths: site.paths)
-            options.cache = pages
-            options.session = session
-            let result = try Pipeline.build(options)
-            if result.succeeded {
-                pages.commit()
-                session.commit()
-            }
-            return result
+            if builds == nil { builds = ServeLikeBuilds(site) }
+            return try builds!.build()
         }
     }
 
@@ -124,15 +116,9 @@ final class IncrementalBuildTests: XCTestCase {
             files["Content/briefings/b\(index).md"] = briefing("B\(index)", date: String(format: "2017-01-%02d", index + 1), body: "Daesh, \(index).")
         }
         let site = try TestSite(files)
-        let session = SessionCache()
-        var options = BuildOptions(paths: site.paths)
-        options.session = session
-        options.cache = RenderCache()
-        func build() throws {
-            XCTAssertTrue(try Pipeline.build(options).succeeded)
-            session.commit()
-            options.cache!.commit()
-        }
+        let builds = ServeLikeBuilds(site)
+        let session = builds.session
+        func build() throws { XCTAssertTrue(try builds.build().succeeded) }
         Thread.sleep(forTimeInterval: 0.06)  // files older than a timestamp tick are trusted by their stamp
         try build()
         XCTAssertEqual(session.misses.files, 21)
@@ -152,13 +138,9 @@ final class IncrementalBuildTests: XCTestCase {
     /// the stamp (the kernel's clock for file times is coarse) and go unseen.
     func testAFileSavedJustBeforeARebuildIsReadAgainByTheNextOne() throws {
         let site = try TestSite(["Content/briefings/a.md": briefing("A", body: "First text.")])
-        let session = SessionCache()
-        var options = BuildOptions(paths: site.paths)
-        options.session = session
-        func build() throws {
-            XCTAssertTrue(try Pipeline.build(options).succeeded)
-            session.commit()
-        }
+        let builds = ServeLikeBuilds(site)
+        let session = builds.session
+        func build() throws { XCTAssertTrue(try builds.build().succeeded) }
         try build()  // right after the file was written
         XCTAssertEqual(session.misses.files, 1)
         Thread.sleep(forTimeInterval: 0.06)
@@ -178,16 +160,11 @@ final class IncrementalBuildTests: XCTestCase {
             "Content/briefings/b.md": briefing("Bravo", date: "2017-01-02", extra: "actors: [x]"),
             "Content/briefings/c.md": briefing("Charlie", date: "2017-01-03", extra: "actors: [y]"),
         ])
-        let session = SessionCache()
-        var options = BuildOptions(paths: site.paths)
-        options.session = session
-        options.cache = RenderCache()
-        XCTAssertTrue(try Pipeline.build(options).succeeded)
-        session.commit()
-        options.cache!.commit()
+        let builds = ServeLikeBuilds(site)
+        XCTAssertTrue(try builds.build().succeeded)
         XCTAssertFalse(site.output("briefings/a/index.html")!.contains("Charlie"))
         try site.write(["Content/briefings/c.md": briefing("Charlie", date: "2017-01-03", extra: "actors: [x]")])
-        XCTAssertTrue(try Pipeline.build(options).succeeded)
+        XCTAssertTrue(try builds.build().succeeded)
         assertContains(site.output("briefings/a/index.html"), "Charlie")
     }
 
@@ -198,18 +175,8 @@ final class IncrementalBuildTests: XCTestCase {
             "Content/briefings/a.md": briefing("Alpha", date: "2017-01-01", body: "See &#91;&#91;b]] and \\[\\[b]]."),
             "Content/briefings/b.md": briefing("Bravo", date: "2017-01-02"),
         ])
-        let session = SessionCache()
-        var options = BuildOptions(paths: site.paths)
-        options.session = session
-        options.cache = RenderCache()
-        func build() throws -> BuildResult {
-            let result = try Pipeline.build(options)
-            if result.succeeded {
-                session.commit()
-                options.cache!.commit()
-            }
-            return result
-        }
+        let builds = ServeLikeBuilds(site)
+        func build() throws -> BuildResult { try builds.build() }
         XCTAssertTrue(try build().succeeded)
         assertContains(site.output("briefings/a/index.html"), ">Bravo</a>")
         try site.write(["Content/briefings/b.md": briefing("Bravo renamed", date: "2017-01-02")])
@@ -342,21 +309,8 @@ final class PageKeyCoverageTests: XCTestCase {
         for useSession in [false, true] {
             var values = Values()
             let site = try TestSite(values.files)
-            let pages = RenderCache()
-            let session = SessionCache()
-            func build() throws -> BuildResult {
-                var options = BuildOptions(paths: site.paths)
-                if useSession {
-                    options.cache = pages
-                    options.session = session
-                }
-                let result = try Pipeline.build(options)
-                if result.succeeded && useSession {
-                    pages.commit()
-                    session.commit()
-                }
-                return result
-            }
+            let builds = ServeLikeBuilds(site)
+            func build() throws -> BuildResult { useSession ? try builds.build() : try site.build() }
             XCTAssertTrue(try build().succeeded)
             for (name, change) in steps {
                 let before = values.files

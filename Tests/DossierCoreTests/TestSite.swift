@@ -67,6 +67,29 @@ final class TestSite {
     }
 }
 
+/// Builds one site the way `dossier serve` does: an in-memory page cache and session cache kept
+/// across builds, committed after each successful one.
+final class ServeLikeBuilds {
+    let pages = RenderCache()
+    let session = SessionCache()
+    let site: TestSite
+
+    init(_ site: TestSite) { self.site = site }
+
+    @discardableResult
+    func build() throws -> BuildResult {
+        var options = BuildOptions(paths: site.paths)
+        options.cache = pages
+        options.session = session
+        let result = try Pipeline.build(options)
+        if result.succeeded {
+            pages.commit()
+            session.commit()
+        }
+        return result
+    }
+}
+
 extension BuildResult {
     var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
     var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
