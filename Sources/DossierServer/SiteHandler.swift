@@ -1,3 +1,4 @@
+import DossierCore
 import FlyingFox
 import Foundation
 #if canImport(Glibc)
@@ -97,7 +98,7 @@ struct SiteHandler: HTTPHandler {
     /// itself once the site builds.
     private func noSite(head: Bool) -> HTTPResponse {
         let failure = rebuilder.hub.currentFailure
-        let items = (failure?.diagnostics ?? ["The site is being built."]).map { "<li>\(escapeHTML($0))</li>" }
+        let items = (failure?.diagnostics ?? ["The site is being built."]).map { "<li>\(Escape.xml($0))</li>" }
         let html = """
         <!doctype html><html lang="en"><head><meta charset="utf-8"><title>dossier serve: no site yet</title></head>
         <body><h1>The site does not build yet</h1><ul>\(items.joined())</ul>
@@ -155,20 +156,4 @@ struct SiteHandler: HTTPHandler {
         headers[.contentLength] = String(body.count)  // what GET would send; the body stays empty
         return HTTPResponse(statusCode: status, headers: headers, body: Data())
     }
-}
-
-func escapeHTML(_ text: String) -> String {
-    var result = ""
-    result.reserveCapacity(text.count)
-    for character in text {
-        switch character {
-        case "&": result += "&amp;"
-        case "<": result += "&lt;"
-        case ">": result += "&gt;"
-        case "\"": result += "&quot;"
-        case "'": result += "&#39;"
-        default: result.append(character)
-        }
-    }
-    return result
 }

@@ -75,8 +75,8 @@ public final class RenderCache: @unchecked Sendable {
         lock.unlock()
         guard let entry, entry.fingerprint == fingerprint else { return nil }
         if let data = entry.data { return .bytes(data) }
-        guard let output, let size = entry.size, let stamp = Self.stamp(output.appendingPathComponent(path)),
-              stamp.size == size, stamp.modified == entry.modified else { return nil }
+        guard let output, let size = entry.size, let stamp = FileStamp(path: output.path + "/" + path),
+              Int(stamp.size) == size, "\(stamp.modified)" == entry.modified else { return nil }
         return .previousFile
     }
 
@@ -96,10 +96,10 @@ public final class RenderCache: @unchecked Sendable {
         guard let output else { return }
         var text = Self.header + "\n"
         for path in previous.keys.sorted() {
-            guard let stamp = Self.stamp(output.appendingPathComponent(path)) else { continue }
+            guard let stamp = FileStamp(path: output.path + "/" + path) else { continue }
             text += "\(previous[path]!.fingerprint)\t\(stamp.size)\t\(stamp.modified)\t\(path)\n"
-            previous[path]!.size = stamp.size
-            previous[path]!.modified = stamp.modified
+            previous[path]!.size = Int(stamp.size)
+            previous[path]!.modified = "\(stamp.modified)"
         }
         try? Data(text.utf8).write(to: Self.file(in: output))
     }
@@ -110,11 +110,5 @@ public final class RenderCache: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         next = [:]
-    }
-
-    private static func stamp(_ url: URL) -> (size: Int, modified: String)? {
-        var info = stat()
-        guard stat(url.path, &info) == 0 else { return nil }
-        return (Int(info.st_size), "\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)")
     }
 }

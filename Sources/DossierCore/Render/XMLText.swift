@@ -1,7 +1,7 @@
 /// Escaping for the contexts Dossier writes text into outside Mustache.
-enum Escape {
+public enum Escape {
     /// XML/HTML text and double-quoted attribute values. Control characters XML 1.0 forbids are dropped.
-    static func xml(_ text: String) -> String {
+    public static func xml(_ text: String) -> String {
         // Most text needs no escaping at all; check the bytes before building anything.
         let needsWork = text.utf8.contains { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 || $0 < 0x20 || $0 == 0xEF }
         guard needsWork else { return text }
