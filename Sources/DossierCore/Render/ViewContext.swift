@@ -128,15 +128,11 @@ struct ViewContext {
     /// With a session cache, a card whose inputs and template are unchanged is not rendered again.
     func withCards(templates: TemplateSet, cache: SessionCache? = nil, keys: PageKeys? = nil) -> ViewContext {
         var view = self
-        let cached = keys.flatMap { keys in cache.map { (cache: $0, keys: keys) } }
+        let keys = cache == nil ? nil : keys
         view.briefingCards = Self.renderAll(model.briefings.count, template: "briefing-card", templates: templates,
-                                            cache: cached?.cache, key: cached.map { $0.keys.briefingCardKey }) {
-            self.briefingCard($0)
-        }
+                                            cache: cache, key: keys?.briefingCardKey) { self.briefingCard($0) }
         view.eventCards = Self.renderAll(model.timeline.count, template: "event-card", templates: templates,
-                                         cache: cached?.cache, key: cached.map { $0.keys.eventCardKey }) {
-            self.eventCard($0)
-        }
+                                         cache: cache, key: keys?.eventCardKey) { self.eventCard($0) }
         return view
     }
 
