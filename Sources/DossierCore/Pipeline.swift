@@ -39,6 +39,8 @@ public struct BuildResult: Sendable {
     /// Entity mentions found in briefing bodies, and the CPU seconds (all threads) spent finding them.
     public var mentions = 0
     public var matchingSeconds = 0.0
+    /// Briefings whose body edit was applied without a whole rebuild (`BodyEdit`); 0 for a build.
+    public var bodyEdits = 0
 
     public var succeeded: Bool { !diagnostics.contains { $0.severity == .error } }
 }
@@ -47,6 +49,13 @@ public struct BuildResult: Sendable {
 public struct RenderedSite: Sendable {
     public var files: [OutputFile]
     public var staticFiles: [StaticFile]
+    /// Kept when the build had a session cache (`serve`), for `BodyEdit`.
+    var last: LastBuild?
+
+    public init(files: [OutputFile], staticFiles: [StaticFile]) {
+        self.files = files
+        self.staticFiles = staticFiles
+    }
 }
 
 /// Load → Resolve → Render → Write. Only Load and Write touch the file system; content
@@ -111,11 +120,11 @@ public enum Pipeline {
         let content = ContentLoader.load(paths: paths, includeDrafts: options.includeDrafts, baseURL: options.baseURL,
                                          cache: options.session, diagnostics: &diagnostics)
         finished("load")
-        let model = Resolver.resolve(content, cache: options.session, diagnostics: &diagnostics)
+        let (model, renderer) = Resolver.resolveKeepingRenderer(content, cache: options.session, diagnostics: &diagnostics)
         finished("resolve")
         let templates = TemplateSet.load(from: paths.templates, displayBase: paths.root, diagnostics: &diagnostics)
-        let files = SiteRenderer.render(model, templates: templates, cache: options.cache, session: options.session, staging: staging,
-                                        progress: options.progress, diagnostics: &diagnostics)
+        let (files, view) = SiteRenderer.render(model, templates: templates, cache: options.cache, session: options.session,
+                                                staging: staging, progress: options.progress, diagnostics: &diagnostics)
         finished("render")
 
         var origins = files.map { (path: $0.path, origin: "generated page /\($0.path)") }
@@ -142,6 +151,12 @@ public enum Pipeline {
                                  seconds: Date().timeIntervalSince(start), stages: stages)
         result.mentions = model.briefings.reduce(0) { $0 + $1.body.mentionCount }
         result.matchingSeconds = Double(model.briefings.reduce(0) { $0 + $1.body.matchingNanoseconds }) / 1e9
-        return (result, result.succeeded ? RenderedSite(files: files, staticFiles: content.staticFiles) : nil)
+        guard result.succeeded else { return (result, nil) }
+        var site = RenderedSite(files: files, staticFiles: content.staticFiles)
+        if options.session != nil && !options.checkLinks {
+            site.last = LastBuild(model: model, templates: templates, view: view, renderer: renderer, diagnostics: all,
+                                  files: files)
+        }
+        return (result, site)
     }
 }

@@ -13,6 +13,27 @@ public enum WatchMode: Sendable, Equatable {
     case none
 }
 
+/// What a watcher saw change: files by absolute path, or — after a queue overflow, a moved or
+/// created folder — that anything may have changed.
+public struct ChangeSet: Sendable, Equatable {
+    public var paths: Set<String> = []
+    public var anything = false
+
+    public static let everything = ChangeSet(anything: true)
+
+    public init(paths: Set<String> = [], anything: Bool = false) {
+        self.paths = paths
+        self.anything = anything
+    }
+
+    mutating func merge(_ other: ChangeSet) {
+        paths.formUnion(other.paths)
+        anything = anything || other.anything
+    }
+
+    var isEmpty: Bool { paths.isEmpty && !anything }
+}
+
 /// A running watcher; `stop()` releases its descriptors and timers.
 protocol SiteWatcher: Sendable {
     var kind: String { get }
@@ -67,7 +88,7 @@ enum WatcherFactory {
         var description: String
     }
 
-    static func make(_ mode: WatchMode, targets: WatchTargets, onChange: @escaping @Sendable () -> Void) throws -> (any SiteWatcher)? {
+    static func make(_ mode: WatchMode, targets: WatchTargets, onChange: @escaping @Sendable (ChangeSet) -> Void) throws -> (any SiteWatcher)? {
         switch mode {
         case .none:
             return nil
@@ -94,12 +115,12 @@ enum WatcherFactory {
 final class PollingWatcher: SiteWatcher, @unchecked Sendable {
     let kind = "polling"
     private let targets: WatchTargets
-    private let onChange: @Sendable () -> Void
+    private let onChange: @Sendable (ChangeSet) -> Void
     private let timer: DispatchSourceTimer
     // Only touched on the timer's queue.
     private var last: [String: String] = [:]
 
-    init(targets: WatchTargets, interval: TimeInterval, onChange: @escaping @Sendable () -> Void) {
+    init(targets: WatchTargets, interval: TimeInterval, onChange: @escaping @Sendable (ChangeSet) -> Void) {
         self.targets = targets
         self.onChange = onChange
         timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "dossier.watch.poll"))
@@ -115,9 +136,20 @@ final class PollingWatcher: SiteWatcher, @unchecked Sendable {
     private func tick() {
         let now = Self.fingerprint(targets)
         if now != last {
+            onChange(Self.changes(from: last, to: now))
             last = now
-            onChange()
         }
+    }
+
+    /// The files that differ. Folders change when their files do (a rename changes the folder's
+    /// time), so they are named only when nothing else is: then anything may have changed.
+    static func changes(from old: [String: String], to new: [String: String]) -> ChangeSet {
+        var files: Set<String> = []
+        var folderChanged = false
+        for path in Set(old.keys).union(new.keys) where old[path] != new[path] {
+            if (old[path] ?? new[path])!.hasPrefix("d ") { folderChanged = true } else { files.insert(path) }
+        }
+        return files.isEmpty && folderChanged ? .everything : ChangeSet(paths: files)
     }
 
     static func fingerprint(_ targets: WatchTargets) -> [String: String] {
@@ -126,7 +158,8 @@ final class PollingWatcher: SiteWatcher, @unchecked Sendable {
         func record(_ path: String) {
             guard let attributes = try? manager.attributesOfItem(atPath: path) else { return }
             let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-            result[path] = "\(attributes[.size] ?? 0) \(modified) \(attributes[.systemFileNumber] ?? 0)"
+            let kind = attributes[.type] as? FileAttributeType == .typeDirectory ? "d" : "f"
+            result[path] = "\(kind) \(attributes[.size] ?? 0) \(modified) \(attributes[.systemFileNumber] ?? 0)"
         }
         for (folder, names) in targets.anchors {
             for name in names { record(folder + "/" + name) }

@@ -10,7 +10,7 @@ final class InotifyWatcher: SiteWatcher, @unchecked Sendable {
     let kind = "inotify"
     private let fd: Int32
     private let targets: WatchTargets
-    private let onChange: @Sendable () -> Void
+    private let onChange: @Sendable (ChangeSet) -> Void
     private let queue = DispatchQueue(label: "dossier.watch.inotify")
     private var source: DispatchSourceRead?
     // Only touched on `queue`.
@@ -20,7 +20,7 @@ final class InotifyWatcher: SiteWatcher, @unchecked Sendable {
     private let anchorMask = UInt32(IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB | IN_MOVED_FROM
                                     | IN_MOVED_TO | IN_ONLYDIR)
 
-    init?(targets: WatchTargets, onChange: @escaping @Sendable () -> Void) {
+    init?(targets: WatchTargets, onChange: @escaping @Sendable (ChangeSet) -> Void) {
         fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         guard fd >= 0 else { return nil }
         self.targets = targets
@@ -79,7 +79,7 @@ final class InotifyWatcher: SiteWatcher, @unchecked Sendable {
     }
 
     private func drain() {
-        var changed = false
+        var changed = ChangeSet()
         var needsRescan = false
         let capacity = 64 * 1024
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
@@ -102,11 +102,15 @@ final class InotifyWatcher: SiteWatcher, @unchecked Sendable {
                 handle(wd: wd, mask: mask, name: name, changed: &changed, needsRescan: &needsRescan)
             }
         }
-        if needsRescan { rescan() }
-        if changed || needsRescan { onChange() }
+        if needsRescan {
+            rescan()
+            changed.anything = true
+        }
+        if !changed.isEmpty { onChange(changed) }
     }
 
-    private func handle(wd: Int32, mask: UInt32, name: String, changed: inout Bool, needsRescan: inout Bool) {
+    /// Files are reported by path; anything that happens to a folder may change many files.
+    private func handle(wd: Int32, mask: UInt32, name: String, changed: inout ChangeSet, needsRescan: inout Bool) {
         if mask & UInt32(IN_Q_OVERFLOW) != 0 {
             needsRescan = true
             return
@@ -125,7 +129,7 @@ final class InotifyWatcher: SiteWatcher, @unchecked Sendable {
             // An anchor folder (the site root or a tree's parent): only some names matter.
             guard targets.anchors[folder]?.contains(name) == true else { return }
             if isFolder && mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 { addTree(folder + "/" + name) }
-            changed = true
+            if isFolder { changed.anything = true } else { changed.paths.insert(folder + "/" + name) }
             return
         }
         if name.isEmpty || WatchTargets.isNoise(name) { return }
@@ -133,8 +137,10 @@ final class InotifyWatcher: SiteWatcher, @unchecked Sendable {
             if mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 { addTree(folder + "/" + name) }
             // A folder moved away keeps its watch under a stale path: refresh every path.
             if mask & UInt32(IN_MOVED_FROM) != 0 { needsRescan = true }
+            changed.anything = true
+        } else {
+            changed.paths.insert(folder + "/" + name)
         }
-        changed = true
     }
 }
 #endif

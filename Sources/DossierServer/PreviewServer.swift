@@ -53,11 +53,14 @@ public enum PreviewServer {
         await http.appendRoute("*", to: handler)
 
         // Watch before the first build, so an edit made during it is not lost.
-        let debouncer = Debouncer(delay: options.debounce, queue: rebuilder.queue) { _ = rebuilder.rebuildOnQueue() }
+        let debouncer = Debouncer(delay: options.debounce, queue: rebuilder.queue) { rebuilder.rebuildPendingOnQueue() }
         let watcher: (any SiteWatcher)?
         do {
             watcher = try WatcherFactory.make(options.watch, targets: WatchTargets(paths: build.paths),
-                                              onChange: { debouncer.signal() })
+                                              onChange: { changes in
+                                                  rebuilder.noteChanges(changes)
+                                                  debouncer.signal()
+                                              })
         } catch {
             await http.stop()
             throw PreviewServerError(description: "\(error)")

@@ -9,14 +9,17 @@ public struct RebuildOutcome: Sendable {
     /// Render plus snapshot swap, in seconds.
     public var seconds: Double
     public var succeeded: Bool { result.succeeded }
+    /// The rebuild applied body edits only (`BodyEdit`) instead of running the whole pipeline.
+    public var bodyEdit: Bool { result.bodyEdits > 0 }
 }
 
 /// Renders the site in memory and swaps the served snapshot. Every rebuild runs on one serial
 /// queue, so rebuilds never overlap and the debounce bookkeeping needs no lock.
 ///
-/// Each rebuild runs the whole pipeline (`Pipeline.render`) over in-memory caches: a
-/// `SessionCache` skips reading unchanged files and rendering unchanged bodies and cards, and a
-/// `RenderCache` skips templating pages whose inputs did not change.
+/// When the watcher's changes are edits to briefing bodies only, `BodyEdit` patches the last
+/// good site. Otherwise a rebuild runs the whole pipeline (`Pipeline.render`) over in-memory
+/// caches: a `SessionCache` skips reading unchanged files and rendering unchanged bodies and
+/// cards, and a `RenderCache` skips templating pages whose inputs did not change.
 final class Rebuilder: @unchecked Sendable {
     let queue = DispatchQueue(label: "dossier.rebuild", qos: .userInitiated)
     let snapshot = Locked<SiteSnapshot?>(nil)
@@ -26,8 +29,11 @@ final class Rebuilder: @unchecked Sendable {
     private let session = SessionCache()
     private let boot: String
     private let report: @Sendable (RebuildOutcome) -> Void
+    /// Changes the watcher reported that no rebuild has handled yet.
+    private let pending = Locked(ChangeSet())
     // Only touched on `queue`.
     private var generation = 0
+    private var lastSite: RenderedSite?
 
     init(options: BuildOptions, boot: String, hub: EventHub, report: @escaping @Sendable (RebuildOutcome) -> Void) {
         var options = options
@@ -49,15 +55,36 @@ final class Rebuilder: @unchecked Sendable {
         }
     }
 
+    /// Remembers what the watcher saw; the debounced rebuild that follows takes it.
+    func noteChanges(_ changes: ChangeSet) {
+        pending.withLock { $0.merge(changes) }
+    }
+
+    /// The debounced rebuild: nothing when every change was handled already (a rebuild that
+    /// ran in between took it), body edits when that is all there is, a whole rebuild otherwise.
+    func rebuildPendingOnQueue() {
+        let changes = pending.withLock { pending in
+            defer { pending = ChangeSet() }
+            return pending
+        }
+        guard !changes.isEmpty else { return }
+        _ = rebuildOnQueue(changes: changes)
+    }
+
     /// Called on `queue` (directly, or by the debouncer that lives on it).
-    func rebuildOnQueue() -> RebuildOutcome {
+    func rebuildOnQueue(changes: ChangeSet = .everything) -> RebuildOutcome {
         dispatchPrecondition(condition: .onQueue(queue))
         let start = DispatchTime.now()
-        let (result, site) = Pipeline.render(options)
+        var patched: (BuildResult, RenderedSite)?
+        if !changes.anything, let lastSite { patched = BodyEdit.apply(changes.paths, to: lastSite, options: options) }
+        let (result, site) = patched ?? Pipeline.render(options)
         var served = generation
         if let site {
-            cache.commit()  // only a good build becomes the reference; a failed one is forgotten
-            session.commit()
+            if patched == nil {
+                cache.commit()  // only a good build becomes the reference; a failed one is forgotten
+                session.commit()
+            }
+            lastSite = site
             generation += 1
             served = generation
             let fresh = SiteSnapshot(site: site, generation: generation, boot: boot,
@@ -66,6 +93,7 @@ final class Rebuilder: @unchecked Sendable {
             snapshot.withLock { $0 = fresh }
             hub.published(build: fresh.build)  // after the swap: a reloading page gets the new site
         } else {
+            lastSite = nil  // until a whole rebuild succeeds, a body edit cannot tell what else is broken
             hub.failed(diagnostics: result.diagnostics.filter { $0.severity == .error }.map(\.formatted))
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9

@@ -118,7 +118,8 @@ enum ServeLog {
             let warnings = result.diagnostics.count
             let suffix = warnings == 0 ? "" : ", \(warnings) warning\(warnings == 1 ? "" : "s") (dossier check lists them)"
             let render = String(format: "%.0f ms", result.seconds * 1000)
-            say("\(clock()) built \(result.pageCount) pages in \(time) (render \(render), generation \(outcome.generation))\(suffix)")
+            let how = outcome.bodyEdit ? "body edit, \(result.bodyEdits) briefing\(result.bodyEdits == 1 ? "" : "s")" : "render \(render)"
+            say("\(clock()) built \(result.pageCount) pages in \(time) (\(how), generation \(outcome.generation))\(suffix)")
         } else {
             for diagnostic in result.diagnostics where diagnostic.severity == .error { warn(diagnostic.formatted) }
             let errors = result.diagnostics.filter { $0.severity == .error }.count

@@ -9,10 +9,11 @@ struct FeedWriter {
 
     var config: SiteConfig { model.config }
 
-    func files() -> [OutputFile] {
-        var feeds: [(path: String, title: String, pageURL: String, briefings: [Int])] = [
-            ("/atom.xml", config.title, "/", Array(model.briefings.indices)),
-        ]
+    private typealias Feed = (path: String, title: String, pageURL: String, briefings: [Int])
+
+    /// The site's feed, then one per entity and one per tag.
+    private func feedList() -> [Feed] {
+        var feeds: [Feed] = [("/atom.xml", config.title, "/", Array(model.briefings.indices))]
         for (index, entity) in model.entities.enumerated() {
             feeds.append((entity.url + "atom.xml", "\(config.title): \(entity.name)", entity.url,
                           model.facts[index].references.map(\.briefing)))
@@ -21,6 +22,26 @@ struct FeedWriter {
             let url = "/tags/\(tag.slug)/"
             feeds.append((url + "atom.xml", "\(config.title): \(tag.name)", url, tag.briefings))
         }
+        return feeds
+    }
+
+    /// Only the feeds whose entries include one of `briefings`: what changes when nothing but
+    /// those briefings' bodies changed (`BodyEdit`). Feeds, sitemap and robots.txt otherwise.
+    func feeds(carrying briefings: Set<Int>) -> [OutputFile] {
+        var files: [OutputFile] = []
+        for feed in feedList() where feed.briefings.contains(where: briefings.contains) {
+            let latest = feed.briefings.sorted().prefix(Self.entriesPerFeed)
+            guard latest.contains(where: briefings.contains) else { continue }
+            var entries = [String?](repeating: nil, count: model.briefings.count)
+            for index in latest { entries[index] = cachedEntry(index) }
+            files.append(self.feed(path: feed.path, title: feed.title, pageURL: feed.pageURL, briefings: feed.briefings,
+                                   entries: entries))
+        }
+        return files
+    }
+
+    func files() -> [OutputFile] {
+        let feeds = feedList()
         // A briefing's entry is the same in every feed that carries it: escape it once.
         var needed = Set<Int>()
         for feed in feeds { needed.formUnion(feed.briefings.sorted().prefix(Self.entriesPerFeed)) }

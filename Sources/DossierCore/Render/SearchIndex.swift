@@ -76,6 +76,35 @@ struct SearchIndex {
             let postings = SearchPostings.postings(scored)
             entries = postings.keys.sorted(by: Self.codePointOrder).map { SearchPostings.entry($0, postings[$0]!) }
         }
+        var files = termFiles(entries, documentCount: documents.count)
+        for start in stride(from: 0, to: documents.count, by: chunkSize) {
+            let chunk = documents[start..<min(start + chunkSize, documents.count)]
+            files.append(OutputFile(path: "search/docs-\(start / chunkSize).json", text: chunkJSON(chunk)))
+        }
+        return files.sorted { $0.path < $1.path }
+    }
+
+    /// The term shards and the manifest after only these briefings' bodies changed
+    /// (`BodyEdit`): their terms move in the kept postings, and the documents' listed values,
+    /// hence `docs-N.json`, stay as they are. Nil without a session cache.
+    func files(afterBodyEdits briefings: [Int]) -> [OutputFile]? {
+        guard let cache else { return nil }
+        let tagNames = model.tagNames
+        var changes: [(id: Int, digest: Fingerprint, terms: [(String, UInt32)])] = []
+        for index in briefings {
+            let document = briefingDocument(index, tagNames: tagNames)
+            let digest = document.digest
+            let terms = cache.searchTerms.reuse(digest) ?? Self.score(document)
+            cache.searchTerms.record(digest, terms)
+            changes.append((model.entities.count + index, digest, terms))
+        }
+        guard let entries = cache.searchPostings.replacing(changes) else { return nil }
+        let count = model.entities.count + model.briefings.count + model.pages.count
+        return termFiles(entries, documentCount: count)
+    }
+
+    /// `search/terms*.json` and `search/index.json`.
+    private func termFiles(_ entries: [ShardEntry], documentCount: Int) -> [OutputFile] {
         var files: [OutputFile] = []
         var shardList: [(key: String, file: String, bytes: Int)] = []
         for shard in Self.split(entries[...], depth: 0, prefix: [], budget: shardBudget) {
@@ -92,20 +121,15 @@ struct SearchIndex {
         }
         shardList.sort { Self.codePointOrder($0.key, $1.key) }
 
-        for start in stride(from: 0, to: documents.count, by: chunkSize) {
-            let chunk = documents[start..<min(start + chunkSize, documents.count)]
-            files.append(OutputFile(path: "search/docs-\(start / chunkSize).json", text: chunkJSON(chunk)))
-        }
-
         let entityCount = model.entities.count
         var manifest = "{\"base\":" + JSON.string(model.config.basePath)
-        manifest += ",\"chunk\":\(chunkSize),\"count\":\(documents.count),\"entities\":\(entityCount)"
+        manifest += ",\"chunk\":\(chunkSize),\"count\":\(documentCount),\"entities\":\(entityCount)"
         manifest += ",\"shards\":[\n"
         manifest += shardList.map { "[" + JSON.string($0.key) + "," + JSON.string($0.file) + ",\($0.bytes)]" }
             .joined(separator: ",\n")
         manifest += "\n],\"version\":\(Self.formatVersion)}\n"
         files.append(OutputFile(path: "search/index.json", text: manifest))
-        return files.sorted { $0.path < $1.path }
+        return files
     }
 
     // MARK: Documents
@@ -125,18 +149,7 @@ struct SearchIndex {
                                       aliases: entity.aliases, fields: fields, body: profile))
         }
         let tagNames = Dictionary(model.tags.map { ($0.slug, $0.name) }, uniquingKeysWith: { first, _ in first })
-        documents += model.briefings.map { briefing in
-            let source = briefing.source
-            var fields: [(Field, String)] = [(.title, source.title), (.summary, source.summary)]
-            fields += briefing.tags.map { (Field.meta, tagNames[$0] ?? $0) }
-            for index in briefing.entities where index < entities.count {
-                fields.append((.meta, entities[index].name))
-                fields += entities[index].aliases.map { (Field.meta, $0) }
-            }
-            return Document(kind: "briefing", title: source.title, url: Self.relative(briefing.url),
-                            date: source.date.description, summary: source.summary, category: "",
-                            aliases: [], fields: fields, body: briefing.body.fragment)
-        }
+        documents += model.briefings.indices.map { briefingDocument($0, tagNames: tagNames) }
         for page in model.pages {
             let fields: [(Field, String)] = [(.title, page.source.title), (.summary, page.source.summary)]
             documents.append(Document(kind: "page", title: page.source.title, url: Self.relative(page.url), date: nil,
@@ -144,6 +157,21 @@ struct SearchIndex {
                                       body: page.body.fragment))
         }
         return documents
+    }
+
+    private func briefingDocument(_ index: Int, tagNames: [String: String]) -> Document {
+        let briefing = model.briefings[index]
+        let entities = model.entities
+        let source = briefing.source
+        var fields: [(Field, String)] = [(.title, source.title), (.summary, source.summary)]
+        fields += briefing.tags.map { (Field.meta, tagNames[$0] ?? $0) }
+        for index in briefing.entities where index < entities.count {
+            fields.append((.meta, entities[index].name))
+            fields += entities[index].aliases.map { (Field.meta, $0) }
+        }
+        return Document(kind: "briefing", title: source.title, url: Self.relative(briefing.url),
+                        date: source.date.description, summary: source.summary, category: "",
+                        aliases: [], fields: fields, body: briefing.body.fragment)
     }
 
     private static func relative(_ url: String) -> String {

@@ -32,7 +32,27 @@ final class SearchPostings: @unchecked Sendable {
         return sortedTerms.map { entries[$0]! }
     }
 
+    /// Entries after replacing the named documents' digests and terms; nil when the postings do
+    /// not hold those documents (then the caller builds the index from scratch).
+    func replacing(_ changes: [(id: Int, digest: Fingerprint, terms: [(String, UInt32)])]) -> [SearchIndex.ShardEntry]? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard changes.allSatisfy({ $0.id < digests.count }) else { return nil }
+        var newTerms: [Int: [(String, UInt32)]] = [:]
+        for change in changes { newTerms[change.id] = change.terms }
+        update(changes.map(\.id)) { newTerms[$0]! }
+        for change in changes {
+            digests[change.id] = change.digest
+            terms[change.id] = change.terms
+        }
+        return sortedTerms.map { entries[$0]! }
+    }
+
     private func update(_ changed: [Int], terms newTerms: [[(String, UInt32)]]) {
+        update(changed) { newTerms[$0] }
+    }
+
+    private func update(_ changed: [Int], newTerms: (Int) -> [(String, UInt32)]) {
         var touched: Set<String> = []
         for id in changed {
             let key = UInt32(id) << 5
@@ -43,7 +63,7 @@ final class SearchPostings: @unchecked Sendable {
                 postings[term] = list
                 touched.insert(term)
             }
-            for (term, score) in newTerms[id] {
+            for (term, score) in newTerms(id) {
                 var list = postings[term] ?? []
                 list.insert(key | score, at: Self.position(of: key, in: list))
                 postings[term] = list

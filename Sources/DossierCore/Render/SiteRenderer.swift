@@ -19,7 +19,8 @@ public struct OutputFile: Sendable {
     }
 }
 
-/// The Render stage: site model in, output files out. Pages render in parallel.
+/// The Render stage: site model in, output files out (and the view with its rendered cards).
+/// Pages render in parallel.
 ///
 /// With a staging folder every file is written there as soon as it is rendered and the returned
 /// files keep only their paths (`contents` is empty); without one (`check`, `serve`) the bytes
@@ -27,7 +28,7 @@ public struct OutputFile: Sendable {
 enum SiteRenderer {
     static func render(_ model: SiteModel, templates: TemplateSet, cache: RenderCache? = nil, session: SessionCache? = nil,
                        staging: StagingFolder? = nil, progress: ProgressReporter? = nil,
-                       diagnostics: inout Diagnostics) -> [OutputFile] {
+                       diagnostics: inout Diagnostics) -> (files: [OutputFile], view: ViewContext) {
         let jobs = PageJob.all(for: model)
         progress?.start(total: jobs.count)
         cache?.begin()
@@ -89,8 +90,8 @@ enum SiteRenderer {
         var generated = FeedWriter(model: model, cache: session).files()
         generated += SearchIndex(model: model, cache: session).files()
         generated += templates.assets.keys.sorted().map { OutputFile(path: $0, contents: templates.assets[$0]!) }
-        guard let staging else { return files + generated }
+        guard let staging else { return (files + generated, view) }
         for file in generated { staging.add(file.path, data: file.contents) }
-        return files + generated.map { OutputFile(path: $0.path, contents: Data()) }
+        return (files + generated.map { OutputFile(path: $0.path, contents: Data()) }, view)
     }
 }

@@ -7,6 +7,13 @@ enum Resolver {
                                              "atom.xml", "sitemap.xml", "robots.txt", "404.html", "assets"]
 
     static func resolve(_ content: SiteContent, cache: SessionCache? = nil, diagnostics: inout Diagnostics) -> SiteModel {
+        resolveKeepingRenderer(content, cache: cache, diagnostics: &diagnostics).model
+    }
+
+    /// The model, and the body renderer it was made with (`serve` keeps it to render an edited
+    /// body again without resolving the whole site; see `BodyEdit`).
+    static func resolveKeepingRenderer(_ content: SiteContent, cache: SessionCache? = nil,
+                                       diagnostics: inout Diagnostics) -> (model: SiteModel, renderer: BodyRenderer) {
         let config = content.config
         var directory = EntityDirectory(entities: content.entities)
         let hierarchy = Hierarchy(directory: directory, diagnostics: &diagnostics)
@@ -45,10 +52,7 @@ enum Resolver {
         let reuse = cache.map { BodyReuse(cache: $0, renderer: renderer) }
 
         let bodies = renderAll(briefings.indices.map { index in
-            let briefing = briefings[index]
-            return BodyRenderer.Request(markdown: briefing.body, file: briefing.file, bodyLine: briefing.bodyLine,
-                                        linking: briefing.linking ?? config.linking,
-                                        listed: Set(listed[index].actors + listed[index].places))
+            bodyRequest(briefings[index], listed: listed[index].actors + listed[index].places, config: config)
         }, renderer: renderer, reuse: reuse, diagnostics: &diagnostics)
 
         var resolved: [ResolvedBriefing] = []
@@ -65,7 +69,8 @@ enum Resolver {
                 tagSlugs.append(Slug.makeOrHash(tag.value))
             }
             resolved.append(ResolvedBriefing(source: briefing, body: body, actors: actors.sorted(by: byName),
-                                             places: places.sorted(by: byName), tags: tagSlugs))
+                                             places: places.sorted(by: byName), tags: tagSlugs,
+                                             listed: listed[index].actors + listed[index].places))
         }
 
         let entityRequests = directory.entities.indices.map { index in
@@ -88,7 +93,14 @@ enum Resolver {
         model.facts = Aggregates.entityFacts(model: model, profiles: profiles, cache: cache)
         Aggregates.relate(&model.briefings, cache: cache)
         model.indexLookups()
-        return model
+        return (model, renderer)
+    }
+
+    /// What the body renderer is asked for a briefing's body; `listed` are the entities its
+    /// front matter names (actors, then places).
+    static func bodyRequest(_ briefing: Briefing, listed: [Int], config: SiteConfig) -> BodyRenderer.Request {
+        BodyRenderer.Request(markdown: briefing.body, file: briefing.file, bodyLine: briefing.bodyLine,
+                             linking: briefing.linking ?? config.linking, listed: Set(listed))
     }
 
     private static func resolveReference(_ reference: Reference, _ kind: Entity.Kind, _ file: String,

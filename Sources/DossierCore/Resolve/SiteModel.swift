@@ -10,6 +10,8 @@ struct ResolvedBriefing: Sendable {
     /// Tag slugs in the order written.
     var tags: [String]
     var related: [Int] = []
+    /// Entity indices the front matter names (actors, then places), before any found in the text.
+    var listed: [Int] = []
 
     var url: String { "/briefings/\(source.slug)/" }
     var readingMinutes: Int { max(1, (body.wordCount + 229) / 230) }

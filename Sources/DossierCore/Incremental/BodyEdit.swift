@@ -1,0 +1,134 @@
+import Foundation
+
+/// What `serve` keeps of its last good build so that an edit to briefing bodies can be applied
+/// without loading and resolving the whole site again (see `BodyEdit`).
+struct LastBuild: @unchecked Sendable {
+    var model: SiteModel
+    var templates: TemplateSet
+    /// Cards as rendered for `model`; a body edit leaves every card as it is.
+    var briefingCards: [HTMLFragment]
+    var eventCards: [HTMLFragment]
+    var renderer: BodyRenderer
+    /// The build's diagnostics, as returned, and the files they are about.
+    var diagnostics: [Diagnostic]
+    var filesWithDiagnostics: Set<String>
+    /// Source file (as diagnostics show it) → index in `model.briefings`.
+    var briefingsByFile: [String: Int]
+    /// Output path → index in `RenderedSite.files`.
+    var positions: [String: Int]
+
+    init(model: SiteModel, templates: TemplateSet, view: ViewContext, renderer: BodyRenderer, diagnostics: [Diagnostic],
+         files: [OutputFile]) {
+        self.model = model
+        self.templates = templates
+        briefingCards = view.briefingCards
+        eventCards = view.eventCards
+        self.renderer = renderer
+        self.diagnostics = diagnostics
+        filesWithDiagnostics = Set(diagnostics.map(\.file))
+        briefingsByFile = Dictionary(model.briefings.indices.map { (model.briefings[$0].source.file, $0) },
+                                     uniquingKeysWith: { first, _ in first })
+        positions = Self.positions(of: files)
+    }
+
+    static func positions(of files: [OutputFile]) -> [String: Int] {
+        Dictionary(files.indices.map { (files[$0].path, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+}
+
+/// Applies edits that change nothing but the Markdown body of existing briefings — the usual
+/// save while writing — without running the whole pipeline again.
+///
+/// An edit qualifies when every changed path is a briefing of the last good build, its front
+/// matter reads back identical, its new body renders without diagnostics, and the body mentions
+/// the same entities the same number of times. Such an edit changes only: the briefing's own
+/// page (body, reading time), the feeds that carry it, and the search index's term shards and
+/// manifest. Cards, entity pages, tags, the timeline, related briefings and every other page
+/// depend on front matter and mention counts only (see `PageKeys`), so they stay as they are.
+/// Anything else (a new or deleted file, a front-matter change, a template, `site.yml`, a
+/// diagnostic) returns nil, and the caller rebuilds everything. `BodyEditTests` checks that the
+/// result equals a clean build byte for byte.
+public enum BodyEdit {
+    /// The site after the edits, or nil when they are not body-only edits of existing briefings.
+    /// `changed` holds absolute paths, as a file watcher reports them.
+    public static func apply(_ changed: Set<String>, to site: RenderedSite, options: BuildOptions) -> (BuildResult, RenderedSite)? {
+        let start = DispatchTime.now()
+        guard var last = site.last, let session = options.session, !changed.isEmpty else { return nil }
+        let walker = ContentWalker(root: options.paths.content, displayBase: options.paths.root)
+        let budgets = last.model.config.budgets
+        var edited: [Int] = []
+        for path in changed.sorted() {
+            let url = URL(fileURLWithPath: path)
+            let file = walker.display(url)
+            guard let index = last.briefingsByFile[file], !last.filesWithDiagnostics.contains(file) else { return nil }
+            let old = last.model.briefings[index]
+            var diagnostics = Diagnostics()
+            guard let source = ContentLoader.readSource(url, walker: walker, budgets: budgets, diagnostics: &diagnostics),
+                  let briefing = Budgets.with(budgets, {
+                      BriefingReader.read(source, stem: url.deletingPathExtension().lastPathComponent, diagnostics: &diagnostics)
+                  }),
+                  diagnostics.all.isEmpty, sameFrontMatter(briefing, old.source)
+            else { return nil }
+            let body = last.renderer.render(Resolver.bodyRequest(briefing, listed: old.listed, config: last.model.config))
+            guard body.diagnostics.isEmpty, body.mentions == old.body.mentions else { return nil }
+            last.model.briefings[index].source = briefing
+            last.model.briefings[index].body = body
+            edited.append(index)
+        }
+
+        var view = ViewContext(model: last.model)
+        view.briefingCards = last.briefingCards
+        view.eventCards = last.eventCards
+        var replacements: [OutputFile] = []
+        for index in edited {
+            let job = PageJob.briefing(index)
+            let (template, context) = view.render(job)
+            var diagnostics = Diagnostics()
+            guard let text = last.templates.render(context, template: template, diagnostics: &diagnostics),
+                  diagnostics.all.isEmpty else { return nil }
+            replacements.append(OutputFile(path: job.outputPath(in: last.model), text: text))
+        }
+        replacements += FeedWriter(model: last.model, cache: session).feeds(carrying: Set(edited))
+        guard let search = SearchIndex(model: last.model, cache: session).files(afterBodyEdits: edited) else { return nil }
+
+        var files = site.files
+        for file in replacements {
+            guard let position = last.positions[file.path] else { return nil }
+            files[position] = file
+        }
+        // Term shards are split by size, so an edit can change which shard files exist.
+        let shardPaths = Set(search.map(\.path))
+        let before = Set(files.lazy.map(\.path).filter(isSearchTerms))
+        if before == shardPaths {
+            for file in search { files[last.positions[file.path]!] = file }
+        } else {
+            files.removeAll { isSearchTerms($0.path) }
+            files += search.filter { isSearchTerms($0.path) }
+            if let manifest = search.first(where: { $0.path == "search/index.json" }) {
+                files[files.firstIndex { $0.path == manifest.path }!] = manifest
+            }
+            last.positions = LastBuild.positions(of: files)
+        }
+
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        var result = BuildResult(diagnostics: last.diagnostics, pageCount: files.filter { $0.path.hasSuffix(".html") }.count,
+                                 fileCount: files.count + site.staticFiles.count, written: nil, seconds: seconds,
+                                 stages: [("body edit", seconds)])
+        result.bodyEdits = edited.count
+        var updated = RenderedSite(files: files, staticFiles: site.staticFiles)
+        updated.last = last
+        return (result, updated)
+    }
+
+    private static func isSearchTerms(_ path: String) -> Bool {
+        path.hasPrefix("search/terms") && path.hasSuffix(".json")
+    }
+
+    /// Every field but the body (its first line included: it positions the body's diagnostics).
+    static func sameFrontMatter(_ a: Briefing, _ b: Briefing) -> Bool {
+        var a = a, b = b
+        a.body = ""
+        b.body = ""
+        return String(reflecting: a) == String(reflecting: b)
+    }
+}
