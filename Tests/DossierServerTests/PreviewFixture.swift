@@ -7,6 +7,8 @@ import XCTest
 final class PreviewFixture {
     let root: URL
     private(set) var server: RunningServer!
+    /// Every rebuild the server reported, the first build included.
+    let outcomes = Locked<[RebuildOutcome]>([])
     var port: UInt16 { server.port }
     var host: String { "127.0.0.1:\(port)" }
 
@@ -43,6 +45,8 @@ final class PreviewFixture {
         options.port = 0
         options.watch = watch
         options.debounce = debounce
+        let outcomes = self.outcomes
+        options.report = { outcome in outcomes.withLock { $0.append(outcome) } }
         server = try blocking { [options] in try await PreviewServer.start(options) }
     }
 

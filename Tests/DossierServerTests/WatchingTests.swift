@@ -28,6 +28,38 @@ final class WatchingTests: XCTestCase {
         try site.waitUntil("the rewritten page") { try site.get("/briefings/first/").text.contains("Third body.") }
     }
 
+    func testABodyEditIsAppliedWithoutAWholeRebuildAndOtherEditsRebuildEverything() throws {
+        let site = try PreviewFixture()
+        try site.start(watch: watchMode)
+        let stream = try site.openEvents()
+        try site.write("Content/briefings/2017-06-22-first.md", briefing("First briefing", body: "A new body."))
+        _ = try stream.events.next(named: "reload")
+        try site.waitUntil("the edited body") { try site.get("/briefings/first/").text.contains("A new body.") }
+        try site.waitUntil("the rebuild's report") { site.outcomes.current.count == 2 }
+        XCTAssertEqual(site.outcomes.current.last?.bodyEdit, true)
+        XCTAssertTrue(try site.get("/atom.xml").text.contains("A new body."))
+
+        try site.write("Content/briefings/2017-06-22-first.md", briefing("First briefing, retitled", body: "A new body."))
+        _ = try stream.events.next(named: "reload")
+        try site.waitUntil("the new title") { try site.get("/").text.contains("First briefing, retitled") }
+        try site.waitUntil("the rebuild's report") { site.outcomes.current.count == 3 }
+        XCTAssertEqual(site.outcomes.current.last?.bodyEdit, false)
+    }
+
+    func testAfterAFailedRebuildABodyEditElsewhereStillShowsTheError() throws {
+        let site = try PreviewFixture()
+        try site.start(watch: watchMode)
+        let stream = try site.openEvents()
+        try site.write("Content/briefings/2017-06-22-first.md", "---\ntitle: No date\n---\nBody.\n")
+        _ = try stream.events.next(named: "failed")
+        // The second briefing's body changes, the first is still broken: the site must not reload.
+        try site.write("Content/briefings/2016-01-05-second.md", briefing("Second briefing", date: "2016-01-05", body: "Edited."))
+        let next = try stream.events.next()
+        XCTAssertEqual(next.event, "failed")
+        XCTAssertTrue(next.data.contains("2017-06-22-first.md"), next.data)
+        XCTAssertEqual(site.outcomes.current.last?.succeeded, false)
+    }
+
     func testFailedRebuildShowsDiagnosticsKeepsTheLastGoodSiteAndRecovers() throws {
         let site = try PreviewFixture()
         try site.start(watch: watchMode)

@@ -14,6 +14,8 @@ struct LastBuild: @unchecked Sendable {
     var filesWithDiagnostics: Set<String>
     /// Source file (as diagnostics show it) → index in `model.briefings`.
     var briefingsByFile: [String: Int]
+    /// Every briefing, entity and page file the model was made from, as diagnostics show them.
+    var sources: Set<String>
     /// Output path → index in `RenderedSite.files`.
     var positions: [String: Int]
 
@@ -29,6 +31,7 @@ struct LastBuild: @unchecked Sendable {
         briefingsByFile = Dictionary(model.briefings.indices.map { (model.briefings[$0].source.file, $0) },
                                      uniquingKeysWith: { first, _ in first })
         positions = Self.positions(of: files)
+        sources = Set(model.briefings.map(\.source.file) + model.entities.map(\.file) + model.pages.map(\.source.file))
     }
 
     static func positions(of files: [OutputFile]) -> [String: Int] {
@@ -60,6 +63,7 @@ public enum BodyEdit {
         for path in changed.sorted() {
             let url = URL(fileURLWithPath: path)
             let file = walker.display(url)
+            if isVanishedStranger(path, file, last: last, content: options.paths.content.path) { continue }
             guard let index = last.briefingsByFile[file], !last.filesWithDiagnostics.contains(file) else { return nil }
             let old = last.model.briefings[index]
             var diagnostics = Diagnostics()
@@ -75,6 +79,7 @@ public enum BodyEdit {
             last.model.briefings[index].body = body
             edited.append(index)
         }
+        guard !edited.isEmpty else { return nil }
 
         var view = ViewContext(model: last.model)
         view.briefingCards = last.briefingCards
@@ -97,7 +102,7 @@ public enum BodyEdit {
             files[position] = file
         }
         // Term shards are split by size, so an edit can change which shard files exist.
-        let shardPaths = Set(search.map(\.path))
+        let shardPaths = Set(search.lazy.map(\.path).filter(isSearchTerms))
         let before = Set(files.lazy.map(\.path).filter(isSearchTerms))
         if before == shardPaths {
             for file in search { files[last.positions[file.path]!] = file }
@@ -118,6 +123,17 @@ public enum BodyEdit {
         var updated = RenderedSite(files: files, staticFiles: site.staticFiles)
         updated.last = last
         return (result, updated)
+    }
+
+    /// An editor's temporary file, created and renamed away between two builds: it is gone, it
+    /// was in one of the folders of Markdown sources (not `static/`, not a template, not
+    /// `site.yml`), and the last build neither used nor complained about it.
+    private static func isVanishedStranger(_ path: String, _ file: String, last: LastBuild, content: String) -> Bool {
+        var info = stat()
+        guard lstat(path, &info) != 0, errno == ENOENT,
+              ["briefings", "actors", "places", "pages"].contains(where: { path.hasPrefix(content + "/" + $0 + "/") })
+        else { return false }
+        return !last.sources.contains(file) && !last.filesWithDiagnostics.contains(file)
     }
 
     private static func isSearchTerms(_ path: String) -> Bool {

@@ -1,0 +1,193 @@
+import Foundation
+import XCTest
+@testable import DossierCore
+
+/// `serve` applies edits to briefing bodies without a whole rebuild (`BodyEdit`). The patched
+/// site must equal a clean build byte for byte, and anything that is not a plain body edit must
+/// be refused so that the whole pipeline runs.
+final class BodyEditTests: XCTestCase {
+    /// A site where bodies matter to many outputs: feeds (more briefings than a feed carries),
+    /// entity and tag feeds, search, wiki-links, events and related briefings.
+    private func makeSite(briefings count: Int = 24, words: (Int) -> String = { _ in "" }) throws -> TestSite {
+        var files: [String: String] = [
+            "site.yml": "title: Edits\nbase_url: https://example.org/desk/\n",
+            "Content/actors/daesh.md": "---\nname: Daesh\naliases: [ISIS, Islamic State]\n---\nThe group's profile.\n",
+            "Content/actors/pmu.md": "---\nname: Popular Mobilization Units\naliases: [PMU]\n---\nMilitias.\n",
+            "Content/places/iraq.md": "---\nname: Iraq\n---\nA country.\n",
+            "Content/places/mosul.md": "---\nname: Mosul\nwithin: iraq\n---\nA city on the Tigris.\n",
+            "Content/pages/about.md": "---\ntitle: About\n---\nAbout the desk.\n",
+        ]
+        for index in 0..<count {
+            let day = String(format: "2017-%02d-%02d", index / 28 + 1, index % 28 + 1)
+            let tags = index % 2 == 0 ? "tags: [Iraq, Offensive]" : "tags: [Syria]"
+            let extra = "\(tags)\nactors: [daesh]\nevents:\n  - date: 2017-0\(index % 9 + 1)\n    title: Event \(index)\n    places: [mosul]"
+            files["Content/briefings/b\(index).md"] = briefing("Briefing \(index)", date: day, extra: extra,
+                                                               body: "ISIS holds Mosul, part \(index). See [[b0]].\n\n\(words(index))")
+        }
+        return try TestSite(files)
+    }
+
+    private func options(_ site: TestSite, session: SessionCache? = nil, cache: RenderCache? = nil) -> BuildOptions {
+        var options = BuildOptions(paths: site.paths)
+        options.writeOutput = false
+        options.session = session
+        options.cache = cache
+        options.incremental = cache != nil
+        return options
+    }
+
+    private func files(_ site: RenderedSite) -> [String: Data] {
+        Dictionary(site.files.map { ($0.path, $0.contents) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    private func clean(_ site: TestSite) throws -> [String: Data] {
+        let (result, rendered) = Pipeline.render(options(site))
+        XCTAssertTrue(result.succeeded, result.formatted)
+        return files(try XCTUnwrap(rendered))
+    }
+
+    private func assertSame(_ patched: RenderedSite, _ site: TestSite, _ step: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let expected = try clean(site)
+        let actual = files(patched)
+        let differing = Set(actual.keys).union(expected.keys).filter { actual[$0] != expected[$0] }.sorted()
+        XCTAssertEqual(differing, [], "\(step): files differ from a clean build", file: file, line: line)
+    }
+
+    /// A first build as `serve` makes it, and a way to apply edits to what it returned.
+    private final class Session {
+        let session = SessionCache()
+        let pages = RenderCache()
+        var site: RenderedSite
+        let test: BodyEditTests
+        let testSite: TestSite
+
+        init(_ test: BodyEditTests, _ testSite: TestSite) throws {
+            self.test = test
+            self.testSite = testSite
+            let (result, site) = Pipeline.render(test.options(testSite, session: session, cache: pages))
+            XCTAssertTrue(result.succeeded, result.formatted)
+            self.site = try XCTUnwrap(site)
+            session.commit()
+            pages.commit()
+        }
+
+        /// Writes the files and applies them as body edits; nil when refused.
+        func edit(_ files: [String: String]) throws -> BuildResult? {
+            try testSite.write(files)
+            let paths = Set(files.keys.map { testSite.root.appendingPathComponent($0).path })
+            guard let (result, patched) = BodyEdit.apply(paths, to: site, options: test.options(testSite, session: session, cache: pages))
+            else { return nil }
+            site = patched
+            return result
+        }
+    }
+
+    func testBodyEditsGiveTheSameSiteAsACleanBuild() throws {
+        let site = try makeSite()
+        let serve = try Session(self, site)
+        let steps: [(String, [String: String])] = [
+            ("the newest briefing, long enough to change its reading time", [
+                "Content/briefings/b23.md": briefing("Briefing 23", date: "2017-01-24",
+                    extra: "tags: [Syria]\nactors: [daesh]\nevents:\n  - date: 2017-06\n    title: Event 23\n    places: [mosul]",
+                    body: "ISIS holds Mosul, part 23. See [[b0]].\n\n" + String(repeating: "Fresh reporting words. ", count: 200)),
+            ]),
+            ("an old briefing, outside the site feed but in its entity's", [
+                "Content/briefings/b1.md": briefing("Briefing 1", date: "2017-01-02",
+                    extra: "tags: [Syria]\nactors: [daesh]\nevents:\n  - date: 2017-02\n    title: Event 1\n    places: [mosul]",
+                    body: "ISIS holds Mosul, part 1. See [[b0]].\n\nA zanzibarian word only this body has."),
+            ]),
+            ("a wiki-link to another briefing, with its title", [
+                "Content/briefings/b2.md": briefing("Briefing 2", date: "2017-01-03",
+                    extra: "tags: [Iraq, Offensive]\nactors: [daesh]\nevents:\n  - date: 2017-03\n    title: Event 2\n    places: [mosul]",
+                    body: "ISIS holds Mosul, part 2. See [[b0]] and [[b5|the fifth]].\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"),
+            ]),
+            ("two briefings at once", [
+                "Content/briefings/b3.md": briefing("Briefing 3", date: "2017-01-04",
+                    extra: "tags: [Syria]\nactors: [daesh]\nevents:\n  - date: 2017-04\n    title: Event 3\n    places: [mosul]",
+                    body: "ISIS holds Mosul, part 3. See [[b0]].\n\nRewritten."),
+                "Content/briefings/b4.md": briefing("Briefing 4", date: "2017-01-05",
+                    extra: "tags: [Iraq, Offensive]\nactors: [daesh]\nevents:\n  - date: 2017-05\n    title: Event 4\n    places: [mosul]",
+                    body: "ISIS holds Mosul, part 4. See [[b0]].\n\nAlso rewritten, *with emphasis*."),
+            ]),
+        ]
+        for (step, files) in steps {
+            let result = try XCTUnwrap(try serve.edit(files), "\(step): refused")
+            XCTAssertEqual(result.bodyEdits, files.count, step)
+            try assertSame(serve.site, site, step)
+        }
+        XCTAssertTrue(String(decoding: files(serve.site)["briefings/b2/index.html"]!, as: UTF8.self).contains("the fifth"))
+    }
+
+    func testAnEditThatChangesWhichSearchShardsExistGivesTheSameSiteAsACleanBuild() throws {
+        // Enough distinct words to split the search index into several shards.
+        let site = try makeSite(briefings: 30) { index in
+            (0..<400).map { "w\(index)x\($0)" }.joined(separator: " ")
+        }
+        let serve = try Session(self, site)
+        let before = files(serve.site).keys.filter { $0.hasPrefix("search/terms") }.count
+        XCTAssertGreaterThan(before, 1)
+        let many = (0..<3000).map { "q\($0)zz" }.joined(separator: " ")
+        let result = try serve.edit(["Content/briefings/b7.md": briefing("Briefing 7", date: "2017-01-08",
+            extra: "tags: [Syria]\nactors: [daesh]\nevents:\n  - date: 2017-08\n    title: Event 7\n    places: [mosul]",
+            body: "ISIS holds Mosul, part 7. See [[b0]].\n\n\(many)")])
+        XCTAssertNotNil(result)
+        XCTAssertNotEqual(files(serve.site).keys.filter { $0.hasPrefix("search/terms") }.count, before)
+        try assertSame(serve.site, site, "after the shards changed")
+    }
+
+    func testEditsThatAreNotPlainBodyEditsAreRefused() throws {
+        let site = try makeSite()
+        let serve = try Session(self, site)
+        let body = "ISIS holds Mosul, part 5. See [[b0]].\n\n"
+        let front = "tags: [Syria]\nactors: [daesh]\nevents:\n  - date: 2017-06\n    title: Event 5\n    places: [mosul]"
+        let refused: [(String, [String: String])] = [
+            ("a new title", ["Content/briefings/b5.md": briefing("Briefing five", date: "2017-01-06", extra: front, body: body)]),
+            ("a front-matter field", ["Content/briefings/b5.md": briefing("Briefing 5", date: "2017-01-06", extra: front + "\nsummary: New.", body: body)]),
+            ("one more mention of an entity", ["Content/briefings/b5.md": briefing("Briefing 5", date: "2017-01-06", extra: front, body: body + "Daesh again.")]),
+            ("a first mention of another entity", ["Content/briefings/b5.md": briefing("Briefing 5", date: "2017-01-06", extra: front, body: body + "The PMU moved.")]),
+            ("a broken wiki-link", ["Content/briefings/b5.md": briefing("Briefing 5", date: "2017-01-06", extra: front, body: body + "[[nowhere]]")]),
+            ("bad front matter", ["Content/briefings/b5.md": "---\ntitle: [unclosed\n---\n" + body]),
+            ("an entity's profile", ["Content/actors/pmu.md": "---\nname: Popular Mobilization Units\naliases: [PMU]\n---\nNew profile.\n"]),
+            ("a page", ["Content/pages/about.md": "---\ntitle: About\n---\nNew text.\n"]),
+            ("site.yml", ["site.yml": "title: Other\nbase_url: https://example.org/desk/\n"]),
+            ("a new briefing", ["Content/briefings/new.md": briefing("New", date: "2018-01-01", body: "New.")]),
+            ("a template", ["Templates/briefing-card.mustache": "<p>{{title}}</p>"]),
+        ]
+        for (step, files) in refused {
+            let before = files.keys.map { try? Data(contentsOf: site.root.appendingPathComponent($0)) }
+            XCTAssertNil(try serve.edit(files), "\(step): applied as a body edit")
+            for (path, data) in zip(files.keys, before) {
+                if let data { try data.write(to: site.root.appendingPathComponent(path)) } else { try site.remove(path) }
+            }
+        }
+        // A deleted briefing, and one the last build warned about, are refused too.
+        try site.remove("Content/briefings/b6.md")
+        XCTAssertNil(BodyEdit.apply([site.root.appendingPathComponent("Content/briefings/b6.md").path], to: serve.site,
+                                    options: options(site, session: serve.session)))
+    }
+
+    func testABriefingWithAWarningIsLeftToTheWholeRebuild() throws {
+        let site = try makeSite(briefings: 3)
+        try site.write(["Content/briefings/b1.md": briefing("Briefing 1", date: "2017-01-02", extra: "actors: [nobody]", body: "Text.")])
+        let serve = try Session(self, site)
+        XCTAssertNil(try serve.edit(["Content/briefings/b1.md": briefing("Briefing 1", date: "2017-01-02", extra: "actors: [nobody]",
+                                                                         body: "Other text.")]))
+    }
+
+    func testAnEditorsVanishedTemporaryFileIsIgnored() throws {
+        let site = try makeSite(briefings: 3)
+        let serve = try Session(self, site)
+        try site.write(["Content/briefings/b1.md": briefing("Briefing 1", date: "2017-01-02",
+            extra: "tags: [Syria]\nactors: [daesh]\nevents:\n  - date: 2017-02\n    title: Event 1\n    places: [mosul]",
+            body: "ISIS holds Mosul, part 1. See [[b0]].\n\nSaved through a temporary file.")])
+        let changed: Set<String> = ["Content/briefings/b1.md", "Content/briefings/b1.md.tmp-1234"].map {
+            site.root.appendingPathComponent($0).path
+        }.reduce(into: []) { $0.insert($1) }
+        let (result, patched) = try XCTUnwrap(BodyEdit.apply(changed, to: serve.site, options: options(site, session: serve.session)))
+        XCTAssertEqual(result.bodyEdits, 1)
+        try assertSame(patched, site, "after a save through a temporary file")
+        // The same name under static/ is left to the whole rebuild: a deleted static file matters.
+        XCTAssertNil(BodyEdit.apply(changed.union([site.root.appendingPathComponent("Content/static/gone.png").path]),
+                                    to: serve.site, options: options(site, session: serve.session)))
+    }
+}
