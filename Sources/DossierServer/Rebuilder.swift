@@ -75,21 +75,36 @@ final class Rebuilder: @unchecked Sendable {
     func rebuildOnQueue(changes: ChangeSet = .everything) -> RebuildOutcome {
         dispatchPrecondition(condition: .onQueue(queue))
         let start = DispatchTime.now()
-        var patched: (BuildResult, RenderedSite)?
-        if !changes.anything, let lastSite { patched = BodyEdit.apply(changes.paths, to: lastSite, options: options) }
-        let (result, site) = patched ?? Pipeline.render(options)
+        var applied: BodyEdit.Applied?
+        var site: RenderedSite?
+        if !changes.anything, var last = lastSite {
+            lastSite = nil  // `last` is then the only reference, and is updated in place
+            applied = BodyEdit.apply(changes.paths, to: &last, options: options)
+            if applied != nil { site = last }
+        }
+        let result: BuildResult
+        if let applied {
+            result = applied.result
+        } else {
+            (result, site) = Pipeline.render(options)
+        }
         var served = generation
         if let site {
-            if patched == nil {
+            if applied == nil {
                 cache.commit()  // only a good build becomes the reference; a failed one is forgotten
                 session.commit()
             }
             lastSite = site
             generation += 1
             served = generation
-            let fresh = SiteSnapshot(site: site, generation: generation, boot: boot,
-                                     staticFolder: options.paths.content.appendingPathComponent("static"),
+            let staticFolder = options.paths.content.appendingPathComponent("static")
+            let fresh: SiteSnapshot
+            if let applied, let previous = snapshot.current {
+                fresh = previous.patched(writing: applied.written, removing: applied.removed, generation: generation, boot: boot)
+            } else {
+                fresh = SiteSnapshot(site: site, generation: generation, boot: boot, staticFolder: staticFolder,
                                      previous: snapshot.current)
+            }
             snapshot.withLock { $0 = fresh }
             hub.published(build: fresh.build)  // after the swap: a reloading page gets the new site
         } else {

@@ -42,6 +42,24 @@ struct SiteSnapshot: Sendable {
         staticRoot = realPath(staticFolder.path)
     }
 
+    private init(build: String, generation: Int, entries: [String: Entry], staticRoot: String?) {
+        self.build = build
+        self.generation = generation
+        self.entries = entries
+        self.staticRoot = staticRoot
+    }
+
+    /// This snapshot with a few files written again, added or removed (after a `BodyEdit`).
+    func patched(writing files: [OutputFile], removing removed: [String], generation: Int, boot: String) -> SiteSnapshot {
+        var entries = self.entries
+        for path in removed { entries[path] = nil }
+        for (index, file) in files.enumerated() {
+            if case .bytes(let old, let tag)? = entries[file.path], Self.same(old, file.contents) { continue }
+            entries[file.path] = .bytes(file.contents, tag: "\(boot)-\(generation)-p\(index)")
+        }
+        return SiteSnapshot(build: "\(boot)-\(generation)", generation: generation, entries: entries, staticRoot: staticRoot)
+    }
+
     /// Pages reused from the render cache share their buffer with the previous snapshot:
     /// recognise that without reading the bytes.
     static func same(_ a: Data, _ b: Data) -> Bool {

@@ -75,10 +75,17 @@ final class BodyEditTests: XCTestCase {
         func edit(_ files: [String: String]) throws -> BuildResult? {
             try testSite.write(files)
             let paths = Set(files.keys.map { testSite.root.appendingPathComponent($0).path })
-            guard let (result, patched) = BodyEdit.apply(paths, to: site, options: test.options(testSite, session: session, cache: pages))
+            var patched = site
+            let before = test.files(site)
+            guard let applied = BodyEdit.apply(paths, to: &patched, options: test.options(testSite, session: session, cache: pages))
             else { return nil }
             site = patched
-            return result
+            // What the server patches its snapshot with: the old files, less `removed`, plus `written`.
+            var expected = before
+            for path in applied.removed { expected[path] = nil }
+            for file in applied.written { expected[file.path] = file.contents }
+            XCTAssertEqual(expected, test.files(site), "written and removed do not describe the change")
+            return applied.result
         }
     }
 
@@ -162,7 +169,8 @@ final class BodyEditTests: XCTestCase {
         }
         // A deleted briefing, and one the last build warned about, are refused too.
         try site.remove("Content/briefings/b6.md")
-        XCTAssertNil(BodyEdit.apply([site.root.appendingPathComponent("Content/briefings/b6.md").path], to: serve.site,
+        var copy = serve.site
+        XCTAssertNil(BodyEdit.apply([site.root.appendingPathComponent("Content/briefings/b6.md").path], to: &copy,
                                     options: options(site, session: serve.session)))
     }
 
@@ -183,11 +191,13 @@ final class BodyEditTests: XCTestCase {
         let changed: Set<String> = ["Content/briefings/b1.md", "Content/briefings/b1.md.tmp-1234"].map {
             site.root.appendingPathComponent($0).path
         }.reduce(into: []) { $0.insert($1) }
-        let (result, patched) = try XCTUnwrap(BodyEdit.apply(changed, to: serve.site, options: options(site, session: serve.session)))
-        XCTAssertEqual(result.bodyEdits, 1)
-        try assertSame(patched, site, "after a save through a temporary file")
-        // The same name under static/ is left to the whole rebuild: a deleted static file matters.
+        var copy = serve.site
         XCTAssertNil(BodyEdit.apply(changed.union([site.root.appendingPathComponent("Content/static/gone.png").path]),
-                                    to: serve.site, options: options(site, session: serve.session)))
+                                    to: &copy, options: options(site, session: serve.session)),
+                     "the same name under static/ is left to the whole rebuild: a deleted static file matters")
+        var patched = serve.site
+        let applied = try XCTUnwrap(BodyEdit.apply(changed, to: &patched, options: options(site, session: serve.session)))
+        XCTAssertEqual(applied.result.bodyEdits, 1)
+        try assertSame(patched, site, "after a save through a temporary file")
     }
 }

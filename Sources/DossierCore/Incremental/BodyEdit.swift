@@ -18,6 +18,9 @@ struct LastBuild: @unchecked Sendable {
     var sources: Set<String>
     /// Output path → index in `RenderedSite.files`.
     var positions: [String: Int]
+    /// Paths of the search index's term shards.
+    var shards: Set<String>
+    var pageCount: Int
 
     init(model: SiteModel, templates: TemplateSet, view: ViewContext, renderer: BodyRenderer, diagnostics: [Diagnostic],
          files: [OutputFile]) {
@@ -31,6 +34,8 @@ struct LastBuild: @unchecked Sendable {
         briefingsByFile = Dictionary(model.briefings.indices.map { (model.briefings[$0].source.file, $0) },
                                      uniquingKeysWith: { first, _ in first })
         positions = Self.positions(of: files)
+        shards = Set(files.lazy.map(\.path).filter(BodyEdit.isSearchTerms))
+        pageCount = files.lazy.filter { $0.path.hasSuffix(".html") }.count
         sources = Set(model.briefings.map(\.source.file) + model.entities.map(\.file) + model.pages.map(\.source.file))
     }
 
@@ -52,14 +57,25 @@ struct LastBuild: @unchecked Sendable {
 /// diagnostic) returns nil, and the caller rebuilds everything. `BodyEditTests` checks that the
 /// result equals a clean build byte for byte.
 public enum BodyEdit {
-    /// The site after the edits, or nil when they are not body-only edits of existing briefings.
+    /// What an applied edit did to the site's files.
+    public struct Applied: Sendable {
+        public var result: BuildResult
+        /// Files written again or added, with their new bytes.
+        public var written: [OutputFile]
+        /// Paths no longer in the site (search shards, when the split changed).
+        public var removed: [String]
+    }
+
+    /// Applies the edits to `site` in place, or returns nil when they are not body-only edits of
+    /// existing briefings; then `site` may be partly updated and must be rebuilt from scratch.
+    /// (In place, so that the site's large arrays are not copied on every keystroke's save.)
     /// `changed` holds absolute paths, as a file watcher reports them.
-    public static func apply(_ changed: Set<String>, to site: RenderedSite, options: BuildOptions) -> (BuildResult, RenderedSite)? {
+    public static func apply(_ changed: Set<String>, to site: inout RenderedSite, options: BuildOptions) -> Applied? {
         let start = DispatchTime.now()
-        guard var last = site.last, let session = options.session, !changed.isEmpty else { return nil }
+        guard let last = site.last, let session = options.session, !changed.isEmpty else { return nil }
         let walker = ContentWalker(root: options.paths.content, displayBase: options.paths.root)
         let budgets = last.model.config.budgets
-        var edited: [Int] = []
+        var edits: [(index: Int, briefing: Briefing, body: RenderedBody)] = []
         for path in changed.sorted() {
             let url = URL(fileURLWithPath: path)
             let file = walker.display(url)
@@ -75,54 +91,53 @@ public enum BodyEdit {
             else { return nil }
             let body = last.renderer.render(Resolver.bodyRequest(briefing, listed: old.listed, config: last.model.config))
             guard body.diagnostics.isEmpty, body.mentions == old.body.mentions else { return nil }
-            last.model.briefings[index].source = briefing
-            last.model.briefings[index].body = body
-            edited.append(index)
+            edits.append((index, briefing, body))
         }
-        guard !edited.isEmpty else { return nil }
+        guard !edits.isEmpty else { return nil }
+        for edit in edits {
+            site.last!.model.briefings[edit.index].source = edit.briefing
+            site.last!.model.briefings[edit.index].body = edit.body
+        }
+        let edited = edits.map(\.index)
+        let model = site.last!.model
 
-        var view = ViewContext(model: last.model)
+        var view = ViewContext(model: model)
         view.briefingCards = last.briefingCards
         view.eventCards = last.eventCards
-        var replacements: [OutputFile] = []
+        var written: [OutputFile] = []
         for index in edited {
             let job = PageJob.briefing(index)
             let (template, context) = view.render(job)
             var diagnostics = Diagnostics()
             guard let text = last.templates.render(context, template: template, diagnostics: &diagnostics),
                   diagnostics.all.isEmpty else { return nil }
-            replacements.append(OutputFile(path: job.outputPath(in: last.model), text: text))
+            written.append(OutputFile(path: job.outputPath(in: model), text: text))
         }
-        replacements += FeedWriter(model: last.model, cache: session).feeds(carrying: Set(edited))
-        guard let search = SearchIndex(model: last.model, cache: session).files(afterBodyEdits: edited) else { return nil }
+        written += FeedWriter(model: model, cache: session).feeds(carrying: Set(edited))
+        guard let search = SearchIndex(model: model, cache: session).files(afterBodyEdits: edited) else { return nil }
+        written += search
 
-        var files = site.files
-        for file in replacements {
-            guard let position = last.positions[file.path] else { return nil }
-            files[position] = file
-        }
         // Term shards are split by size, so an edit can change which shard files exist.
-        let shardPaths = Set(search.lazy.map(\.path).filter(isSearchTerms))
-        let before = Set(files.lazy.map(\.path).filter(isSearchTerms))
-        if before == shardPaths {
-            for file in search { files[last.positions[file.path]!] = file }
-        } else {
-            files.removeAll { isSearchTerms($0.path) }
-            files += search.filter { isSearchTerms($0.path) }
-            if let manifest = search.first(where: { $0.path == "search/index.json" }) {
-                files[files.firstIndex { $0.path == manifest.path }!] = manifest
-            }
-            last.positions = LastBuild.positions(of: files)
+        let shards = Set(search.lazy.map(\.path).filter(isSearchTerms))
+        var removed: [String] = []
+        if shards != last.shards {
+            removed = last.shards.subtracting(shards).sorted()
+            site.files.removeAll { isSearchTerms($0.path) }
+            site.files += search.filter { isSearchTerms($0.path) }
+            site.last!.positions = LastBuild.positions(of: site.files)
+            site.last!.shards = shards
+        }
+        for file in written {
+            guard let position = site.last!.positions[file.path] else { return nil }
+            site.files[position] = file
         }
 
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        var result = BuildResult(diagnostics: last.diagnostics, pageCount: files.filter { $0.path.hasSuffix(".html") }.count,
-                                 fileCount: files.count + site.staticFiles.count, written: nil, seconds: seconds,
+        var result = BuildResult(diagnostics: last.diagnostics, pageCount: last.pageCount,
+                                 fileCount: site.files.count + site.staticFiles.count, written: nil, seconds: seconds,
                                  stages: [("body edit", seconds)])
-        result.bodyEdits = edited.count
-        var updated = RenderedSite(files: files, staticFiles: site.staticFiles)
-        updated.last = last
-        return (result, updated)
+        result.bodyEdits = edits.count
+        return Applied(result: result, written: written, removed: removed)
     }
 
     /// An editor's temporary file, created and renamed away between two builds: it is gone, it
@@ -136,7 +151,7 @@ public enum BodyEdit {
         return !last.sources.contains(file) && !last.filesWithDiagnostics.contains(file)
     }
 
-    private static func isSearchTerms(_ path: String) -> Bool {
+    static func isSearchTerms(_ path: String) -> Bool {
         path.hasPrefix("search/terms") && path.hasSuffix(".json")
     }
 

@@ -11,25 +11,35 @@ struct FeedWriter {
 
     private typealias Feed = (path: String, title: String, pageURL: String, briefings: [Int])
 
+    private func siteFeed() -> Feed { ("/atom.xml", config.title, "/", Array(model.briefings.indices)) }
+
+    private func entityFeed(_ index: Int) -> Feed {
+        let entity = model.entities[index]
+        return (entity.url + "atom.xml", "\(config.title): \(entity.name)", entity.url, model.facts[index].references.map(\.briefing))
+    }
+
+    private func tagFeed(_ index: Int) -> Feed {
+        let tag = model.tags[index]
+        let url = "/tags/\(tag.slug)/"
+        return (url + "atom.xml", "\(config.title): \(tag.name)", url, tag.briefings)
+    }
+
     /// The site's feed, then one per entity and one per tag.
     private func feedList() -> [Feed] {
-        var feeds: [Feed] = [("/atom.xml", config.title, "/", Array(model.briefings.indices))]
-        for (index, entity) in model.entities.enumerated() {
-            feeds.append((entity.url + "atom.xml", "\(config.title): \(entity.name)", entity.url,
-                          model.facts[index].references.map(\.briefing)))
-        }
-        for tag in model.tags {
-            let url = "/tags/\(tag.slug)/"
-            feeds.append((url + "atom.xml", "\(config.title): \(tag.name)", url, tag.briefings))
-        }
-        return feeds
+        [siteFeed()] + model.entities.indices.map(entityFeed) + model.tags.indices.map(tagFeed)
     }
 
     /// Only the feeds whose entries include one of `briefings`: what changes when nothing but
-    /// those briefings' bodies changed (`BodyEdit`). Feeds, sitemap and robots.txt otherwise.
+    /// those briefings' bodies changed (`BodyEdit`).
     func feeds(carrying briefings: Set<Int>) -> [OutputFile] {
         var files: [OutputFile] = []
-        for feed in feedList() where feed.briefings.contains(where: briefings.contains) {
+        var feeds: [Feed] = []
+        // The site's feed carries the newest briefings, which have the lowest indices.
+        if briefings.contains(where: { $0 < Self.entriesPerFeed }) { feeds.append(siteFeed()) }
+        feeds += model.facts.indices.filter { model.facts[$0].references.contains { briefings.contains($0.briefing) } }
+            .map(entityFeed)
+        feeds += model.tags.indices.filter { model.tags[$0].briefings.contains(where: briefings.contains) }.map(tagFeed)
+        for feed in feeds {
             let latest = feed.briefings.sorted().prefix(Self.entriesPerFeed)
             guard latest.contains(where: briefings.contains) else { continue }
             var entries = [String?](repeating: nil, count: model.briefings.count)

@@ -285,8 +285,13 @@ struct SearchIndex {
     }
 
     static func appendDecimal(_ value: UInt64, to bytes: inout [UInt8]) {
-        if value >= 10 { appendDecimal(value / 10, to: &bytes) }
-        bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
+        let start = bytes.count
+        var rest = value
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        bytes[start...].reverse()
     }
 
     static func codePointOrder(_ a: String, _ b: String) -> Bool {

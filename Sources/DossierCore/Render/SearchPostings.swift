@@ -52,21 +52,22 @@ final class SearchPostings: @unchecked Sendable {
         update(changed) { newTerms[$0] }
     }
 
+    /// Moves the postings of changed documents. A term whose score in a document is the same
+    /// before and after keeps its posting, so an edit touches only the terms it really changed
+    /// (common words keep their long lists, and their JSON is not written again).
     private func update(_ changed: [Int], newTerms: (Int) -> [(String, UInt32)]) {
         var touched: Set<String> = []
         for id in changed {
-            let key = UInt32(id) << 5
-            for (term, _) in terms[id] {
-                guard var list = postings[term] else { continue }
-                let at = Self.position(of: key, in: list)
-                if at < list.count, list[at] >> 5 == UInt32(id) { list.remove(at: at) }
-                postings[term] = list
+            let document = UInt32(id)
+            let fresh = newTerms(id)
+            let before = Dictionary(terms[id], uniquingKeysWith: { first, _ in first })
+            let after = Dictionary(fresh, uniquingKeysWith: { first, _ in first })
+            for (term, score) in terms[id] where after[term] != score && postings[term] != nil {
+                Self.remove(document, from: &postings[term, default: []])
                 touched.insert(term)
             }
-            for (term, score) in newTerms(id) {
-                var list = postings[term] ?? []
-                list.insert(key | score, at: Self.position(of: key, in: list))
-                postings[term] = list
+            for (term, score) in fresh where before[term] != score {
+                Self.insert(document << 5 | score, into: &postings[term, default: []])
                 touched.insert(term)
             }
         }
@@ -83,6 +84,15 @@ final class SearchPostings: @unchecked Sendable {
                 if !present { sortedTerms.insert(term, at: at) }
             }
         }
+    }
+
+    private static func remove(_ document: UInt32, from list: inout [UInt32]) {
+        let at = position(of: document << 5, in: list)
+        if at < list.count, list[at] >> 5 == document { list.remove(at: at) }
+    }
+
+    private static func insert(_ posting: UInt32, into list: inout [UInt32]) {
+        list.insert(posting, at: position(of: posting, in: list))
     }
 
     /// First position whose document id is not below `key`'s (postings are sorted by id).
