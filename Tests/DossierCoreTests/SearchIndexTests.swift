@@ -298,11 +298,16 @@ final class SearchPostingsTests: XCTestCase {
         let postings = SearchPostings()
         var terms = (0..<200).map { _ in document() }
         _ = postings.entries(digests: terms.map(digest), terms: terms)
-        for round in 0..<40 {
+        for round in 0..<60 {
+            var changed: Set<Int> = []
             for _ in 0..<Int.random(in: 1...6, using: &generator) {
-                terms[Int.random(in: 0..<terms.count, using: &generator)] = document()
+                let id = Int.random(in: 0..<terms.count, using: &generator)
+                terms[id] = document()
+                changed.insert(id)
             }
-            let updated = postings.entries(digests: terms.map(digest), terms: terms)
+            // Every other round names the changed documents, as a body edit in `serve` does.
+            let updated = round % 2 == 0 ? postings.entries(digests: terms.map(digest), terms: terms)
+                : postings.replacing(changed.map { (id: $0, digest: digest(terms[$0]), terms: terms[$0]) })!
             let scratch = SearchPostings().entries(digests: terms.map(digest), terms: terms)
             XCTAssertEqual(rendered(updated), rendered(scratch), "round \(round)")
         }

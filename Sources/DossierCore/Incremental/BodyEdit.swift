@@ -72,34 +72,17 @@ public enum BodyEdit {
     /// `changed` holds absolute paths, as a file watcher reports them.
     public static func apply(_ changed: Set<String>, to site: inout RenderedSite, options: BuildOptions) -> Applied? {
         let start = DispatchTime.now()
-        guard let last = site.last, let session = options.session, !changed.isEmpty else { return nil }
-        let walker = ContentWalker(root: options.paths.content, displayBase: options.paths.root)
-        let budgets = last.model.config.budgets
-        var edits: [(index: Int, briefing: Briefing, body: RenderedBody)] = []
-        for path in changed.sorted() {
-            let url = URL(fileURLWithPath: path)
-            let file = walker.display(url)
-            if isVanishedStranger(path, file, last: last, content: options.paths.content.path) { continue }
-            guard let index = last.briefingsByFile[file], !last.filesWithDiagnostics.contains(file) else { return nil }
-            let old = last.model.briefings[index]
-            var diagnostics = Diagnostics()
-            guard let source = ContentLoader.readSource(url, walker: walker, budgets: budgets, diagnostics: &diagnostics),
-                  let briefing = Budgets.with(budgets, {
-                      BriefingReader.read(source, stem: url.deletingPathExtension().lastPathComponent, diagnostics: &diagnostics)
-                  }),
-                  diagnostics.all.isEmpty, sameFrontMatter(briefing, old.source)
-            else { return nil }
-            let body = last.renderer.render(Resolver.bodyRequest(briefing, listed: old.listed, config: last.model.config))
-            guard body.diagnostics.isEmpty, body.mentions == old.body.mentions else { return nil }
-            edits.append((index, briefing, body))
-        }
-        guard !edits.isEmpty else { return nil }
+        guard site.last != nil, let session = options.session, !changed.isEmpty,
+              let edits = readEdits(changed, last: site.last!, paths: options.paths), !edits.isEmpty
+        else { return nil }
+        // Nothing else holds the model now, so the briefings are updated without copying the array.
         for edit in edits {
             site.last!.model.briefings[edit.index].source = edit.briefing
             site.last!.model.briefings[edit.index].body = edit.body
         }
+        let last = site.last!
         let edited = edits.map(\.index)
-        let model = site.last!.model
+        let model = last.model
 
         var view = ViewContext(model: model)
         view.briefingCards = last.briefingCards
@@ -140,6 +123,32 @@ public enum BodyEdit {
         return Applied(result: result, written: written, removed: removed)
     }
 
+    /// The edited briefings with their new bodies, or nil when an edit is not a plain body edit.
+    private static func readEdits(_ changed: Set<String>, last: LastBuild,
+                                  paths: SitePaths) -> [(index: Int, briefing: Briefing, body: RenderedBody)]? {
+        let walker = ContentWalker(root: paths.content, displayBase: paths.root)
+        let budgets = last.model.config.budgets
+        var edits: [(index: Int, briefing: Briefing, body: RenderedBody)] = []
+        for path in changed.sorted() {
+            let url = URL(fileURLWithPath: path)
+            let file = walker.display(url)
+            if isVanishedStranger(path, file, last: last, content: paths.content.path) { continue }
+            guard let index = last.briefingsByFile[file], !last.filesWithDiagnostics.contains(file) else { return nil }
+            let old = last.model.briefings[index]
+            var diagnostics = Diagnostics()
+            guard let source = ContentLoader.readSource(url, walker: walker, budgets: budgets, diagnostics: &diagnostics),
+                  let briefing = Budgets.with(budgets, {
+                      BriefingReader.read(source, stem: url.deletingPathExtension().lastPathComponent, diagnostics: &diagnostics)
+                  }),
+                  diagnostics.all.isEmpty, sameFrontMatter(briefing, old.source)
+            else { return nil }
+            let body = last.renderer.render(Resolver.bodyRequest(briefing, listed: old.listed, config: last.model.config))
+            guard body.diagnostics.isEmpty, body.mentions == old.body.mentions else { return nil }
+            edits.append((index, briefing, body))
+        }
+        return edits
+    }
+
     /// An editor's temporary file, created and renamed away between two builds: it is gone, it
     /// was in one of the folders of Markdown sources (not `static/`, not a template, not
     /// `site.yml`), and the last build neither used nor complained about it.
@@ -160,6 +169,6 @@ public enum BodyEdit {
         var a = a, b = b
         a.body = ""
         b.body = ""
-        return String(reflecting: a) == String(reflecting: b)
+        return a == b
     }
 }

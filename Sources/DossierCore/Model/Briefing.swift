@@ -1,18 +1,18 @@
 /// How entity mentions in a briefing's text become links.
-public enum LinkingMode: String, Sendable, CaseIterable {
+public enum LinkingMode: String, Sendable, CaseIterable, Equatable {
     case first, all, none
 }
 
 /// A reference to an actor or place exactly as written in front matter.
 public typealias Reference = Located<String>
 
-public struct SourceLink: Sendable {
+public struct SourceLink: Sendable, Equatable {
     public var title: String
     public var url: String
     public var date: SiteDate?
 }
 
-public struct BriefingEvent: Sendable {
+public struct BriefingEvent: Sendable, Equatable {
     public var date: SiteDate
     public var title: String
     public var actors: [Reference]
@@ -21,7 +21,7 @@ public struct BriefingEvent: Sendable {
 }
 
 /// A briefing as loaded from disk: typed front matter and the raw Markdown body.
-public struct Briefing: Sendable {
+public struct Briefing: Sendable, Equatable {
     public var file: String
     public var slug: String
     public var slugLine: Int
