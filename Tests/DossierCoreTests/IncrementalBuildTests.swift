@@ -187,6 +187,29 @@ final class IncrementalBuildTests: XCTestCase {
         XCTAssertEqual(result.errors.filter { $0.id == "dossier.wikilink.unresolved" }.count, 2, result.formatted)
     }
 
+    func testRetitlingABriefingRendersAgainOnlyTheBodiesThatLinkToIt() throws {
+        let site = try TestSite([
+            "Content/briefings/a.md": briefing("Alpha", date: "2017-01-01", body: "See [[b]]."),
+            "Content/briefings/b.md": briefing("Bravo", date: "2017-01-02"),
+            "Content/briefings/c.md": briefing("Charlie", date: "2017-01-03", body: "See [[d]]."),
+            "Content/briefings/d.md": briefing("Delta", date: "2017-01-04"),
+            "Content/pages/about.md": "---\ntitle: About\n---\nSee [[a|the first]].\n",
+        ])
+        let builds = ServeLikeBuilds(site)
+        XCTAssertTrue(try builds.build().succeeded)
+        try site.write(["Content/briefings/b.md": briefing("Bravo renamed", date: "2017-01-02")])
+        Thread.sleep(forTimeInterval: 0.06)
+        XCTAssertTrue(try builds.build().succeeded)
+        XCTAssertEqual(builds.session.misses.bodies, 1)  // a's body; b's own body is unchanged
+        assertContains(site.output("briefings/a/index.html"), ">Bravo renamed</a>")
+        assertContains(site.output("briefings/c/index.html"), ">Delta</a>")
+        // A new briefing and a new link to it.
+        try site.write(["Content/briefings/c.md": briefing("Charlie", date: "2017-01-03", body: "See [[d]] and [[e]]."),
+                        "Content/briefings/e.md": briefing("Echo", date: "2017-01-05")])
+        XCTAssertTrue(try builds.build().succeeded)
+        assertContains(site.output("briefings/c/index.html"), ">Echo</a>")
+    }
+
     func testDeletingTheCacheOnlyMakesTheNextBuildFull() throws {
         let site = try TestSite(["Content/briefings/a.md": briefing("A")])
         try site.build()

@@ -6,14 +6,14 @@ import Foundation
 /// owner) and on what the renderer knows: the site settings and every entity's id, kind, name,
 /// aliases and case rule, which decide what is a mention and where it links. Briefing and page
 /// titles and slugs matter only to wiki-links: a body the renderer found wiki-links in is
-/// stored with a digest of them and reused only while that digest is unchanged (the renderer
-/// decides, not a search of the source for `[[`, which misses `&#91;&#91;` and `\[\[`).
-/// Editing one briefing's text therefore re-renders that body alone.
+/// stored with a digest of what its targets resolved to (the renderer decides, not a search of
+/// the source for `[[`, which misses `&#91;&#91;` and `\[\[`) and reused only while they
+/// resolve the same way. Editing one briefing's text therefore re-renders that body alone, and
+/// retitling a briefing re-renders the bodies that link to it, not every body with a wiki-link.
 struct BodyReuse: Sendable {
     let cache: SessionCache
     let renderer: BodyRenderer
     private let rendererKey: Fingerprint
-    private let documentsKey: Fingerprint
 
     init(cache: SessionCache, renderer: BodyRenderer) {
         self.cache = cache
@@ -30,6 +30,11 @@ struct BodyReuse: Sendable {
             key.combine(byte: entity.isStub ? 1 : 0)
         }
         rendererKey = key
+    }
+
+    /// Every briefing's and page's slug, URL and title: what a body with an unresolved
+    /// wiki-link depends on (its "did you mean" searches them all). Rare, so not computed ahead.
+    private var allDocumentsDigest: Fingerprint {
         var documents = Fingerprint()
         for slug in renderer.documentURLs.keys.sorted() {
             let document = renderer.documentURLs[slug]!
@@ -37,7 +42,7 @@ struct BodyReuse: Sendable {
             documents.combine(document.url)
             documents.combine(document.title)
         }
-        documentsKey = documents
+        return documents
     }
 
     /// The cached body for this request, or a freshly rendered one (then recorded).
@@ -50,11 +55,29 @@ struct BodyReuse: Sendable {
         for entity in request.listed.sorted() { key.combine(UInt64(entity)) }
         key.combine(byte: 0xFE)
         key.combine(UInt64(bitPattern: Int64(request.owner ?? -1)))
-        if let hit = cache.bodies.reuse(key), hit.documents == (hit.body.hasWikiLinks ? documentsKey : nil) {
+        if let hit = cache.bodies.reuse(key), hit.documents == documentsDigest(hit.body) {
             return hit.body
         }
         let body = renderer.render(request)
-        cache.bodies.record(key, (body, body.hasWikiLinks ? documentsKey : nil))
+        cache.bodies.record(key, (body, documentsDigest(body)))
         return body
+    }
+
+    /// What the body's wiki-links to briefings and pages resolve to now.
+    private func documentsDigest(_ body: RenderedBody) -> Fingerprint? {
+        guard body.hasWikiLinks else { return nil }
+        guard let targets = body.documentTargets else { return allDocumentsDigest }
+        var digest = Fingerprint()
+        digest.combine(byte: 1)
+        for target in targets {
+            digest.combine(target)
+            if let document = renderer.documentURLs[target] {
+                digest.combine(document.url)
+                digest.combine(document.title)
+            } else {
+                digest.combine(byte: 0)
+            }
+        }
+        return digest
     }
 }

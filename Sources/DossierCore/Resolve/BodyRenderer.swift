@@ -18,6 +18,10 @@ struct RenderedBody: Sendable {
     /// The text has wiki-links (however they were written: `[[`, `&#91;&#91;`, `\[\[`), so the
     /// HTML depends on the briefings' and pages' slugs and titles.
     var hasWikiLinks = false
+    /// The wiki-link targets looked up among briefings and pages: the HTML depends on what these
+    /// resolve to, and on no other document. Nil when it depends on every document's slug (an
+    /// unresolved wiki-link's "did you mean" looks at all of them).
+    var documentTargets: [String]? = []
     /// Mentions found and the CPU time spent finding them, for the benchmark's figures.
     var mentionCount = 0
     var matchingNanoseconds: UInt64 = 0
@@ -60,6 +64,7 @@ struct BodyRenderer: Sendable {
         var mentionCount = 0
         var matchingNanoseconds: UInt64 = 0
         var hasWikiLinks = false
+        var documentTargets: [String]? = []
         let authored = document.authoredLinks(rootPrefix: config.basePath)
 
         for run in document.textRuns() {
@@ -83,7 +88,10 @@ struct BodyRenderer: Sendable {
                 if takeWiki {
                     let wiki = wikiLinks[cursorWiki]
                     cursorWiki += 1
-                    guard let resolved = resolveWikiLink(wiki.target) else {
+                    let (resolved, lookedUp) = resolveWikiLink(wiki.target)
+                    if let lookedUp { documentTargets?.append(lookedUp) }
+                    guard let resolved else {
+                        documentTargets = nil
                         let (line, column) = position(of: wiki.range.lowerBound, in: run, bodyLine: request.bodyLine)
                         let suggestion = Suggestion.closest(to: wiki.target, in: directory.allNames + documentURLs.keys)
                         diagnostics.append(Diagnostic(.error, id: "dossier.wikilink.unresolved", file: request.file,
@@ -126,7 +134,8 @@ struct BodyRenderer: Sendable {
                                                    budgets: budgets, watch: watch) { return refused }
         return RenderedBody(fragment: HTMLFragment(html), headings: headings, mentions: mentions,
                             linkedBriefings: linkedBriefings, wordCount: words, diagnostics: diagnostics, links: authored,
-                            hasWikiLinks: hasWikiLinks, mentionCount: mentionCount, matchingNanoseconds: matchingNanoseconds)
+                            hasWikiLinks: hasWikiLinks, documentTargets: documentTargets, mentionCount: mentionCount,
+                            matchingNanoseconds: matchingNanoseconds)
     }
 
     /// Words for the reading time: runs of bytes between ASCII whitespace (fast, and exact
@@ -174,14 +183,16 @@ struct BodyRenderer: Sendable {
         }
     }
 
-    private func resolveWikiLink(_ target: String) -> WikiTarget? {
+    /// What a wiki-link points to, and the slug looked up among briefings and pages (nil when an
+    /// entity answered first).
+    private func resolveWikiLink(_ target: String) -> (WikiTarget?, lookedUp: String?) {
         let trimmed = target.trimmingCharacters(in: .whitespaces)
         if let index = directory.lookup(trimmed).sorted(by: { directory.entities[$0].kind == .actor && directory.entities[$1].kind != .actor }).first,
            !directory.entities[index].isStub {
-            return .entity(index)
+            return (.entity(index), nil)
         }
-        if let document = documentURLs[trimmed] { return .document(slug: trimmed, title: document.title) }
-        return nil
+        if let document = documentURLs[trimmed] { return (.document(slug: trimmed, title: document.title), trimmed) }
+        return (nil, trimmed)
     }
 
     private func url(for target: WikiTarget) -> String {
