@@ -106,11 +106,19 @@ try:
         results[kind] = (latencies, rebuilds, how)
 finally:
     write_atomically(target, original)
+    try:
+        status = open(f"/proc/{server.pid}/status").read()
+        peak = re.search(r"VmHWM:\s+(\d+) kB", status)
+        resident = re.search(r"VmRSS:\s+(\d+) kB", status)
+        memory = f"server memory: peak {int(peak.group(1)) // 1024} MiB, at the end {int(resident.group(1)) // 1024} MiB"
+    except (OSError, AttributeError):
+        memory = "server memory: not available (no /proc)"
     server.terminate()
     server.wait(timeout=10)
 
 print(f"site: {site} ({len(briefings)} briefings); edited {os.path.relpath(target, site)}")
 print(f"first build: {first_build}")
+print(memory)
 for kind, (latencies, rebuilds, how) in results.items():
     print(f"{kind} edits ({rounds} saves; rebuilt by: {' '.join(how)})")
     print(f"  rebuild, ms:               " + " ".join(map(str, rebuilds)))
