@@ -120,11 +120,22 @@ public enum Pipeline {
         let content = ContentLoader.load(paths: paths, includeDrafts: options.includeDrafts, baseURL: options.baseURL,
                                          cache: options.session, diagnostics: &diagnostics)
         finished("load")
-        let (model, renderer) = Resolver.resolveKeepingRenderer(content, cache: options.session, diagnostics: &diagnostics)
+        // Only `serve` keeps what a body edit needs (`LastBuild`): the body renderer's matcher and
+        // the rendered cards are tens of megabytes that a build lets go as soon as it can.
+        let keep = options.session != nil && !options.checkLinks
+        let model: SiteModel
+        var renderer: BodyRenderer?
+        if keep {
+            (model, renderer) = Resolver.resolveKeepingRenderer(content, cache: options.session, diagnostics: &diagnostics)
+        } else {
+            model = Resolver.resolve(content, cache: options.session, diagnostics: &diagnostics)
+        }
         finished("resolve")
         let templates = TemplateSet.load(from: paths.templates, displayBase: paths.root, diagnostics: &diagnostics)
-        let (files, view) = SiteRenderer.render(model, templates: templates, cache: options.cache, session: options.session,
-                                                staging: staging, progress: options.progress, diagnostics: &diagnostics)
+        let rendered = SiteRenderer.render(model, templates: templates, cache: options.cache, session: options.session,
+                                           staging: staging, progress: options.progress, diagnostics: &diagnostics)
+        let files = rendered.files
+        let view = keep ? rendered.view : nil
         finished("render")
 
         var origins = files.map { (path: $0.path, origin: "generated page /\($0.path)") }
@@ -153,9 +164,9 @@ public enum Pipeline {
         result.matchingSeconds = Double(model.briefings.reduce(0) { $0 + $1.body.matchingNanoseconds }) / 1e9
         guard result.succeeded else { return (result, nil) }
         var site = RenderedSite(files: files, staticFiles: content.staticFiles)
-        if options.session != nil && !options.checkLinks {
+        if let renderer, let view {
             site.last = LastBuild(model: model, templates: templates, view: view, renderer: renderer, diagnostics: all,
-                                  files: files)
+                                  files: files, root: paths.root)
         }
         return (result, site)
     }
