@@ -174,6 +174,55 @@ final class BodyEditTests: XCTestCase {
                                     options: options(site, session: serve.session)))
     }
 
+    /// A watcher names a changed file once, under the name that was written: a source that
+    /// shares it through a link would go stale, and a link could lead outside Content/.
+    func testLinkedFilesAreLeftToTheWholeRebuild() throws {
+        let body = "ISIS holds Mosul, part 1. See [[b0]].\n\nChanged."
+        let front = "tags: [Syria]\nactors: [daesh]\nevents:\n  - date: 2017-02\n    title: Event 1\n    places: [mosul]"
+        let edited = ["Content/briefings/b1.md": briefing("Briefing 1", date: "2017-01-02", extra: front, body: body)]
+        let manager = FileManager.default
+
+        let outside = try makeSite(briefings: 3)
+        let serve = try Session(self, outside)
+        try outside.write(["Elsewhere/b1.md": edited.values.first!])
+        try outside.remove("Content/briefings/b1.md")
+        try manager.createSymbolicLink(atPath: outside.root.appendingPathComponent("Content/briefings/b1.md").path,
+                                       withDestinationPath: outside.root.appendingPathComponent("Elsewhere/b1.md").path)
+        var copy = serve.site
+        XCTAssertNil(BodyEdit.apply([outside.root.appendingPathComponent("Content/briefings/b1.md").path], to: &copy,
+                                    options: options(outside, session: serve.session)), "a briefing replaced by a link")
+
+        for link in ["symbolic", "hard"] {
+            let shared = try makeSite(briefings: 3)
+            let target = shared.root.appendingPathComponent("Content/briefings/b1.md").path
+            let twin = shared.root.appendingPathComponent("Content/briefings/twin.md").path
+            if link == "symbolic" {
+                try manager.createSymbolicLink(atPath: twin, withDestinationPath: target)
+            } else {
+                try manager.linkItem(atPath: target, toPath: twin)
+            }
+            let serveShared = try Session(self, shared)
+            XCTAssertNil(try serveShared.edit(edited), "a briefing with a \(link) link to it")
+        }
+    }
+
+    func testARemovedLinkToAFolderOfBriefingsIsNotMistakenForATemporaryFile() throws {
+        let site = try makeSite(briefings: 3)
+        // The walker reaches the archive through the link first, and does not read a folder twice.
+        try site.write(["Content/x-archive/old.md": briefing("Old", date: "2015-01-01", body: "From the archive.")])
+        let folder = site.root.appendingPathComponent("Content/briefings/archive").path
+        try FileManager.default.createSymbolicLink(atPath: folder, withDestinationPath: "../x-archive")
+        let serve = try Session(self, site)
+        XCTAssertNotNil(files(serve.site)["briefings/old/index.html"])
+        try FileManager.default.removeItem(atPath: folder)
+        try site.write(["Content/briefings/b1.md": briefing("Briefing 1", date: "2017-01-02",
+            extra: "tags: [Syria]\nactors: [daesh]\nevents:\n  - date: 2017-02\n    title: Event 1\n    places: [mosul]",
+            body: "ISIS holds Mosul, part 1. See [[b0]].\n\nChanged.")])
+        var copy = serve.site
+        XCTAssertNil(BodyEdit.apply([folder, site.root.appendingPathComponent("Content/briefings/b1.md").path], to: &copy,
+                                    options: options(site, session: serve.session)))
+    }
+
     func testABriefingWithAWarningIsLeftToTheWholeRebuild() throws {
         let site = try makeSite(briefings: 3)
         try site.write(["Content/briefings/b1.md": briefing("Briefing 1", date: "2017-01-02", extra: "actors: [nobody]", body: "Text.")])

@@ -121,6 +121,23 @@ final class WatchingTests: XCTestCase {
         try site.waitUntil("the polled edit") { try site.get("/briefings/second/").text.contains("Polled.") }
     }
 
+    func testPollingReportsChangedFilesAndAFolderChangeAloneAsAnything() {
+        let before = ["/s/Content/briefings": "d 4096 1.0 7", "/s/Content/briefings/a.md": "f 10 1.0 8",
+                      "/s/Content/briefings/b.md": "f 12 1.0 9"]
+        var saved = before
+        saved["/s/Content/briefings/a.md"] = "f 11 2.0 10"  // an atomic save: new inode, and the folder changes
+        saved["/s/Content/briefings"] = "d 4096 2.0 7"
+        XCTAssertEqual(PollingWatcher.changes(from: before, to: saved), ChangeSet(paths: ["/s/Content/briefings/a.md"]))
+        var added = before
+        added["/s/Content/briefings/c.md"] = "f 1 2.0 11"
+        added["/s/Content/briefings/b.md"] = nil
+        XCTAssertEqual(PollingWatcher.changes(from: before, to: added),
+                       ChangeSet(paths: ["/s/Content/briefings/b.md", "/s/Content/briefings/c.md"]))
+        var touched = before
+        touched["/s/Content/briefings"] = "d 4096 3.0 7"
+        XCTAssertEqual(PollingWatcher.changes(from: before, to: touched), .everything)
+    }
+
     func testDebouncerTurnsABurstIntoOneAction() throws {
         let queue = DispatchQueue(label: "test.debounce")
         let count = Locked(0)

@@ -16,6 +16,9 @@ struct LastBuild: @unchecked Sendable {
     var briefingsByFile: [String: Int]
     /// Every briefing, entity and page file the model was made from, as diagnostics show them.
     var sources: Set<String>
+    /// Some source is a symbolic link or has other hard links: a watcher reports an edit under
+    /// one name only, so another source sharing the file would go stale. Body edits are then off.
+    var hasSharedSources: Bool
     /// Output path → index in `RenderedSite.files`.
     var positions: [String: Int]
     /// Paths of the search index's term shards.
@@ -23,7 +26,7 @@ struct LastBuild: @unchecked Sendable {
     var pageCount: Int
 
     init(model: SiteModel, templates: TemplateSet, view: ViewContext, renderer: BodyRenderer, diagnostics: [Diagnostic],
-         files: [OutputFile]) {
+         files: [OutputFile], root: URL) {
         self.model = model
         self.templates = templates
         briefingCards = view.briefingCards
@@ -37,6 +40,7 @@ struct LastBuild: @unchecked Sendable {
         shards = Set(files.lazy.map(\.path).filter(BodyEdit.isSearchTerms))
         pageCount = files.lazy.filter { $0.path.hasSuffix(".html") }.count
         sources = Set(model.briefings.map(\.source.file) + model.entities.map(\.file) + model.pages.map(\.source.file))
+        hasSharedSources = sources.contains { !BodyEdit.isPlainFile($0.hasPrefix("/") ? $0 : root.path + "/" + $0) }
     }
 
     static func positions(of files: [OutputFile]) -> [String: Int] {
@@ -129,11 +133,14 @@ public enum BodyEdit {
         let walker = ContentWalker(root: paths.content, displayBase: paths.root)
         let budgets = last.model.config.budgets
         var edits: [(index: Int, briefing: Briefing, body: RenderedBody)] = []
+        guard !last.hasSharedSources else { return nil }
         for path in changed.sorted() {
             let url = URL(fileURLWithPath: path)
             let file = walker.display(url)
             if isVanishedStranger(path, file, last: last, content: paths.content.path) { continue }
-            guard let index = last.briefingsByFile[file], !last.filesWithDiagnostics.contains(file) else { return nil }
+            // A link could lead outside Content/, where only the walker's checks apply.
+            guard isPlainFile(path), let index = last.briefingsByFile[file], !last.filesWithDiagnostics.contains(file)
+            else { return nil }
             let old = last.model.briefings[index]
             var diagnostics = Diagnostics()
             guard let source = ContentLoader.readSource(url, walker: walker, budgets: budgets, diagnostics: &diagnostics),
@@ -151,13 +158,22 @@ public enum BodyEdit {
 
     /// An editor's temporary file, created and renamed away between two builds: it is gone, it
     /// was in one of the folders of Markdown sources (not `static/`, not a template, not
-    /// `site.yml`), and the last build neither used nor complained about it.
+    /// `site.yml`), and the last build neither used nor complained about it or anything under it
+    /// (a removed link to a folder is reported like a file).
     private static func isVanishedStranger(_ path: String, _ file: String, last: LastBuild, content: String) -> Bool {
         var info = stat()
         guard lstat(path, &info) != 0, errno == ENOENT,
               ["briefings", "actors", "places", "pages"].contains(where: { path.hasPrefix(content + "/" + $0 + "/") })
         else { return false }
+        let inside = file + "/"
         return !last.sources.contains(file) && !last.filesWithDiagnostics.contains(file)
+            && !last.sources.contains { $0.hasPrefix(inside) } && !last.filesWithDiagnostics.contains { $0.hasPrefix(inside) }
+    }
+
+    /// A regular file with no other hard link (not a symbolic link, not a folder).
+    static func isPlainFile(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && info.st_nlink == 1
     }
 
     static func isSearchTerms(_ path: String) -> Bool {
