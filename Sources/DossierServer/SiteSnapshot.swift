@@ -54,7 +54,7 @@ struct SiteSnapshot: Sendable {
         var entries = self.entries
         for path in removed { entries[path] = nil }
         for (index, file) in files.enumerated() {
-            if case .bytes(let old, let tag)? = entries[file.path], Self.same(old, file.contents) { continue }
+            if case .bytes(let old, _)? = entries[file.path], Self.same(old, file.contents) { continue }
             entries[file.path] = .bytes(file.contents, tag: "\(boot)-\(generation)-p\(index)")
         }
         return SiteSnapshot(build: "\(boot)-\(generation)", generation: generation, entries: entries, staticRoot: staticRoot)

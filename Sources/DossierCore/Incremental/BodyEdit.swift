@@ -143,10 +143,7 @@ public enum BodyEdit {
             else { return nil }
             let old = last.model.briefings[index]
             var diagnostics = Diagnostics()
-            guard let source = ContentLoader.readSource(url, walker: walker, budgets: budgets, diagnostics: &diagnostics),
-                  let briefing = Budgets.with(budgets, {
-                      BriefingReader.read(source, stem: url.deletingPathExtension().lastPathComponent, diagnostics: &diagnostics)
-                  }),
+            guard let briefing = ContentLoader.readBriefing(url, walker: walker, budgets: budgets, diagnostics: &diagnostics),
                   diagnostics.all.isEmpty, sameFrontMatter(briefing, old.source)
             else { return nil }
             let body = last.renderer.render(Resolver.bodyRequest(briefing, listed: old.listed, config: last.model.config))

@@ -35,11 +35,7 @@ public enum ContentLoader {
 
         let briefings = parallelMap(listing.briefings, { url, diagnostics in
             remembered(url, cache: cache, settings: settings, diagnostics: &diagnostics) { diagnostics in
-                readSource(url, walker: walker, budgets: budgets, diagnostics: &diagnostics).flatMap { source in
-                    Budgets.with(budgets) {
-                        BriefingReader.read(source, stem: url.deletingPathExtension().lastPathComponent, diagnostics: &diagnostics)
-                    }
-                }
+                readBriefing(url, walker: walker, budgets: budgets, diagnostics: &diagnostics)
             }
         }, diagnostics: &diagnostics).filter { includeDrafts || !$0.draft }
 
@@ -79,6 +75,15 @@ public enum ContentLoader {
         }
         return SiteContent(config: config, briefings: briefings, entities: entities, pages: pages,
                            staticFiles: staticFiles)
+    }
+
+    /// One briefing file, read and parsed under the site's budgets.
+    static func readBriefing(_ url: URL, walker: ContentWalker, budgets: Budgets, diagnostics: inout Diagnostics) -> Briefing? {
+        readSource(url, walker: walker, budgets: budgets, diagnostics: &diagnostics).flatMap { source in
+            Budgets.with(budgets) {
+                BriefingReader.read(source, stem: url.deletingPathExtension().lastPathComponent, diagnostics: &diagnostics)
+            }
+        }
     }
 
     static func readSource(_ url: URL, walker: ContentWalker, budgets: Budgets, diagnostics: inout Diagnostics) -> SourceText? {

@@ -184,12 +184,8 @@ struct SearchIndex {
     static func postings(_ documents: [Document], batch: Int = 256) -> [String: [UInt32]] {
         var postings: [String: [UInt32]] = [:]
         for start in stride(from: 0, to: documents.count, by: batch) {
-            let scored = scoreAll(Array(documents[start..<min(start + batch, documents.count)]))
-            for (offset, terms) in scored.enumerated() {
-                for (term, score) in terms {
-                    postings[term, default: []].append(UInt32(start + offset) << 5 | score)
-                }
-            }
+            SearchPostings.merge(scoreAll(Array(documents[start..<min(start + batch, documents.count)])), firstID: start,
+                                 into: &postings)
         }
         return postings
     }

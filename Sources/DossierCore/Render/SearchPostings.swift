@@ -117,12 +117,17 @@ final class SearchPostings: @unchecked Sendable {
     /// Term → [id << 5 | score], ids ascending because documents are visited in order.
     static func postings(_ terms: [[(String, UInt32)]]) -> [String: [UInt32]] {
         var postings: [String: [UInt32]] = [:]
-        for (id, list) in terms.enumerated() {
+        merge(terms, firstID: 0, into: &postings)
+        return postings
+    }
+
+    /// Appends the postings of documents `firstID`, `firstID + 1`, … (after every lower id).
+    static func merge(_ terms: [[(String, UInt32)]], firstID: Int, into postings: inout [String: [UInt32]]) {
+        for (offset, list) in terms.enumerated() {
             for (term, score) in list {
-                postings[term, default: []].append(UInt32(id) << 5 | score)
+                postings[term, default: []].append(UInt32(firstID + offset) << 5 | score)
             }
         }
-        return postings
     }
 
     /// `"term":[…]` with ids stored as gaps from the previous one.
