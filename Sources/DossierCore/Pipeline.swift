@@ -21,6 +21,8 @@ public struct BuildOptions: Sendable {
     /// Parsed files, rendered bodies and cards kept between the builds of one process
     /// (`dossier serve`); the caller commits it after a successful build.
     public var session: SessionCache?
+    /// Keep what `BodyEdit` needs to patch this build's site (`serve`, with a session cache).
+    public var keepLastBuild = false
 
     public init(paths: SitePaths) {
         self.paths = paths
@@ -41,6 +43,10 @@ public struct BuildResult: Sendable {
     public var matchingSeconds = 0.0
     /// Briefings whose body edit was applied without a whole rebuild (`BodyEdit`); 0 for a build.
     public var bodyEdits = 0
+    /// Markdown bodies (briefings, entity profiles, pages) rendered and reused through a session
+    /// cache (`serve`'s, or the one the previous `build` saved); nil without one.
+    public var bodiesRendered: Int?
+    public var bodiesReused: Int?
 
     public var succeeded: Bool { !diagnostics.contains { $0.severity == .error } }
 }
@@ -66,10 +72,17 @@ public enum Pipeline {
         let start = Date()
         var options = options
         var staging: StagingFolder?
+        var saved: SessionCache?
         if options.writeOutput {
             try OutputWriter.checkOutputFolder(options.paths)
             staging = StagingFolder(output: options.paths.output)
-            if options.cache == nil && options.incremental { options.cache = RenderCache.load(in: options.paths.output) }
+            if options.cache == nil && options.incremental {
+                options.cache = RenderCache.load(in: options.paths.output, identity: BuildIdentity.current)
+            }
+            if options.session == nil && options.incremental {
+                saved = SessionCacheFile.load(in: options.paths.output, identity: BuildIdentity.current)
+                options.session = saved
+            }
         }
         if !options.incremental { options.cache = nil }
         // The link checker reads every page, so with it the pages are kept and staged afterwards.
@@ -98,6 +111,10 @@ public enum Pipeline {
             throw error
         }
         options.cache?.commit()
+        if let saved {
+            saved.commit()
+            SessionCacheFile.save(saved, in: options.paths.output, identity: BuildIdentity.current)
+        }
         result.stages.append(("write", Date().timeIntervalSince(writeStart)))
         result.seconds = Date().timeIntervalSince(start)
         return result
@@ -122,7 +139,7 @@ public enum Pipeline {
         finished("load")
         // Only `serve` keeps what a body edit needs (`LastBuild`): the body renderer's matcher and
         // the rendered cards are tens of megabytes that a build lets go as soon as it can.
-        let keep = options.session != nil && !options.checkLinks
+        let keep = options.keepLastBuild && options.session != nil && !options.checkLinks
         let model: SiteModel
         var renderer: BodyRenderer?
         if keep {
@@ -160,6 +177,8 @@ public enum Pipeline {
         var result = BuildResult(diagnostics: all, pageCount: files.filter { $0.path.hasSuffix(".html") }.count,
                                  fileCount: files.count + content.staticFiles.count, written: nil,
                                  seconds: Date().timeIntervalSince(start), stages: stages)
+        result.bodiesRendered = options.session?.bodies.misses
+        result.bodiesReused = options.session?.bodies.hits
         result.mentions = model.briefings.reduce(0) { $0 + $1.body.mentionCount }
         result.matchingSeconds = Double(model.briefings.reduce(0) { $0 + $1.body.matchingNanoseconds }) / 1e9
         guard result.succeeded else { return (result, nil) }

@@ -8,6 +8,13 @@ public struct MarkdownLink: Sendable, Equatable {
     /// does not track inline positions).
     public var line: Int
     public var column: Int
+
+    public init(url: String, isImage: Bool, line: Int, column: Int) {
+        self.url = url
+        self.isImage = isImage
+        self.line = line
+        self.column = column
+    }
 }
 
 extension MarkdownDocument {

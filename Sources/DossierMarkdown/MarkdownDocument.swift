@@ -22,6 +22,12 @@ public struct MarkdownHeading: Sendable, Equatable {
     public var level: Int
     public var text: String
     public var id: String
+
+    public init(level: Int, text: String, id: String) {
+        self.level = level
+        self.text = text
+        self.id = id
+    }
 }
 
 /// A parsed Markdown document. Owns the cmark-gfm parser and tree; nothing unsafe escapes.

@@ -39,6 +39,7 @@ final class Rebuilder: @unchecked Sendable {
         var options = options
         options.cache = cache
         options.session = session
+        options.keepLastBuild = true
         options.incremental = true
         self.options = options
         self.boot = boot

@@ -6,9 +6,10 @@ struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Build the site into the output folder.",
         discussion: """
-        The site is written to a staging folder beside the output folder and swapped in only when \
-        the build succeeds: a failed build leaves the previous output untouched. Files whose bytes \
-        did not change keep their modification time.
+        The site is written to a staging folder beside the output folder and put in place only \
+        when the build succeeds: a failed build leaves the previous output untouched. Files whose \
+        bytes did not change keep their modification time. Unchanged pages and Markdown bodies \
+        are reused from the cache the previous build left in the output folder.
         Exit status: 0 success, 1 content errors, 2 usage or I/O errors.
         """
     )
@@ -60,6 +61,9 @@ struct Build: ParsableCommand {
         if output.verbose {
             for stage in result.stages { print("  " + stage.name.padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: "%7.3f s", stage.seconds)) }
             print(String(format: "  matching    %7.3f s CPU for %d mentions in briefing bodies", result.matchingSeconds, result.mentions))
+            if let rendered = result.bodiesRendered, let reused = result.bodiesReused {
+                print("  bodies      \(rendered) rendered, \(reused) reused from the cache")
+            }
         }
         let written = result.written.map { ", \($0.written) written, \($0.unchanged) unchanged" } ?? ""
         print("built \(result.pageCount) pages (\(result.fileCount) files\(written)) into \(outputFolder)/ in "

@@ -31,6 +31,7 @@ final class BodyEditTests: XCTestCase {
         var options = BuildOptions(paths: site.paths)
         options.writeOutput = false
         options.session = session
+        options.keepLastBuild = session != nil
         options.cache = cache
         options.incremental = cache != nil
         return options

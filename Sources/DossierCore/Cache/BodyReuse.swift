@@ -55,7 +55,7 @@ struct BodyReuse: Sendable {
         for entity in request.listed.sorted() { key.combine(UInt64(entity)) }
         key.combine(byte: 0xFE)
         key.combine(UInt64(bitPattern: Int64(request.owner ?? -1)))
-        if let hit = cache.bodies.reuse(key), hit.documents == documentsDigest(hit.body) {
+        if let hit = cache.bodies.reuse(key, where: { $0.documents == documentsDigest($0.body) }) {
             return hit.body
         }
         let body = renderer.render(request)

@@ -125,7 +125,7 @@ public enum ContentLoader {
     /// is taken before reading, so a save during the read makes the next build read it again.
     static func remembered<T>(_ url: URL, cache: SessionCache?, settings: String, diagnostics: inout Diagnostics,
                               read: (inout Diagnostics) -> T?) -> T? {
-        guard let cache, let stamp = FileStamp(path: url.path) else { return read(&diagnostics) }
+        guard let cache, !cache.persistent, let stamp = FileStamp(path: url.path) else { return read(&diagnostics) }
         if let hit = cache.files.reuse(url.path), hit.settled, hit.stamp == stamp, hit.settings == settings {
             diagnostics.append(contentsOf: hit.diagnostics)
             return hit.value as? T

@@ -9,6 +9,11 @@ public struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
 
     public init() {}
 
+    init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
     init?(hex: Substring) {
         guard hex.count == 32, let high = UInt64(hex.prefix(16), radix: 16), let low = UInt64(hex.suffix(16), radix: 16) else {
             return nil
@@ -103,6 +108,12 @@ struct HTMLFragment: MustacheCustomRenderable, Sendable {
         self.html = html
         var digest = Fingerprint()
         digest.combine(html)
+        self.digest = digest
+    }
+
+    /// A fragment read back from a saved cache, whose digest was computed when it was made.
+    init(html: String, digest: Fingerprint) {
+        self.html = html
         self.digest = digest
     }
 

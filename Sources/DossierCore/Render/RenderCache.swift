@@ -23,7 +23,11 @@ public final class RenderCache: @unchecked Sendable {
         case previousFile
     }
 
-    private static let header = "dossier-render-cache 2"
+    private static let format = "dossier-render-cache 3"
+    /// The first line: the format and the executable that wrote it. Page keys digest the site
+    /// model, not the code that turns it into pages, so another build of Dossier must not
+    /// trust them.
+    private let header: String
     private let lock = NSLock()
     private var previous: [String: Entry]
     private var next: [String: Entry] = [:]
@@ -33,10 +37,12 @@ public final class RenderCache: @unchecked Sendable {
     public init() {
         previous = [:]
         output = nil
+        header = Self.format
     }
 
-    private init(output: URL, entries: [String: Entry]) {
+    private init(output: URL, identity: String, entries: [String: Entry]) {
         self.output = output
+        header = Self.format + " " + identity
         previous = entries
     }
 
@@ -48,18 +54,19 @@ public final class RenderCache: @unchecked Sendable {
 
     /// Loads the cache written by the previous build into `output`; an unreadable or
     /// foreign file gives an empty cache (a full build).
-    public static func load(in output: URL) -> RenderCache {
+    public static func load(in output: URL, identity: String) -> RenderCache {
         let url = file(in: output)
-        guard let data = FileManager.default.contents(atPath: url.path) else { return RenderCache(output: output, entries: [:]) }
+        let empty = RenderCache(output: output, identity: identity, entries: [:])
+        guard !identity.isEmpty, let data = FileManager.default.contents(atPath: url.path) else { return empty }
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
-        guard lines.first == Substring(header) else { return RenderCache(output: output, entries: [:]) }
+        guard lines.first == Substring(empty.header) else { return empty }
         var entries: [String: Entry] = [:]
         for line in lines.dropFirst() {
             let fields = line.split(separator: "\t", maxSplits: 3, omittingEmptySubsequences: false)
             guard fields.count == 4, let fingerprint = Fingerprint(hex: fields[0]), let size = Int(fields[1]) else { continue }
             entries[String(fields[3])] = Entry(fingerprint: fingerprint, size: size, modified: String(fields[2]))
         }
-        return RenderCache(output: output, entries: entries)
+        return RenderCache(output: output, identity: identity, entries: entries)
     }
 
     /// Starts recording a new build.
@@ -94,7 +101,7 @@ public final class RenderCache: @unchecked Sendable {
         previous = next
         next = [:]
         guard let output else { return }
-        var text = Self.header + "\n"
+        var text = header + "\n"
         for path in previous.keys.sorted() {
             guard let stamp = FileStamp(path: output.path + "/" + path) else { continue }
             text += "\(previous[path]!.fingerprint)\t\(stamp.size)\t\(stamp.modified)\t\(path)\n"

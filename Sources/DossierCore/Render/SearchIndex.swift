@@ -68,7 +68,7 @@ struct SearchIndex {
     func files() -> [OutputFile] {
         let documents = self.documents()
         let entries: [ShardEntry]
-        if let cache {
+        if let cache, !cache.persistent {
             let digests = documents.map(\.digest)
             let scored = Self.scoreAll(documents, digests: digests, cache: cache)
             entries = cache.searchPostings.entries(digests: digests, terms: scored)

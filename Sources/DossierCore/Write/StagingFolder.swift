@@ -7,10 +7,16 @@ import Glibc
 /// to it as soon as each is finished, from any thread, so page bytes are never all held in
 /// memory at once and writing overlaps rendering.
 ///
-/// A file whose bytes equal the previous build's is hard-linked from it instead (it keeps its
-/// modification time, and a static host's sync tool skips it). Files are written with plain
-/// `open`/`write`/`close`: the site only becomes visible through the final rename, so there is
-/// nothing to gain from syncing each file, and fsync per file was most of the write stage.
+/// A file whose bytes equal the previous build's is not written at all: it is only noted, and
+/// keeps its modification time (a static host's sync tool skips it). Files are written with
+/// plain `open`/`write`/`close`: the site only becomes visible at `commit`, so there is nothing
+/// to gain from syncing each file, and fsync per file was most of the write stage.
+///
+/// `commit` puts the site in place one of two ways. When few files changed, they are renamed
+/// into the output folder one by one and the files no build produces any more are deleted
+/// (`InPlaceCommit`): a one-briefing edit touches a few dozen files instead of re-linking ten
+/// thousand. Otherwise the unchanged files are hard-linked into the staging folder, which then
+/// replaces the output folder in one atomic exchange.
 public final class StagingFolder: @unchecked Sendable {
     public let output: URL
     let url: URL
@@ -25,6 +31,12 @@ public final class StagingFolder: @unchecked Sendable {
     private var materialized = false
     /// Set by `discard`: render workers still running add nothing more.
     private var discarded = false
+    /// Paths whose previous file is right, and paths written into the staging folder.
+    private var unchanged: [String] = []
+    private var written: [String] = []
+    /// Held for the whole of `commit`, so a Ctrl-C handler's `discard` waits for it to finish
+    /// instead of pulling the staging folder from under a half-done commit.
+    private let committing = NSLock()
 
     /// Describes the staging folder beside `output`. Nothing is created until the first file is
     /// added, which happens only once every body is rendered: a build stopped before that (by
@@ -100,37 +112,31 @@ public final class StagingFolder: @unchecked Sendable {
 
     /// The previous build's file is known to be right (the render cache said so).
     func reusePrevious(_ path: String) {
-        guard let target = prepare(path) else { return }
-        if link(output.path + "/" + path, target) == 0 {
-            count(written: false)
-        } else {
-            fail("\(output.path)/\(path) vanished during the build; run the build again")
-        }
+        guard OutputWriter.isSafeRelativePath(path) else { return fail("output path '\(path)' is not allowed") }
+        count(path, written: false)
     }
 
     func addStatic(_ file: StaticFile) {
-        guard let target = prepare(file.outputPath) else { return }
         let previous = output.path + "/" + file.outputPath
         let manager = FileManager.default
-        if manager.contentsEqual(atPath: previous, andPath: file.source), link(previous, target) == 0 {
-            count(written: false)
-            return
+        if OutputWriter.isSafeRelativePath(file.outputPath), Self.isRegularFile(previous),
+           manager.contentsEqual(atPath: previous, andPath: file.source) {
+            return count(file.outputPath, written: false)
         }
+        guard let target = prepare(file.outputPath) else { return }
         do {
             try manager.copyItem(atPath: file.source, toPath: target)
-            count(written: true)
+            count(file.outputPath, written: true)
         } catch {
             fail("cannot copy \(file.source): \(error.localizedDescription)")
         }
     }
 
     private func add(_ path: String, bytes: UnsafeRawBufferPointer) {
-        guard let target = prepare(path) else { return }
-        let previous = output.path + "/" + path
-        if Self.sameBytes(previous, bytes), link(previous, target) == 0 {
-            count(written: false)
-            return
+        if OutputWriter.isSafeRelativePath(path), Self.sameBytes(output.path + "/" + path, bytes) {
+            return count(path, written: false)
         }
+        guard let target = prepare(path) else { return }
         let descriptor = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { return fail("cannot create \(target): \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
@@ -141,14 +147,19 @@ public final class StagingFolder: @unchecked Sendable {
             guard wrote > 0 else { return fail("cannot write \(target): \(String(cString: strerror(errno)))") }
             offset += wrote
         }
-        count(written: true)
+        count(path, written: true)
+    }
+
+    static func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 
     /// Whether the file at `path` holds exactly `bytes`; a size check first keeps a changed
     /// file from being read.
     private static func sameBytes(_ path: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
         var info = stat()
-        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) == bytes.count else { return false }
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) == bytes.count else { return false }
         guard let old = FileManager.default.contents(atPath: path) else { return false }
         return old.withUnsafeBytes { $0.elementsEqual(bytes) }
     }
@@ -188,9 +199,15 @@ public final class StagingFolder: @unchecked Sendable {
         return true
     }
 
-    private func count(written: Bool) {
+    private func count(_ path: String, written: Bool) {
         lock.lock()
-        if written { summary.written += 1 } else { summary.unchanged += 1 }
+        if written {
+            summary.written += 1
+            self.written.append(path)
+        } else {
+            summary.unchanged += 1
+            unchanged.append(path)
+        }
         lock.unlock()
     }
 
@@ -200,28 +217,56 @@ public final class StagingFolder: @unchecked Sendable {
         lock.unlock()
     }
 
-    /// Swaps the finished folder in for `output`; on any earlier failure the staging folder is
-    /// removed and `output` is left as it was.
+    /// Puts the finished site in place of `output` (see the type's comment); on any earlier
+    /// failure the staging folder is removed and `output` is left as it was.
     func commit() throws -> OutputWriter.Summary {
+        committing.lock()
+        defer { committing.unlock() }
         lock.lock()
         _ = materialize()
         let failure = self.failure
+        let (written, unchanged) = (self.written, self.unchanged)
         lock.unlock()
         do {
             if let failure { throw BuildFailure(failure) }
-            try Data("Built by Dossier. This folder is replaced on every build.\n".utf8)
-                .write(to: url.appendingPathComponent(OutputWriter.markerName))
-            try OutputWriter.swapIn(url, for: output)
+            let plan = InPlaceCommit(staging: url, output: output, written: written, unchanged: unchanged)
+            if try !plan.run() {
+                try linkUnchanged(unchanged)
+                try Data(Self.markerText.utf8).write(to: url.appendingPathComponent(OutputWriter.markerName))
+                try OutputWriter.swapIn(url, for: output)
+            }
         } catch {
-            discard()
+            discardStaging()
             throw BuildFailure("could not write the site to \(output.path): \(error.localizedDescription)")
         }
-        release()
+        discardStaging()
         return summary
     }
 
-    /// Removes the staging folder; `output` is untouched.
+    static let markerText = "Built by Dossier. Its files are replaced on every build.\n"
+
+    /// Hard-links the previous build's unchanged files into the staging folder, before a swap.
+    private func linkUnchanged(_ paths: [String]) throws {
+        for path in paths {
+            guard let target = prepare(path) else { break }
+            guard link(output.path + "/" + path, target) == 0 else {
+                throw BuildFailure("\(output.path)/\(path) vanished during the build; run the build again")
+            }
+        }
+        lock.lock()
+        let failure = self.failure
+        lock.unlock()
+        if let failure { throw BuildFailure(failure) }
+    }
+
+    /// Removes the staging folder; `output` is untouched. Waits for a commit in progress.
     public func discard() {
+        committing.lock()
+        defer { committing.unlock() }
+        discardStaging()
+    }
+
+    private func discardStaging() {
         lock.lock()
         discarded = true
         let exists = materialized

@@ -1,0 +1,174 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Appends variable-length integers and length-prefixed strings to a file, a megabyte at a
+/// time, so a large cache is never held twice in memory while it is saved. The file ends with
+/// a fingerprint of everything before it (`BinaryReader.verified`): a flipped bit anywhere
+/// makes the whole file unusable rather than a wrong page.
+struct BinaryWriter {
+    private var buffer: [UInt8] = []
+    private let descriptor: Int32
+    private var digest = Fingerprint()
+    private(set) var failed = false
+
+    /// Creates (or truncates) the file at `path`; nil when it cannot be opened.
+    init?(path: String) {
+        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return nil }
+        buffer.reserveCapacity(1 << 20)
+    }
+
+    mutating func write(_ value: UInt64) {
+        var value = value
+        while value >= 0x80 {
+            buffer.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            value >>= 7
+        }
+        buffer.append(UInt8(value))
+        if buffer.count >= 1 << 20 { flush() }
+    }
+
+    mutating func write(_ value: Int) {
+        // Zig-zag, so small negative numbers stay short.
+        write(UInt64(bitPattern: Int64(value << 1 ^ value >> (Int.bitWidth - 1))))
+    }
+
+    /// A count or length: what `BinaryReader.readCount` reads.
+    mutating func write(count: Int) {
+        write(UInt64(count))
+    }
+
+    mutating func write(_ flag: Bool) {
+        write(UInt64(flag ? 1 : 0))
+    }
+
+    mutating func write(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            write(UInt64(bytes.count))
+            buffer.append(contentsOf: bytes)
+        }
+        if buffer.count >= 1 << 20 { flush() }
+    }
+
+    mutating func write(_ fingerprint: Fingerprint) {
+        write(fingerprint.high)
+        write(fingerprint.low)
+    }
+
+    mutating func write(_ texts: [String]) {
+        write(count: texts.count)
+        for text in texts { write(text) }
+    }
+
+    /// Writes the buffer out, all of it when `final`, else a multiple of eight bytes: the
+    /// fingerprint hashes eight bytes per step, so hashing the file in such pieces gives the same
+    /// result as hashing it whole.
+    private mutating func flush(final: Bool = false) {
+        let count = final ? buffer.count : buffer.count & ~7
+        buffer.withUnsafeBytes { digest.combine(bytes: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+        var offset = 0
+        while offset < count && !failed {
+            let wrote = buffer.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, count - offset) }
+            if wrote < 0 && errno == EINTR { continue }
+            if wrote <= 0 { failed = true } else { offset += wrote }
+        }
+        buffer.removeFirst(count)
+    }
+
+    /// Writes what is buffered and the fingerprint, and closes the file; false when any write
+    /// failed.
+    mutating func finish() -> Bool {
+        flush(final: true)
+        for lane in [digest.high, digest.low] {
+            withUnsafeBytes(of: lane.littleEndian) { buffer.append(contentsOf: $0) }
+        }
+        let trailer = buffer
+        buffer = []
+        var offset = 0
+        while offset < trailer.count && !failed {
+            let wrote = trailer.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if wrote < 0 && errno == EINTR { continue }
+            if wrote <= 0 { failed = true } else { offset += wrote }
+        }
+        return close(descriptor) == 0 && !failed
+    }
+}
+
+/// Reads what `BinaryWriter` wrote. Every read checks its bounds: a truncated or foreign file
+/// makes `failed` true and yields zeros and empty strings, never a crash.
+struct BinaryReader {
+    private let bytes: UnsafeRawBufferPointer
+    private var offset = 0
+    private(set) var failed = false
+
+    init(_ bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
+    }
+
+    /// The contents of a file `BinaryWriter` finished, without its fingerprint; nil when the
+    /// fingerprint does not match (a truncated, damaged or foreign file).
+    static func verified(_ file: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+        guard file.count >= 16 else { return nil }
+        let contents = UnsafeRawBufferPointer(rebasing: file[..<(file.count - 16)])
+        var digest = Fingerprint()
+        digest.combine(bytes: contents)
+        let high = UInt64(littleEndian: file.loadUnaligned(fromByteOffset: file.count - 16, as: UInt64.self))
+        let low = UInt64(littleEndian: file.loadUnaligned(fromByteOffset: file.count - 8, as: UInt64.self))
+        return digest == Fingerprint(high: high, low: low) ? contents : nil
+    }
+
+    var atEnd: Bool { offset == bytes.count }
+
+    mutating func readUInt64() -> UInt64 {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while offset < bytes.count && shift < 64 {
+            let byte = bytes[offset]
+            offset += 1
+            value |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { return value }
+            shift += 7
+        }
+        failed = true
+        return 0
+    }
+
+    mutating func readInt() -> Int {
+        let raw = readUInt64()
+        return Int(Int64(bitPattern: raw >> 1) ^ -Int64(bitPattern: raw & 1))
+    }
+
+    mutating func readBool() -> Bool {
+        readUInt64() != 0
+    }
+
+    /// A count of items that each take at least one byte: larger than what is left means the
+    /// file is damaged, and must not become a huge allocation.
+    mutating func readCount() -> Int {
+        let count = readUInt64()
+        guard count <= UInt64(bytes.count - offset) else {
+            failed = true
+            return 0
+        }
+        return Int(count)
+    }
+
+    mutating func readString() -> String {
+        let count = readCount()
+        guard !failed else { return "" }
+        defer { offset += count }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count]), as: UTF8.self)
+    }
+
+    mutating func readStrings() -> [String] {
+        (0..<readCount()).map { _ in readString() }
+    }
+
+    mutating func readFingerprint() -> Fingerprint {
+        let high = readUInt64()
+        return Fingerprint(high: high, low: readUInt64())
+    }
+}

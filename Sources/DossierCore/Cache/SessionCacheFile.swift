@@ -1,0 +1,170 @@
+import DossierMarkdown
+import Foundation
+
+/// Saves the expensive part of a `SessionCache` — rendered Markdown bodies, cards, search
+/// document chunks, feed entries and related briefings — in the output folder, so that the
+/// next `dossier build` renders only the bodies and cards whose inputs changed, as `serve` does.
+///
+/// Every entry is keyed by a digest of all its inputs (see `SessionCache`), so a saved entry is
+/// either still right or never looked up. What the keys cannot cover is Dossier itself: the file
+/// records the identity of the executable that wrote it (`BuildIdentity`) and is ignored by any
+/// other. Parsed source files are not saved: they are keyed by file stamps, which a fresh clone
+/// of a repository changes. A damaged or truncated file is ignored, which only makes the build
+/// a full one; it is replaced, never patched, and renamed into place only once complete.
+enum SessionCacheFile {
+    static let fileName = ".dossier-cache-session"
+    private static let header = "dossier-session-cache 1"
+    private static let trailer: UInt64 = 0x6f6b  // "ok": the file was written to the end
+
+    static func url(in output: URL) -> URL {
+        output.appendingPathComponent(fileName)
+    }
+
+    /// The cache saved in `output`, or an empty one when there is none that this executable wrote.
+    static func load(in output: URL, identity: String) -> SessionCache {
+        let cache = SessionCache(persistent: true)
+        guard !identity.isEmpty,
+              let data = try? Data(contentsOf: url(in: output), options: .alwaysMapped) else { return cache }
+        data.withUnsafeBytes { file in
+            guard let bytes = BinaryReader.verified(file) else { return }
+            var reader = BinaryReader(bytes)
+            guard reader.readString() == header, reader.readString() == identity else { return }
+            let bodies = readEntries(&reader) { reader -> (body: RenderedBody, documents: Fingerprint?) in
+                let body = readBody(&reader)
+                return (body, reader.readBool() ? reader.readFingerprint() : nil)
+            }
+            let fragments = readEntries(&reader) { HTMLFragment(html: $0.readString(), digest: $0.readFingerprint()) }
+            let feedEntries = readEntries(&reader) { $0.readString() }
+            let searchChunks = readEntries(&reader) { $0.readString() }
+            let related = readEntries(&reader) { reader in
+                (0..<reader.readCount()).map { _ in (0..<reader.readCount()).map { _ in reader.readInt() } }
+            }
+            guard reader.readUInt64() == trailer, reader.atEnd, !reader.failed else { return }
+            cache.bodies.seed(bodies)
+            cache.fragments.seed(fragments)
+            cache.feedEntries.seed(feedEntries)
+            cache.searchChunks.seed(searchChunks)
+            cache.related.seed(related)
+        }
+        return cache
+    }
+
+    /// Writes what the last committed build used into `output`, replacing the previous file.
+    /// Bodies with diagnostics are left out: they are rare, and rendering them again is what
+    /// reports their diagnostics. A failure leaves no file, which is a full build next time.
+    static func save(_ cache: SessionCache, in output: URL, identity: String) {
+        let target = url(in: output)
+        let partial = target.path + ".partial"
+        guard !identity.isEmpty, var writer = BinaryWriter(path: partial) else { return }
+        writer.write(header)
+        writer.write(identity)
+        writeEntries(cache.bodies.committed.filter { $0.value.body.diagnostics.isEmpty }, to: &writer) { writer, value in
+            writeBody(value.body, to: &writer)
+            writer.write(value.documents != nil)
+            if let documents = value.documents { writer.write(documents) }
+        }
+        writeEntries(cache.fragments.committed, to: &writer) { writer, fragment in
+            writer.write(fragment.html)
+            writer.write(fragment.digest)
+        }
+        writeEntries(cache.feedEntries.committed, to: &writer) { $0.write($1) }
+        writeEntries(cache.searchChunks.committed, to: &writer) { $0.write($1) }
+        writeEntries(cache.related.committed, to: &writer) { writer, lists in
+            writer.write(count: lists.count)
+            for list in lists {
+                writer.write(count: list.count)
+                for index in list { writer.write(index) }
+            }
+        }
+        writer.write(trailer)
+        if writer.finish() && rename(partial, target.path) == 0 { return }
+        unlink(partial)
+        unlink(target.path)
+    }
+
+    /// Entries in key order, so the same cache always gives the same file.
+    private static func writeEntries<Value>(_ entries: [Fingerprint: Value], to writer: inout BinaryWriter,
+                                            value write: (inout BinaryWriter, Value) -> Void) {
+        writer.write(count: entries.count)
+        for key in entries.keys.sorted(by: { ($0.high, $0.low) < ($1.high, $1.low) }) {
+            writer.write(key)
+            write(&writer, entries[key]!)
+        }
+    }
+
+    private static func readEntries<Value>(_ reader: inout BinaryReader,
+                                           value read: (inout BinaryReader) -> Value) -> [Fingerprint: Value] {
+        let count = reader.readCount()
+        var entries: [Fingerprint: Value] = [:]
+        entries.reserveCapacity(count)
+        for _ in 0..<count where !reader.failed {
+            let key = reader.readFingerprint()
+            entries[key] = read(&reader)
+        }
+        return entries
+    }
+
+    private static func writeBody(_ body: RenderedBody, to writer: inout BinaryWriter) {
+        writer.write(body.fragment.html)
+        writer.write(body.fragment.digest)
+        writer.write(count: body.headings.count)
+        for heading in body.headings {
+            writer.write(heading.level)
+            writer.write(heading.text)
+            writer.write(heading.id)
+        }
+        writer.write(count: body.mentions.count)
+        for entity in body.mentions.keys.sorted() {
+            writer.write(entity)
+            writer.write(body.mentions[entity]!)
+        }
+        writer.write(body.linkedBriefings)
+        writer.write(body.wordCount)
+        writer.write(count: body.links.count)
+        for link in body.links {
+            writer.write(link.url)
+            writer.write(link.isImage)
+            writer.write(link.line)
+            writer.write(link.column)
+        }
+        writer.write(body.hasWikiLinks)
+        writer.write(body.documentTargets != nil)
+        if let targets = body.documentTargets { writer.write(targets) }
+        writer.write(body.mentionCount)
+    }
+
+    private static func readBody(_ reader: inout BinaryReader) -> RenderedBody {
+        let fragment = HTMLFragment(html: reader.readString(), digest: reader.readFingerprint())
+        let headings = (0..<reader.readCount()).map { _ in
+            MarkdownHeading(level: reader.readInt(), text: reader.readString(), id: reader.readString())
+        }
+        var mentions: [Int: Int] = [:]
+        for _ in 0..<reader.readCount() {
+            let entity = reader.readInt()
+            mentions[entity] = reader.readInt()
+        }
+        let linkedBriefings = reader.readStrings()
+        let wordCount = reader.readInt()
+        let links = (0..<reader.readCount()).map { _ in
+            MarkdownLink(url: reader.readString(), isImage: reader.readBool(), line: reader.readInt(), column: reader.readInt())
+        }
+        var body = RenderedBody(fragment: fragment, headings: headings, mentions: mentions, linkedBriefings: linkedBriefings,
+                                wordCount: wordCount, diagnostics: [], links: links)
+        body.hasWikiLinks = reader.readBool()
+        body.documentTargets = reader.readBool() ? reader.readStrings() : nil
+        body.mentionCount = reader.readInt()  // found by an earlier process: no matching time here
+        return body
+    }
+}
+
+/// Names the executable that is running, so caches it saved are not trusted by another build
+/// of Dossier (whose rendering code may differ while every input is the same).
+enum BuildIdentity {
+    /// Size, modification time and inode of `/proc/self/exe`; empty (no saved caches are used)
+    /// when it cannot be read.
+    static let current: String = {
+        var info = stat()
+        guard stat("/proc/self/exe", &info) == 0 else { return "" }
+        return "\(info.st_size)-\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)-\(info.st_ino)"
+    }()
+}

@@ -1,0 +1,151 @@
+@testable import DossierCore
+import DossierMarkdown
+import Foundation
+import XCTest
+
+final class SessionCacheFileTests: XCTestCase {
+    func testBinaryCodingRoundTrip() throws {
+        let path = NSTemporaryDirectory() + "binary-\(UUID().uuidString)"
+        defer { unlink(path) }
+        var writer = try XCTUnwrap(BinaryWriter(path: path))
+        let numbers = [0, 1, -1, 127, 128, -129, Int.max, Int.min, 1 << 40]
+        for number in numbers { writer.write(number) }
+        writer.write(UInt64.max)
+        writer.write("Daesh’s “front”")
+        writer.write(["", "a", String(repeating: "x", count: 3_000_000)])
+        writer.write(true)
+        XCTAssertTrue(writer.finish())
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        data.withUnsafeBytes { file in
+            guard let bytes = BinaryReader.verified(file) else { return XCTFail("the fingerprint does not match") }
+            var reader = BinaryReader(bytes)
+            XCTAssertEqual(numbers.map { _ in reader.readInt() }, numbers)
+            XCTAssertEqual(reader.readUInt64(), UInt64.max)
+            XCTAssertEqual(reader.readString(), "Daesh’s “front”")
+            XCTAssertEqual(reader.readStrings().map(\.count), [0, 1, 3_000_000])
+            XCTAssertTrue(reader.readBool())
+            XCTAssertTrue(reader.atEnd)
+            XCTAssertFalse(reader.failed)
+        }
+    }
+
+    private func site(briefings: Int = 4) throws -> TestSite {
+        var files = [
+            "Content/actors/daesh.md": "---\nname: Daesh\naliases: [ISIS]\n---\nThe group that held Mosul.",
+            "Content/places/mosul.md": "---\nname: Mosul\n---\n",
+            "Content/pages/about.md": "---\ntitle: About\n---\nWho we are.",
+        ]
+        for index in 0..<briefings {
+            files["Content/briefings/b\(index).md"] = briefing("Briefing \(index)", date: "2017-01-\(10 + index % 18)",
+                                                               extra: "tags: [iraq]\nactors: [daesh]",
+                                                               body: "## Part \(index)\n\nISIS holds Mosul. See [[b0]] and [a link](https://example.org/\(index)).")
+        }
+        return try TestSite(files)
+    }
+
+    /// Every file of a build from scratch into another folder, without the output's bookkeeping.
+    private func cleanTree(_ site: TestSite) throws -> [String: Data] {
+        let clean = site.root.appendingPathComponent("Clean")
+        try? FileManager.default.removeItem(at: clean)
+        var options = BuildOptions(paths: SitePaths(root: site.root, output: clean))
+        options.incremental = false
+        XCTAssertTrue(try Pipeline.build(options).succeeded)
+        defer { try? FileManager.default.removeItem(at: clean) }
+        return try visibleTree(clean)
+    }
+
+    private func visibleTree(_ folder: URL) throws -> [String: Data] {
+        var tree: [String: Data] = [:]
+        for case let relative as String in FileManager.default.enumerator(atPath: folder.path)! where !relative.hasPrefix(".") {
+            let full = folder.appendingPathComponent(relative).path
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue {
+                tree[relative] = FileManager.default.contents(atPath: full)
+            }
+        }
+        return tree
+    }
+
+    func testTheNextBuildRendersOnlyTheBodiesThatChanged() throws {
+        let site = try site()
+        let first = try site.build()
+        XCTAssertTrue(first.succeeded, first.formatted)
+        XCTAssertEqual(first.bodiesReused, 0)
+        XCTAssertEqual(first.bodiesRendered, 4 + 2 + 1, "four briefings, two entities, one page")
+        XCTAssertNotNil(site.output(SessionCacheFile.fileName))
+
+        let second = try site.build()
+        XCTAssertEqual(second.bodiesRendered, 0)
+        XCTAssertEqual(second.bodiesReused, 7)
+        XCTAssertEqual(try visibleTree(site.output), try cleanTree(site))
+
+        try site.write(["Content/briefings/b2.md": briefing("Briefing 2", date: "2017-01-12", extra: "tags: [iraq]\nactors: [daesh]",
+                                                            body: "ISIS holds Mosul, and a new sentence.")])
+        let third = try site.build()
+        XCTAssertEqual(third.bodiesRendered, 1)
+        assertContains(site.output("briefings/b2/index.html"), "a new sentence")
+        XCTAssertEqual(try visibleTree(site.output), try cleanTree(site))
+
+        // Retitling b0 changes what the other bodies' wiki-links say, so they are rendered again.
+        try site.write(["Content/briefings/b0.md": briefing("Briefing zero", date: "2017-01-10", extra: "tags: [iraq]\nactors: [daesh]",
+                                                            body: "## Part 0\n\nISIS holds Mosul. See [[b0]] and [a link](https://example.org/0).")])
+        XCTAssertEqual(try site.build().bodiesRendered, 3, "b0, b1 and b3 link to b0; b2 no longer does")
+        XCTAssertEqual(try visibleTree(site.output), try cleanTree(site))
+
+        // An alias decides what is a mention in every body.
+        try site.write(["Content/actors/daesh.md": "---\nname: Daesh\naliases: [ISIS, ISIL]\n---\nThe group that held Mosul."])
+        XCTAssertEqual(try site.build().bodiesRendered, 7)
+        XCTAssertEqual(try visibleTree(site.output), try cleanTree(site))
+    }
+
+    func testTheSavedCacheIsTheSameForTheSameSite() throws {
+        let site = try site()
+        try site.build()
+        let first = try XCTUnwrap(FileManager.default.contents(atPath: SessionCacheFile.url(in: site.output).path))
+        try site.build()
+        XCTAssertEqual(FileManager.default.contents(atPath: SessionCacheFile.url(in: site.output).path), first)
+    }
+
+    func testAFileFromAnotherExecutableOrADamagedOneIsIgnored() throws {
+        let site = try site()
+        XCTAssertTrue(try site.build().succeeded)
+        let url = SessionCacheFile.url(in: site.output)
+        XCTAssertEqual(SessionCacheFile.load(in: site.output, identity: BuildIdentity.current).bodies.committed.count, 7)
+        XCTAssertEqual(SessionCacheFile.load(in: site.output, identity: "another build").bodies.committed.count, 0)
+        XCTAssertEqual(SessionCacheFile.load(in: site.output, identity: "").bodies.committed.count, 0)
+
+        let whole = try Data(contentsOf: url)
+        for cut in [whole.count - 1, whole.count / 2, 40] {
+            try whole.prefix(cut).write(to: url)
+            XCTAssertEqual(SessionCacheFile.load(in: site.output, identity: BuildIdentity.current).bodies.committed.count, 0,
+                           "cut at \(cut) of \(whole.count) bytes")
+        }
+        for position in [0, 100, whole.count / 2, whole.count - 20, whole.count - 1] {
+            var damaged = whole
+            damaged[position] ^= 0x01
+            try damaged.write(to: url)
+            XCTAssertEqual(SessionCacheFile.load(in: site.output, identity: BuildIdentity.current).bodies.committed.count, 0,
+                           "one bit flipped at \(position)")
+        }
+        let result = try site.build()
+        XCTAssertTrue(result.succeeded, result.formatted)
+        XCTAssertEqual(try visibleTree(site.output), try cleanTree(site), "a flipped byte must not reach the site")
+
+        try Data("dossier-session-cache 1 and then nonsense".utf8).write(to: url)
+        let rebuilt = try site.build()
+        XCTAssertEqual(rebuilt.bodiesRendered, 7)
+        XCTAssertEqual(try visibleTree(site.output), try cleanTree(site))
+    }
+
+    func testNoCacheRendersEverythingAndTheCheckCommandSavesNothing() throws {
+        let site = try site()
+        try site.build()
+        var options = BuildOptions(paths: site.paths)
+        options.incremental = false
+        XCTAssertNil(try Pipeline.build(options).bodiesRendered, "no session cache at all")
+        let before = try Data(contentsOf: SessionCacheFile.url(in: site.output))
+        try site.write(["Content/briefings/b1.md": briefing("Briefing 1 again")])
+        XCTAssertTrue(try site.build(write: false).succeeded)
+        XCTAssertEqual(try Data(contentsOf: SessionCacheFile.url(in: site.output)), before)
+    }
+}
