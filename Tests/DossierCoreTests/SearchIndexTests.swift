@@ -177,6 +177,45 @@ final class SearchIndexTests: XCTestCase {
     }
 
     /// The same cases the browser test runs through assets/search.js, so both sides agree.
+    /// The byte-wise tokenizer against a plain scalar-by-scalar one (the implementation it
+    /// replaced), on random text built from the pieces that have special rules.
+    func testTokensEqualAScalarByScalarTokenizerOnRandomText() {
+        func reference(_ text: String) -> [String] {
+            let scalars = Array(text.decomposedStringWithCompatibilityMapping.lowercased().unicodeScalars)
+            var tokens: [String] = []
+            var current = String.UnicodeScalarView()
+            func flush() {
+                if !current.isEmpty && current.count <= SearchText.maxTokenLength { tokens.append(String(current)) }
+                current = String.UnicodeScalarView()
+            }
+            var index = 0
+            while index < scalars.count {
+                let scalar = scalars[index]
+                index += 1
+                if SearchText.isDropped(scalar) { continue }
+                if SearchText.isApostrophe(scalar) {
+                    if !current.isEmpty, index < scalars.count, scalars[index] == "s",
+                       index + 1 >= scalars.count || !SearchText.isWordScalar(scalars[index + 1]) {
+                        index += 1
+                    }
+                    continue
+                }
+                let mapped = SearchText.map(scalar)
+                if SearchText.isWordScalar(mapped) { current.append(mapped) } else { flush() }
+            }
+            flush()
+            return tokens
+        }
+        let pieces = ["Daesh", "ISIS", "s", "S", "'", "`", "’", "ʼ", " ", "\n", "-", ".", "ſ", "ｓ", "Ｓ", "é", "e\u{301}",
+                      "\u{301}", "ß", "İ", "ﬁ", "ΣΟΦΟΣ", "ς", "الموصل", "\u{64E}", "ـ", "٣", "۴", "أ", "ى", "中文", "😀",
+                      "\u{A0}", "&", "x2", "Ⅻ", "①", "Kata’ib", String(repeating: "a", count: 41)]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3_000 {
+            let text = (0..<Int.random(in: 1...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            XCTAssertEqual(SearchText.tokens(text), reference(text), text.debugDescription)
+        }
+    }
+
     func testNormalizationMatchesTheSharedCases() throws {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("browser/normalization-cases.json")

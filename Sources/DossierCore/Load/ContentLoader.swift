@@ -208,7 +208,7 @@ enum StaticPath {
                 return "\(shown) in '\(segment.prefix(60))' (use letters, digits, '-', '_', '.')"
             }
             let stem = segment.split(separator: ".", omittingEmptySubsequences: false).first.map { $0.lowercased() } ?? ""
-            if reservedNames.contains(stem.trimmingCharacters(in: .whitespaces)) {
+            if reservedNames.contains(stem.trimmingWhitespace()) {
                 return "'\(segment)' is a reserved device name on Windows"
             }
             if segment.hasSuffix(".") {

@@ -27,14 +27,15 @@ struct FrontMatter {
     init?(yaml: String?, path: String, firstLine: Int, diagnostics: inout Diagnostics) {
         self.path = path
         self.lineOffset = firstLine - 1
-        guard let yaml, !yaml.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
+        guard let yaml, !yaml.isBlank else { return }
         // The parser owns the anchors (nodes hold them weakly): keep it alive while checking.
         let parser: Parser
         let root: Node?
         do {
             // No implicit typing: every scalar is read as the string written, so the default
             // resolver's regexes would only cost time.
-            parser = try Parser(yaml: yaml, resolver: .basic)
+            // The encoding is given because Yams' default reads the process environment on every call.
+            parser = try Parser(yaml: yaml, resolver: .basic, encoding: .utf8)
             root = try parser.singleRoot()
         } catch let error as YamlError {
             diagnostics.append(Self.diagnostic(for: error, yaml: yaml, path: path, lineOffset: lineOffset, budgets: budgets))

@@ -30,7 +30,7 @@ public struct SiteDate: Sendable, Hashable, Comparable, CustomStringConvertible 
     /// Parses `YYYY`, `YYYY-MM`, `YYYY-MM-DD` or an ISO 8601 date-time. Impossible dates
     /// (2017-02-30) are rejected.
     public init?(parsing text: String) {
-        let text = text.trimmingCharacters(in: .whitespaces)
+        let text = text.trimmingWhitespace()
         var datePart = Substring(text)
         var time: String?
         if let separator = text.firstIndex(where: { $0 == "T" || $0 == " " }) {

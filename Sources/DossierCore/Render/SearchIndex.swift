@@ -362,6 +362,21 @@ struct SearchIndex {
         "tr", "ul", "sup", "input",
     ]
 
+    private static let blockTagCodes = Set(blockTags.compactMap { tagCode(Array($0.utf8)[...]) })
+
+    /// A tag name of up to ten ASCII letters and digits, case folded, packed six bits a
+    /// character: looking it up allocates nothing, where a lowercased `String` per tag did.
+    private static func tagCode(_ name: ArraySlice<UInt8>) -> UInt64? {
+        guard (1...10).contains(name.count) else { return nil }
+        var code: UInt64 = 0
+        for byte in name {
+            let folded = (0x41...0x5A).contains(byte) ? byte + 0x20 : byte
+            let value: UInt8 = (0x61...0x7A).contains(folded) ? folded - 0x60 : folded - 0x30 + 27  // 1–26, 27–36
+            code = code << 6 | UInt64(value)
+        }
+        return code
+    }
+
     /// The text of HTML Dossier rendered from Markdown: tags removed (block tags become a space,
     /// inline tags nothing, so "Daesh</a>’s" stays one word), comments dropped, entities decoded.
     /// Works on UTF-8 bytes: everything it looks for is ASCII.
@@ -394,8 +409,7 @@ struct SearchIndex {
                 while nameEnd < count, isNameByte(bytes[nameEnd]) { nameEnd += 1 }
                 var end = nameEnd
                 while end < count, bytes[end] != UInt8(ascii: ">") { end += 1 }
-                let name = String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self).lowercased()
-                if blockTags.contains(name) { out.append(0x20) }
+                if let code = tagCode(bytes[nameStart..<nameEnd]), blockTagCodes.contains(code) { out.append(0x20) }
                 index = end + 1
                 continue
             }
@@ -443,9 +457,11 @@ struct SearchIndex {
 enum SearchText {
     static let maxTokenLength = 40
 
+    /// Works on the normalised text's UTF-8 bytes: ASCII letters and digits (most of any text)
+    /// are appended without decoding a scalar; anything else is decoded in place.
     static func tokens(_ text: String) -> [String] {
         guard !text.isEmpty else { return [] }
-        let scalars = normalizedScalars(text)
+        let bytes = normalizedUTF8(text)
         var tokens: [String] = []
         var current: [UInt8] = []
         current.reserveCapacity(64)
@@ -455,26 +471,36 @@ enum SearchText {
             current.removeAll(keepingCapacity: true)
             length = 0
         }
+        let count = bytes.count
+        // The bytes come from Swift strings, so they are valid UTF-8.
+        func decode(at position: Int) -> (scalar: Unicode.Scalar, size: Int) {
+            let lead = bytes[position]
+            let size = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
+            var value = size == 1 ? UInt32(lead) : UInt32(lead) & (0x7F >> UInt32(size))
+            for offset in 1..<size { value = value << 6 | UInt32(bytes[position + offset] & 0x3F) }
+            return (Unicode.Scalar(value) ?? "\u{FFFD}", size)
+        }
         var index = 0
-        while index < scalars.count {
-            let scalar = scalars[index]
-            index += 1
-            let value = scalar.value
-            if value < 0x80, value != 0x27, value != 0x60 {
+        while index < count {
+            let byte = bytes[index]
+            if byte < 0x80, byte != 0x27, byte != 0x60 {
                 // Fast path: ASCII letters and digits, anything else separates.
-                if (0x61...0x7A).contains(value) || (0x30...0x39).contains(value) {
-                    current.append(UInt8(value))
+                if (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte) {
+                    current.append(byte)
                     length += 1
                 } else {
                     flush()
                 }
+                index += 1
                 continue
             }
+            let (scalar, size) = decode(at: index)
+            index += size
             if isDropped(scalar) { continue }
             if isApostrophe(scalar) {
                 // A possessive 's ends the word: "Daesh’s" is "daesh".
-                if length > 0, index < scalars.count, scalars[index] == "s",
-                   index + 1 >= scalars.count || !isWordScalar(scalars[index + 1]) {
+                if length > 0, index < count, bytes[index] == UInt8(ascii: "s"),
+                   index + 1 >= count || !isWordScalar(decode(at: index + 1).scalar) {
                     index += 1
                 }
                 continue
@@ -491,30 +517,39 @@ enum SearchText {
         return tokens
     }
 
-    /// NFKD, then lowercase. ASCII is its own NFKD and lowercases on its own, so only the runs of
-    /// other code points go through Foundation: the same result as normalising the whole text
-    /// (decomposition works code point by code point; the marks it may reorder are removed later,
-    /// and final sigma is mapped to sigma anyway), at a fraction of the cost.
-    static func normalizedScalars(_ text: String) -> [Unicode.Scalar] {
-        var scalars: [Unicode.Scalar] = []
-        scalars.reserveCapacity(text.utf8.count)
-        var run = String.UnicodeScalarView()
-        func flushRun() {
-            guard !run.isEmpty else { return }
-            scalars += String(run).decomposedStringWithCompatibilityMapping.lowercased().unicodeScalars
-            run = String.UnicodeScalarView()
-        }
-        for scalar in text.unicodeScalars {
-            if scalar.isASCII {
-                flushRun()
-                let value = scalar.value
-                scalars.append((0x41...0x5A).contains(value) ? Unicode.Scalar(UInt8(value + 0x20)) : scalar)
-            } else {
-                run.append(scalar)
+    /// NFKD, then lowercase, as UTF-8. ASCII is its own NFKD and lowercases on its own, so only
+    /// the runs of other code points go through Foundation: the same result as normalising the
+    /// whole text (decomposition works code point by code point; the marks it may reorder are
+    /// removed later, and final sigma is mapped to sigma anyway), at a fraction of the cost.
+    static func normalizedUTF8(_ text: String) -> [UInt8] {
+        var text = text
+        return text.withUTF8 { bytes in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var runStart = -1
+            func flushRun(before end: Int) {
+                guard runStart >= 0 else { return }
+                let run = String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart..<end]), as: UTF8.self)
+                out += run.decomposedStringWithCompatibilityMapping.lowercased().utf8
+                runStart = -1
             }
+            for index in bytes.indices {
+                let byte = bytes[index]
+                if byte < 0x80 {
+                    flushRun(before: index)
+                    out.append((0x41...0x5A).contains(byte) ? byte + 0x20 : byte)
+                } else if runStart < 0 {
+                    runStart = index
+                }
+            }
+            flushRun(before: bytes.count)
+            return out
         }
-        flushRun()
-        return scalars
+    }
+
+    /// `normalizedUTF8` as scalars.
+    static func normalizedScalars(_ text: String) -> [Unicode.Scalar] {
+        Array(String(decoding: normalizedUTF8(text), as: UTF8.self).unicodeScalars)
     }
 
     /// Removed without splitting a word: combining marks, Arabic harakat and tatweel.

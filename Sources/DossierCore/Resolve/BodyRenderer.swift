@@ -177,7 +177,7 @@ struct BodyRenderer: Sendable {
         switch target {
         case let .entity(index):
             let entity = directory.entities[index]
-            return written.trimmingCharacters(in: .whitespaces) == entity.id ? entity.name : written
+            return written.trimmingWhitespace() == entity.id ? entity.name : written
         case let .document(_, title):
             return title
         }
@@ -186,7 +186,7 @@ struct BodyRenderer: Sendable {
     /// What a wiki-link points to, and the slug looked up among briefings and pages (nil when an
     /// entity answered first).
     private func resolveWikiLink(_ target: String) -> (WikiTarget?, lookedUp: String?) {
-        let trimmed = target.trimmingCharacters(in: .whitespaces)
+        let trimmed = target.trimmingWhitespace()
         if let index = directory.lookup(trimmed).sorted(by: { directory.entities[$0].kind == .actor && directory.entities[$1].kind != .actor }).first,
            !directory.entities[index].isStub {
             return (.entity(index), nil)
