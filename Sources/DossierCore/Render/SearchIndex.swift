@@ -457,64 +457,96 @@ struct SearchIndex {
 enum SearchText {
     static let maxTokenLength = 40
 
-    /// Works on the normalised text's UTF-8 bytes: ASCII letters and digits (most of any text)
-    /// are appended without decoding a scalar; anything else is decoded in place.
+    /// Works on the normalised text's UTF-8 bytes. A token that is a run of those bytes (nearly
+    /// every one) is made straight from the run; only a token with a dropped or mapped code point
+    /// inside it (“Kata’ib”, Arabic with harakat) is assembled in a buffer.
     static func tokens(_ text: String) -> [String] {
         guard !text.isEmpty else { return [] }
-        let bytes = normalizedUTF8(text)
-        var tokens: [String] = []
-        var current: [UInt8] = []
-        current.reserveCapacity(64)
-        var length = 0
-        func flush() {
-            if length > 0 && length <= maxTokenLength { tokens.append(String(decoding: current, as: UTF8.self)) }
-            current.removeAll(keepingCapacity: true)
-            length = 0
-        }
-        let count = bytes.count
-        // The bytes come from Swift strings, so they are valid UTF-8.
-        func decode(at position: Int) -> (scalar: Unicode.Scalar, size: Int) {
-            let lead = bytes[position]
-            let size = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
-            var value = size == 1 ? UInt32(lead) : UInt32(lead) & (0x7F >> UInt32(size))
-            for offset in 1..<size { value = value << 6 | UInt32(bytes[position + offset] & 0x3F) }
-            return (Unicode.Scalar(value) ?? "\u{FFFD}", size)
-        }
-        var index = 0
-        while index < count {
-            let byte = bytes[index]
-            if byte < 0x80, byte != 0x27, byte != 0x60 {
-                // Fast path: ASCII letters and digits, anything else separates.
-                if (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte) {
-                    current.append(byte)
-                    length += 1
+        let normalized = normalizedUTF8(text)
+        return normalized.withUnsafeBufferPointer { bytes in
+            var tokens: [String] = []
+            var buffer: [UInt8] = []   // the token so far, once it stopped being one run of `bytes`
+            var assembled = false
+            var start = 0, end = 0     // the token's run of `bytes`, while not `assembled`
+            var length = 0             // code points in the token
+            let count = bytes.count
+
+            func flush() {
+                if length > 0 && length <= maxTokenLength {
+                    tokens.append(assembled ? String(decoding: buffer, as: UTF8.self)
+                                            : String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+                }
+                length = 0
+                assembled = false
+            }
+            func assemble() {
+                guard !assembled else { return }
+                buffer.removeAll(keepingCapacity: true)
+                if length > 0 { buffer.append(contentsOf: bytes[start..<end]) }
+                assembled = true
+            }
+            /// Adds the code point at `position` as it is written there.
+            func append(at position: Int, size: Int) {
+                if length == 0 {
+                    (start, end) = (position, position + size)
+                } else if !assembled && end == position {
+                    end += size
                 } else {
-                    flush()
+                    assemble()
+                    buffer.append(contentsOf: bytes[position..<position + size])
                 }
-                index += 1
-                continue
-            }
-            let (scalar, size) = decode(at: index)
-            index += size
-            if isDropped(scalar) { continue }
-            if isApostrophe(scalar) {
-                // A possessive 's ends the word: "Daesh’s" is "daesh".
-                if length > 0, index < count, bytes[index] == UInt8(ascii: "s"),
-                   index + 1 >= count || !isWordScalar(decode(at: index + 1).scalar) {
-                    index += 1
-                }
-                continue
-            }
-            let mapped = map(scalar)
-            if isWordScalar(mapped) {
-                UTF8.encode(mapped) { current.append($0) }
                 length += 1
-            } else {
-                flush()
             }
+            // The bytes come from Swift strings, so they are valid UTF-8.
+            func decode(at position: Int) -> (scalar: Unicode.Scalar, size: Int) {
+                let lead = bytes[position]
+                let size = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
+                var value = size == 1 ? UInt32(lead) : UInt32(lead) & (0x7F >> UInt32(size))
+                for offset in 1..<size { value = value << 6 | UInt32(bytes[position + offset] & 0x3F) }
+                return (Unicode.Scalar(value) ?? "\u{FFFD}", size)
+            }
+
+            var index = 0
+            while index < count {
+                let byte = bytes[index]
+                if byte < 0x80, byte != 0x27, byte != 0x60 {
+                    // Fast path: ASCII letters and digits, anything else separates.
+                    if (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte) {
+                        append(at: index, size: 1)
+                    } else {
+                        flush()
+                    }
+                    index += 1
+                    continue
+                }
+                let (scalar, size) = decode(at: index)
+                let position = index
+                index += size
+                if isDropped(scalar) { continue }
+                if isApostrophe(scalar) {
+                    // A possessive 's ends the word: "Daesh’s" is "daesh".
+                    if length > 0, index < count, bytes[index] == UInt8(ascii: "s"),
+                       index + 1 >= count || !isWordScalar(decode(at: index + 1).scalar) {
+                        index += 1
+                    }
+                    continue
+                }
+                let mapped = map(scalar)
+                guard isWordScalar(mapped) else {
+                    flush()
+                    continue
+                }
+                if mapped == scalar {
+                    append(at: position, size: size)
+                } else {
+                    assemble()
+                    UTF8.encode(mapped) { buffer.append($0) }
+                    length += 1
+                }
+            }
+            flush()
+            return tokens
         }
-        flush()
-        return tokens
     }
 
     /// NFKD, then lowercase, as UTF-8. ASCII is its own NFKD and lowercases on its own, so only
