@@ -96,7 +96,7 @@ public final class SessionCache: @unchecked Sendable {
     let entityFacts = GenerationalCache<Fingerprint, [EntityFacts]>()
 
     /// Loaded from and saved to the output folder by `dossier build` (`SessionCacheFile`), for
-    /// one build: files and search postings are then left to the build itself (see `init`).
+    /// one build: files, feed entries and search postings are then left to the build itself.
     let persistent: Bool
 
     /// A cache for the builds of one process (`dossier serve`).
@@ -106,8 +106,9 @@ public final class SessionCache: @unchecked Sendable {
 
     /// A cache for one `dossier build` that starts from what the previous build saved. It skips
     /// what is worth keeping only in a long-running process: parsed files (keyed by file stamps,
-    /// which a fresh clone changes), search terms and the postings updated document by document
-    /// (about 100 MB at 10,000 briefings, which the build's peak memory cannot afford).
+    /// which a fresh clone changes), feed entries (cheap to escape again), search terms and the
+    /// postings updated document by document (about 100 MB at 10,000 briefings, which the
+    /// build's peak memory cannot afford).
     init(persistent: Bool) {
         self.persistent = persistent
     }

@@ -2,7 +2,7 @@ import DossierMarkdown
 import Foundation
 
 /// Saves the expensive part of a `SessionCache` — rendered Markdown bodies, cards, search
-/// document chunks, feed entries and related briefings — in the output folder, so that the
+/// document chunks and related briefings — in the output folder, so that the
 /// next `dossier build` renders only the bodies and cards whose inputs changed, as `serve` does.
 ///
 /// Every entry is keyed by a digest of all its inputs (see `SessionCache`), so a saved entry is
@@ -13,7 +13,7 @@ import Foundation
 /// a full one; it is replaced, never patched, and renamed into place only once complete.
 enum SessionCacheFile {
     static let fileName = ".dossier-cache-session"
-    private static let header = "dossier-session-cache 1"
+    private static let header = "dossier-session-cache 2"
     private static let trailer: UInt64 = 0x6f6b  // "ok": the file was written to the end
 
     static func url(in output: URL) -> URL {
@@ -34,7 +34,6 @@ enum SessionCacheFile {
                 return (body, reader.readBool() ? reader.readFingerprint() : nil)
             }
             let fragments = readEntries(&reader) { HTMLFragment(html: $0.readString(), digest: $0.readFingerprint()) }
-            let feedEntries = readEntries(&reader) { $0.readString() }
             let searchChunks = readEntries(&reader) { $0.readString() }
             let related = readEntries(&reader) { reader in
                 (0..<reader.readCount()).map { _ in (0..<reader.readCount()).map { _ in reader.readInt() } }
@@ -42,7 +41,6 @@ enum SessionCacheFile {
             guard reader.readUInt64() == trailer, reader.atEnd, !reader.failed else { return }
             cache.bodies.seed(bodies)
             cache.fragments.seed(fragments)
-            cache.feedEntries.seed(feedEntries)
             cache.searchChunks.seed(searchChunks)
             cache.related.seed(related)
         }
@@ -67,7 +65,6 @@ enum SessionCacheFile {
             writer.write(fragment.html)
             writer.write(fragment.digest)
         }
-        writeEntries(cache.feedEntries.committed, to: &writer) { $0.write($1) }
         writeEntries(cache.searchChunks.committed, to: &writer) { $0.write($1) }
         writeEntries(cache.related.committed, to: &writer) { writer, lists in
             writer.write(count: lists.count)

@@ -76,7 +76,9 @@ struct FeedWriter {
 
     /// An entry is a function of the briefing's feed fields, its body and the base URL.
     private func cachedEntry(_ index: Int) -> String {
-        guard let cache else { return entry(index) }
+        // A saved cache leaves entries out: escaping the few thousand that feeds carry takes
+        // milliseconds, and holding them to the end of a build would raise its peak memory.
+        guard let cache, !cache.persistent else { return entry(index) }
         let briefing = model.briefings[index]
         let source = briefing.source
         var key = Fingerprint()
