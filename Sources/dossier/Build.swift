@@ -30,8 +30,11 @@ struct Build: ParsableCommand {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
-                StagingFolder.discardAllActive()
-                Console.error("interrupted; \(output)/ left unchanged")
+                if StagingFolder.discardAllActive() {
+                    Console.error("interrupted after the new site was written to \(output)/ (its caches were not saved)")
+                } else {
+                    Console.error("interrupted; \(output)/ left unchanged")
+                }
                 Foundation.exit(130)
             }
             source.resume()

@@ -118,4 +118,100 @@ final class InPlaceCommitTests: XCTestCase {
         assertNotContains(site.output("briefings/b1/index.html"), "<p>new</p>")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: site.root.path).sorted(), ["Content", "Output"])
     }
+
+    /// Names as the file system spells them, for comparisons that `String` equality would blur.
+    private func rawListing(_ folder: URL) throws -> [InPlaceCommit.Name] {
+        let listing = try XCTUnwrap(InPlaceCommit.list(folder.path))
+        return listing.files.union(listing.folders).filter { $0.first != UInt8(ascii: ".") }
+            .sorted { $0.lexicographicallyPrecedes($1) }
+    }
+
+    private func cleanListing(_ site: TestSite) throws -> [InPlaceCommit.Name] {
+        let clean = site.root.appendingPathComponent("Clean")
+        try? FileManager.default.removeItem(at: clean)
+        defer { try? FileManager.default.removeItem(at: clean) }
+        var options = BuildOptions(paths: SitePaths(root: site.root, output: clean))
+        options.incremental = false
+        XCTAssertTrue(try Pipeline.build(options).succeeded)
+        return try rawListing(clean)
+    }
+
+    /// "café" composed and decomposed are one `String` but two names on Linux.
+    func testNamesAreComparedAsTheFileSystemSpellsThem() throws {
+        let site = try site(briefings: 2)
+        let decomposed = "cafe\u{301}", composed = "caf\u{E9}"
+        try site.write(["Content/static/\(decomposed)/a.txt": "A", "Content/static/\(decomposed).txt": "B"])
+        XCTAssertTrue(try site.build().succeeded)
+        try FileManager.default.moveItem(atPath: site.root.path + "/Content/static/\(decomposed)",
+                                         toPath: site.root.path + "/Content/static/\(composed)")
+        try FileManager.default.moveItem(atPath: site.root.path + "/Content/static/\(decomposed).txt",
+                                         toPath: site.root.path + "/Content/static/\(composed).txt")
+        try site.write(["Content/briefings/b1.md": briefing("Briefing 1 edited")])
+        let result = try site.build()
+        XCTAssertTrue(result.succeeded, result.formatted)
+        XCTAssertEqual(try rawListing(site.output), try cleanListing(site))
+
+        // A stale file whose name is not UTF-8 is deleted too.
+        let bad = Array(site.output.path.utf8) + Array("/bad".utf8) + [0xFF] + Array(".html".utf8) + [0]
+        let descriptor = bad.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o644) } }
+        XCTAssertGreaterThanOrEqual(descriptor, 0)
+        close(descriptor)
+        try site.write(["Content/briefings/b1.md": briefing("Briefing 1 edited again")])
+        XCTAssertTrue(try site.build().succeeded)
+        XCTAssertEqual(try rawListing(site.output), try cleanListing(site))
+    }
+
+    /// Symbolic links inside or as the output folder are replaced by real folders, whatever the
+    /// size of the change, and cache files are never written through a planted link.
+    func testSymbolicLinksInTheOutputAreReplacedNotFollowed() throws {
+        let site = try site(briefings: 2)
+        XCTAssertTrue(try site.build().succeeded)
+        let manager = FileManager.default
+        let copy = site.root.appendingPathComponent("actors-copy")
+        try manager.copyItem(at: site.output.appendingPathComponent("actors"), to: copy)
+        try manager.removeItem(at: site.output.appendingPathComponent("actors"))
+        try manager.createSymbolicLink(at: site.output.appendingPathComponent("actors"), withDestinationURL: copy)
+        let victims = ["victim-session", "victim-cache"].map { site.root.appendingPathComponent($0) }
+        for victim in victims { try Data("keep me".utf8).write(to: victim) }
+        for (name, victim) in zip([SessionCacheFile.fileName + ".partial", RenderCache.fileName], victims) {
+            try? manager.removeItem(at: site.output.appendingPathComponent(name))
+            try manager.createSymbolicLink(at: site.output.appendingPathComponent(name), withDestinationURL: victim)
+        }
+        try site.write(["Content/briefings/b1.md": briefing("Briefing 1 edited")])
+        let result = try site.build()
+        XCTAssertTrue(result.succeeded, result.formatted)
+        for victim in victims { XCTAssertEqual(try String(contentsOf: victim, encoding: .utf8), "keep me") }
+        let actors = try manager.attributesOfItem(atPath: site.output.path + "/actors")[.type] as? FileAttributeType
+        XCTAssertEqual(actors, .typeDirectory)
+        XCTAssertEqual(tree(site.output), try cleanTree(site))
+        XCTAssertEqual(try manager.attributesOfItem(atPath: site.output.path + "/" + RenderCache.fileName)[.type] as? FileAttributeType,
+                       .typeRegular)
+
+        // The output folder itself as a link: a one-file change replaces it as a whole change would.
+        let real = site.root.appendingPathComponent("Real")
+        try manager.moveItem(at: site.output, to: real)
+        try manager.createSymbolicLink(at: site.output, withDestinationURL: real)
+        try site.write(["Content/briefings/b1.md": briefing("Briefing 1 edited twice")])
+        XCTAssertTrue(try site.build().succeeded)
+        XCTAssertEqual(try manager.attributesOfItem(atPath: site.output.path)[.type] as? FileAttributeType, .typeDirectory)
+        assertContains(site.output("briefings/b1/index.html"), "Briefing 1 edited twice")
+    }
+
+    func testAnInterruptBeforeTheCommitStopsItAndOneAfterItIsReported() throws {
+        let site = try site(briefings: 2)
+        XCTAssertTrue(try site.build().succeeded)
+        let before = tree(site.output)
+        let interrupted = StagingFolder(output: site.output)
+        XCTAssertFalse(StagingFolder.discardAllActive(), "nothing committed yet, not even a staging folder made")
+        interrupted.add("briefings/b1/index.html", text: "<p>new</p>")
+        XCTAssertThrowsError(try interrupted.commit())
+        XCTAssertEqual(tree(site.output), before)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: site.root.path).sorted(), ["Content", "Output"])
+
+        let finished = StagingFolder(output: site.output)
+        finished.add("briefings/b1/index.html", text: "<p>new</p>")
+        finished.reusePrevious("briefings/b0/index.html")
+        _ = try finished.commit()
+        XCTAssertTrue(finished.discard(), "a handler that comes after the commit learns the site is in place")
+    }
 }

@@ -13,9 +13,11 @@ struct BinaryWriter {
     private var digest = Fingerprint()
     private(set) var failed = false
 
-    /// Creates (or truncates) the file at `path`; nil when it cannot be opened.
+    /// Creates a new file at `path`, replacing whatever had that name (never writing through a
+    /// symbolic link); nil when it cannot be created.
     init?(path: String) {
-        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        unlink(path)
+        descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { return nil }
         buffer.reserveCapacity(1 << 20)
     }

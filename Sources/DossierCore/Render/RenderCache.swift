@@ -108,7 +108,9 @@ public final class RenderCache: @unchecked Sendable {
             previous[path]!.size = Int(stamp.size)
             previous[path]!.modified = "\(stamp.modified)"
         }
-        try? Data(text.utf8).write(to: Self.file(in: output))
+        // Written beside and renamed over: a symbolic link planted under the cache's name is
+        // replaced, not written through.
+        try? Data(text.utf8).write(to: Self.file(in: output), options: .atomic)
     }
 
     /// Forgets what this build recorded, e.g. after a failed write. The file on disk is left

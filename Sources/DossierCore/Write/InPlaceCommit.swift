@@ -20,88 +20,122 @@ struct InPlaceCommit {
     let written: [String]
     let unchanged: [String]
 
-    /// Files that belong to the output folder's bookkeeping, not to the site.
-    static let bookkeeping: Set<String> = [OutputWriter.markerName, RenderCache.fileName, SessionCacheFile.fileName,
-                                           SessionCacheFile.fileName + ".partial"]
+    /// A relative path as the file system spells it. Swift's `String` equality would take a
+    /// composed and a decomposed "é" for one name, where Linux sees two files.
+    typealias Name = [UInt8]
 
-    /// In place only when at most this many files changed: beyond it, the time in which the
-    /// folder holds old and new pages side by side stops being negligible, and one atomic
-    /// exchange of the whole folder is worth its cost.
-    static func allowed(written: Int, total: Int) -> Bool {
-        written <= max(100, total / 20)
+    /// Files that belong to the output folder's bookkeeping, not to the site.
+    static let bookkeeping: [String] = [OutputWriter.markerName, RenderCache.fileName, SessionCacheFile.fileName]
+
+    /// In place only when at most this many files are written or deleted: beyond it, the time
+    /// in which the folder holds old and new pages side by side stops being negligible, and one
+    /// atomic exchange of the whole folder is worth its cost.
+    static func allowed(changes: Int, total: Int) -> Bool {
+        changes <= max(100, total / 20)
     }
 
     /// True when the site is now committed; false when nothing was touched and the caller must
     /// swap the whole folder in.
     func run() throws -> Bool {
-        guard Self.allowed(written: written.count, total: written.count + unchanged.count),
+        var info = stat()
+        // An output folder that is a symbolic link is replaced by a real folder by the swap;
+        // every build must do the same, or which copy is current would depend on the change.
+        guard lstat(output.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR,
               StagingFolder.isRegularFile(output.path + "/" + OutputWriter.markerName),
               let existing = Self.list(output.path) else { return false }
-        for path in unchanged where !existing.files.contains(path) {
-            throw BuildFailure("\(output.path)/\(path) vanished during the build; run the build again")
-        }
-        var needed = Set<String>()  // folders the new site needs
-        for path in written {
-            if existing.folders.contains(path) { return false }  // a folder where a file goes now
+        let writtenNames = written.map { Name($0.utf8) }
+        // A previous file missing from the listing is gone, or behind a symbolic link to a
+        // folder (the listing does not follow them): the swap handles both.
+        for path in unchanged where !existing.files.contains(Name(path.utf8)) { return false }
+        var needed = Set<Name>()  // folders the new site needs
+        for (path, name) in zip(written, writtenNames) {
+            if existing.folders.contains(name) { return false }  // a folder where a file goes now
             var folder = Substring(path)
             while let slash = folder.lastIndex(of: "/") {
                 folder = folder[..<slash]
-                if existing.files.contains(String(folder)) { return false }  // a file where a folder goes
-                if !needed.insert(String(folder)).inserted { break }
+                let folderName = Name(folder.utf8)
+                if existing.files.contains(folderName) { return false }  // a file where a folder goes
+                if !needed.insert(folderName).inserted { break }
             }
         }
         for path in unchanged {
             var folder = Substring(path)
             while let slash = folder.lastIndex(of: "/") {
                 folder = folder[..<slash]
-                if !needed.insert(String(folder)).inserted { break }
+                if !needed.insert(Name(folder.utf8)).inserted { break }
             }
         }
-        let kept = Set(written).union(unchanged).union(Self.bookkeeping)
+        var kept = Set(writtenNames).union(unchanged.map { Name($0.utf8) })
+        // Bookkeeping files are kept only as regular files: a symbolic link planted under such
+        // a name would have the caches written through it, outside the output folder.
+        for name in Self.bookkeeping where StagingFolder.isRegularFile(output.path + "/" + name) { kept.insert(Name(name.utf8)) }
+        let stale = existing.files.subtracting(kept)
+        guard Self.allowed(changes: written.count + stale.count, total: written.count + unchanged.count) else { return false }
 
-        for folder in needed.sorted() where !existing.folders.contains(folder) {
-            guard mkdir(output.path + "/" + folder, 0o755) == 0 || errno == EEXIST else {
-                throw BuildFailure("cannot create folder \(output.path)/\(folder): \(String(cString: strerror(errno)))")
+        for folder in needed.sorted(by: { $0.lexicographicallyPrecedes($1) }) where !existing.folders.contains(folder) {
+            let path = output.path + "/" + String(decoding: folder, as: UTF8.self)
+            guard mkdir(path, 0o755) == 0 else {
+                throw BuildFailure("cannot create folder \(path): \(String(cString: strerror(errno)))")
             }
         }
         for path in written where rename(staging.path + "/" + path, output.path + "/" + path) != 0 {
             throw BuildFailure("cannot move \(path) into \(output.path): \(String(cString: strerror(errno)))")
         }
-        for path in existing.files where !kept.contains(path) {
-            unlink(output.path + "/" + path)
-        }
+        for name in stale { Self.withPath(output.path, name) { _ = unlink($0) } }
         // Deepest first, so a folder is empty by the time it is removed.
-        for folder in existing.folders.subtracting(needed).sorted(by: >) {
-            rmdir(output.path + "/" + folder)
+        for folder in existing.folders.subtracting(needed).sorted(by: { $1.lexicographicallyPrecedes($0) }) {
+            Self.withPath(output.path, folder) { _ = rmdir($0) }
         }
+        try refreshMarker()
         return true
     }
 
+    /// The marker's text is the one a swap would write (it changed once, between versions).
+    private func refreshMarker() throws {
+        let marker = output.appendingPathComponent(OutputWriter.markerName)
+        guard FileManager.default.contents(atPath: marker.path) != Data(StagingFolder.markerText.utf8) else { return }
+        try Data(StagingFolder.markerText.utf8).write(to: marker, options: .atomic)
+    }
+
+    /// Calls `body` with `root/name` as a C string, `name`'s bytes as they are.
+    private static func withPath(_ root: String, _ name: Name, _ body: (UnsafePointer<CChar>) -> Void) {
+        var bytes = Array(root.utf8)
+        bytes.append(UInt8(ascii: "/"))
+        bytes += name
+        bytes.append(0)
+        bytes.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { body($0.baseAddress!) } }
+    }
+
     /// Every file (anything but a folder, symbolic links included) and folder under `root`,
-    /// relative to it; nil when a folder cannot be read.
-    static func list(_ root: String) -> (files: Set<String>, folders: Set<String>)? {
-        var files = Set<String>()
-        var folders = Set<String>()
-        var pending = [""]
+    /// relative to it, as raw bytes; nil when a folder cannot be read.
+    static func list(_ root: String) -> (files: Set<Name>, folders: Set<Name>)? {
+        var files = Set<Name>()
+        var folders = Set<Name>()
+        var pending: [Name] = [[]]
         while let relative = pending.popLast() {
-            guard let handle = opendir(relative.isEmpty ? root : root + "/" + relative) else { return nil }
+            var path = Array(root.utf8)
+            if !relative.isEmpty { path += [UInt8(ascii: "/")] + relative }
+            path.append(0)
+            let handle = path.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { opendir($0.baseAddress!) } }
+            guard let handle else { return nil }
             defer { closedir(handle) }
             while let entry = readdir(handle) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-                }
-                if name == "." || name == ".." { continue }
-                let path = relative.isEmpty ? name : relative + "/" + name
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { Name($0.prefix(while: { $0 != 0 })) }
+                if name == [0x2E] || name == [0x2E, 0x2E] { continue }  // "." and ".."
+                let child = relative.isEmpty ? name : relative + [UInt8(ascii: "/")] + name
                 var isFolder = entry.pointee.d_type == UInt8(DT_DIR)
                 if entry.pointee.d_type == UInt8(DT_UNKNOWN) {
                     var info = stat()
-                    isFolder = lstat(root + "/" + path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+                    var full = Array(root.utf8) + [UInt8(ascii: "/")] + child
+                    full.append(0)
+                    isFolder = full.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { lstat($0.baseAddress!, &info) } } == 0
+                        && (info.st_mode & S_IFMT) == S_IFDIR
                 }
                 if isFolder {
-                    folders.insert(path)
-                    pending.append(path)
+                    folders.insert(child)
+                    pending.append(child)
                 } else {
-                    files.insert(path)
+                    files.insert(child)
                 }
             }
         }

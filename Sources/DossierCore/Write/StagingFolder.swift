@@ -37,6 +37,8 @@ public final class StagingFolder: @unchecked Sendable {
     /// Held for the whole of `commit`, so a Ctrl-C handler's `discard` waits for it to finish
     /// instead of pulling the staging folder from under a half-done commit.
     private let committing = NSLock()
+    /// Set (under `committing`) once the site is in place.
+    private var committed = false
 
     /// Describes the staging folder beside `output`. Nothing is created until the first file is
     /// added, which happens only once every body is rendered: a build stopped before that (by
@@ -46,6 +48,9 @@ public final class StagingFolder: @unchecked Sendable {
         parent = self.output.deletingLastPathComponent()
         prefix = ".\(self.output.lastPathComponent).dossier-staging-"
         url = parent.appendingPathComponent(prefix + "\(getpid())")
+        // Known to the interrupt handler from the start: a Ctrl-C before the first page must
+        // still stop this build from committing.
+        Self.active.withLock { $0[ObjectIdentifier(self)] = self }
     }
 
     /// Creates the folder and its lock; called with `lock` held.
@@ -65,7 +70,6 @@ public final class StagingFolder: @unchecked Sendable {
             return false
         }
         madeFolders.insert(url.path)
-        Self.active.withLock { $0[ObjectIdentifier(self)] = self }
         return true
     }
 
@@ -93,10 +97,14 @@ public final class StagingFolder: @unchecked Sendable {
 
     private static let active = ActiveFolders()
 
-    /// Removes the staging folders of builds still running in this process: for a Ctrl-C
-    /// handler, just before the process exits.
-    public static func discardAllActive() {
-        for folder in active.withLock({ Array($0.values) }) { folder.discard() }
+    /// Removes the staging folders of builds still running in this process and stops them
+    /// from committing: for a Ctrl-C handler, just before the process exits. A commit already
+    /// under way is waited for; true when one finished, so the new site is in place.
+    @discardableResult
+    public static func discardAllActive() -> Bool {
+        var committed = false
+        for folder in active.withLock({ Array($0.values) }) where folder.discard() { committed = true }
+        return committed
     }
 
     /// Stores one generated file. Errors are remembered and reported by `commit`, so workers
@@ -223,6 +231,7 @@ public final class StagingFolder: @unchecked Sendable {
         committing.lock()
         defer { committing.unlock() }
         lock.lock()
+        if discarded && failure == nil { failure = "the build was interrupted" }
         _ = materialize()
         let failure = self.failure
         let (written, unchanged) = (self.written, self.unchanged)
@@ -239,6 +248,7 @@ public final class StagingFolder: @unchecked Sendable {
             discardStaging()
             throw BuildFailure("could not write the site to \(output.path): \(error.localizedDescription)")
         }
+        committed = true
         discardStaging()
         return summary
     }
@@ -259,11 +269,14 @@ public final class StagingFolder: @unchecked Sendable {
         if let failure { throw BuildFailure(failure) }
     }
 
-    /// Removes the staging folder; `output` is untouched. Waits for a commit in progress.
-    public func discard() {
+    /// Removes the staging folder and stops a later `commit`; `output` is untouched. Waits for
+    /// a commit in progress, and returns true when the site was committed before.
+    @discardableResult
+    public func discard() -> Bool {
         committing.lock()
         defer { committing.unlock() }
         discardStaging()
+        return committed
     }
 
     private func discardStaging() {
