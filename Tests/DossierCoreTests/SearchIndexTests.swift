@@ -216,6 +216,25 @@ final class SearchIndexTests: XCTestCase {
         }
     }
 
+    func testTermCounterCountsLikeADictionary() {
+        var generator = SystemRandomNumberGenerator()
+        for size in [0, 1, 50, 5_000] {
+            var counter = TermCounter()
+            var expected: [String: UInt32] = [:]
+            for _ in 0..<size {
+                let term = String(repeating: ["a", "é", "ب", "1"].randomElement(using: &generator)!,
+                                  count: Int.random(in: 1...3, using: &generator)) + String(Int.random(in: 0..<700, using: &generator))
+                let add = UInt32.random(in: 1...5, using: &generator)
+                var bytes = Array(term.utf8)
+                bytes.withUnsafeMutableBufferPointer { counter.update(UnsafeBufferPointer($0)) { $0 += add } }
+                expected[term, default: 0] += add
+            }
+            let terms = counter.terms { $0 * 2 }
+            XCTAssertEqual(terms.count, expected.count)
+            XCTAssertEqual(Dictionary(terms, uniquingKeysWith: { _, _ in 0 }), expected.mapValues { $0 * 2 })
+        }
+    }
+
     func testNormalizationMatchesTheSharedCases() throws {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("browser/normalization-cases.json")

@@ -211,19 +211,19 @@ struct SearchIndex {
     static func score(_ document: Document) -> [(String, UInt32)] {
         // One dictionary, one hash per token: field bits above bit 16, body occurrences (up to 3) below.
         func count(_ value: inout UInt32) { if value & 0xFFFF < 3 { value += 1 } }
-        var packed: [String: UInt32] = [:]
+        var packed = TermCounter()
         var fields = document.fields
         if let body = document.body { fields.append((.body, plainText(fromHTML: body.html))) }
         for (field, text) in fields {
-            for token in SearchText.tokens(text) {
+            SearchText.forEachToken(text) { token in
                 if field == .body {
-                    count(&packed[token, default: 0])
+                    packed.update(token) { count(&$0) }
                 } else {
-                    packed[token, default: 0] |= field.rawValue << 16
+                    packed.update(token) { $0 |= field.rawValue << 16 }
                 }
             }
         }
-        return packed.map { term, value in (term, value >> 16 | value & 0xFFFF) }
+        return packed.terms { value in value >> 16 | value & 0xFFFF }
     }
 
     // MARK: Sharding
@@ -461,10 +461,17 @@ enum SearchText {
     /// every one) is made straight from the run; only a token with a dropped or mapped code point
     /// inside it (“Kata’ib”, Arabic with harakat) is assembled in a buffer.
     static func tokens(_ text: String) -> [String] {
-        guard !text.isEmpty else { return [] }
+        var tokens: [String] = []
+        forEachToken(text) { tokens.append(String(decoding: $0, as: UTF8.self)) }
+        return tokens
+    }
+
+    /// Calls `body` with every token's UTF-8 bytes, in order; the bytes are valid only during
+    /// the call. Scoring counts tokens without making a `String` of every occurrence.
+    static func forEachToken(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        guard !text.isEmpty else { return }
         let normalized = normalizedUTF8(text)
-        return normalized.withUnsafeBufferPointer { bytes in
-            var tokens: [String] = []
+        normalized.withUnsafeBufferPointer { bytes in
             var buffer: [UInt8] = []   // the token so far, once it stopped being one run of `bytes`
             var assembled = false
             var start = 0, end = 0     // the token's run of `bytes`, while not `assembled`
@@ -473,8 +480,11 @@ enum SearchText {
 
             func flush() {
                 if length > 0 && length <= maxTokenLength {
-                    tokens.append(assembled ? String(decoding: buffer, as: UTF8.self)
-                                            : String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+                    if assembled {
+                        buffer.withUnsafeBufferPointer(body)
+                    } else {
+                        body(UnsafeBufferPointer(rebasing: bytes[start..<end]))
+                    }
                 }
                 length = 0
                 assembled = false
@@ -545,7 +555,6 @@ enum SearchText {
                 }
             }
             flush()
-            return tokens
         }
     }
 

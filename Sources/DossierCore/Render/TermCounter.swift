@@ -1,0 +1,82 @@
+/// A value per distinct term, keyed by the term's UTF-8 bytes: an open-addressing table over one
+/// byte arena. A briefing's body has about a thousand tokens and four hundred distinct terms;
+/// a `[String: UInt32]` made and hashed a `String` for every token, where this table makes one
+/// `String` per distinct term, at the end.
+struct TermCounter {
+    private struct Entry {
+        var offset: Int32
+        var length: Int32
+        var value: UInt32
+    }
+
+    private var arena: [UInt8] = []
+    private var entries: [Entry] = []
+    /// Index into `entries` plus one; 0 is an empty slot. Always a power of two long.
+    private var slots = [Int32](repeating: 0, count: 256)
+
+    init() {
+        arena.reserveCapacity(4096)
+        entries.reserveCapacity(128)
+    }
+
+    /// Changes the value of `term` (0 when it is new).
+    mutating func update(_ term: UnsafeBufferPointer<UInt8>, _ change: (inout UInt32) -> Void) {
+        let hash = Self.hash(term)
+        var slot = Int(truncatingIfNeeded: hash) & (slots.count - 1)
+        while slots[slot] != 0 {
+            let index = Int(slots[slot] - 1)
+            if matches(entries[index], term) {
+                change(&entries[index].value)
+                return
+            }
+            slot = (slot + 1) & (slots.count - 1)
+        }
+        var value: UInt32 = 0
+        change(&value)
+        entries.append(Entry(offset: Int32(arena.count), length: Int32(term.count), value: value))
+        arena.append(contentsOf: term)
+        slots[slot] = Int32(entries.count)
+        if entries.count * 2 > slots.count { grow() }
+    }
+
+    /// Every term with its value passed through `transform`, in first-seen order.
+    func terms(_ transform: (UInt32) -> UInt32) -> [(String, UInt32)] {
+        arena.withUnsafeBufferPointer { bytes in
+            entries.map { entry in
+                let start = Int(entry.offset)
+                let term = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<start + Int(entry.length)]), as: UTF8.self)
+                return (term, transform(entry.value))
+            }
+        }
+    }
+
+    private func matches(_ entry: Entry, _ term: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard Int(entry.length) == term.count else { return false }
+        return arena.withUnsafeBufferPointer { bytes in
+            let start = Int(entry.offset)
+            return UnsafeBufferPointer(rebasing: bytes[start..<start + term.count]).elementsEqual(term)
+        }
+    }
+
+    private mutating func grow() {
+        slots = [Int32](repeating: 0, count: slots.count * 2)
+        arena.withUnsafeBufferPointer { bytes in
+            for (index, entry) in entries.enumerated() {
+                let start = Int(entry.offset)
+                var slot = Int(truncatingIfNeeded: Self.hash(UnsafeBufferPointer(rebasing: bytes[start..<start + Int(entry.length)])))
+                    & (slots.count - 1)
+                while slots[slot] != 0 { slot = (slot + 1) & (slots.count - 1) }
+                slots[slot] = Int32(index + 1)
+            }
+        }
+    }
+
+    /// FNV-1a with a final mix, so the low bits the table uses depend on every byte.
+    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf29ce484222325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
+        hash ^= hash >> 32
+        hash &*= 0x9E37_79B9_7F4A_7C15
+        return hash ^ hash >> 29
+    }
+}
