@@ -47,6 +47,10 @@ public struct BuildResult: Sendable {
     /// cache (`serve`'s, or the one the previous `build` saved); nil without one.
     public var bodiesRendered: Int?
     public var bodiesReused: Int?
+    /// Briefing front matters parsed, and reused from the cache the previous `build` saved; nil
+    /// without one.
+    public var frontMattersParsed: Int?
+    public var frontMattersReused: Int?
 
     public var succeeded: Bool { !diagnostics.contains { $0.severity == .error } }
 }
@@ -179,6 +183,10 @@ public enum Pipeline {
                                  seconds: Date().timeIntervalSince(start), stages: stages)
         result.bodiesRendered = options.session?.bodies.misses
         result.bodiesReused = options.session?.bodies.hits
+        if let session = options.session, session.persistent {
+            result.frontMattersParsed = session.briefingFronts.misses
+            result.frontMattersReused = session.briefingFronts.hits
+        }
         result.mentions = model.briefings.reduce(0) { $0 + $1.body.mentionCount }
         result.matchingSeconds = Double(model.briefings.reduce(0) { $0 + $1.body.matchingNanoseconds }) / 1e9
         guard result.succeeded else { return (result, nil) }

@@ -67,6 +67,9 @@ struct Build: ParsableCommand {
             if let rendered = result.bodiesRendered, let reused = result.bodiesReused {
                 print("  bodies      \(rendered) rendered, \(reused) reused from the cache")
             }
+            if let parsed = result.frontMattersParsed, let reused = result.frontMattersReused {
+                print("  front matter \(parsed) parsed, \(reused) reused from the cache")
+            }
         }
         let written = result.written.map { ", \($0.written) written, \($0.unchanged) unchanged" } ?? ""
         print("built \(result.pageCount) pages (\(result.fileCount) files\(written)) into \(outputFolder)/ in "

@@ -74,22 +74,28 @@ final class SessionCacheFileTests: XCTestCase {
         XCTAssertEqual(first.bodiesRendered, 4 + 2 + 1, "four briefings, two entities, one page")
         XCTAssertNotNil(site.output(SessionCacheFile.fileName))
 
+        XCTAssertEqual(first.frontMattersParsed, 4)
         let second = try site.build()
         XCTAssertEqual(second.bodiesRendered, 0)
         XCTAssertEqual(second.bodiesReused, 7)
+        XCTAssertEqual(second.frontMattersParsed, 0)
+        XCTAssertEqual(second.frontMattersReused, 4)
         XCTAssertEqual(try visibleTree(site.output), try cleanTree(site))
 
         try site.write(["Content/briefings/b2.md": briefing("Briefing 2", date: "2017-01-12", extra: "tags: [iraq]\nactors: [daesh]",
                                                             body: "ISIS holds Mosul, and a new sentence.")])
         let third = try site.build()
         XCTAssertEqual(third.bodiesRendered, 1)
+        XCTAssertEqual(third.frontMattersParsed, 0, "only the body changed")
         assertContains(site.output("briefings/b2/index.html"), "a new sentence")
         XCTAssertEqual(try visibleTree(site.output), try cleanTree(site))
 
         // Retitling b0 changes what the other bodies' wiki-links say, so they are rendered again.
         try site.write(["Content/briefings/b0.md": briefing("Briefing zero", date: "2017-01-10", extra: "tags: [iraq]\nactors: [daesh]",
                                                             body: "## Part 0\n\nISIS holds Mosul. See [[b0]] and [a link](https://example.org/0).")])
-        XCTAssertEqual(try site.build().bodiesRendered, 3, "b0, b1 and b3 link to b0; b2 no longer does")
+        let retitled = try site.build()
+        XCTAssertEqual(retitled.bodiesRendered, 3, "b0, b1 and b3 link to b0; b2 no longer does")
+        XCTAssertEqual(retitled.frontMattersParsed, 1)
         XCTAssertEqual(try visibleTree(site.output), try cleanTree(site))
 
         // An alias decides what is a mention in every body.
@@ -147,5 +153,80 @@ final class SessionCacheFileTests: XCTestCase {
         try site.write(["Content/briefings/b1.md": briefing("Briefing 1 again")])
         XCTAssertTrue(try site.build(write: false).succeeded)
         XCTAssertEqual(try Data(contentsOf: SessionCacheFile.url(in: site.output)), before)
+    }
+
+    private let fullFrontMatter = """
+        ---
+        title: "Mosul’s fall: what comes after"
+        date: 2017-06-22T09:30:00+03:00
+        updated: 2017-07-01
+        summary: One sentence.
+        tags: [iraq, "counter-terrorism"]
+        actors: [daesh, ISIS]
+        places: [mosul]
+        linking: all
+        slug: mosul-after
+        events:
+          - date: 2014
+            title: A year
+            actors: [daesh]
+          - date: 2014-06
+            title: A month
+            places: [mosul]
+          - date: 2014-06-10
+            title: A day
+        sources:
+          - title: Dated
+            url: https://example.org/a
+            date: 2017-06-20
+          - title: Undated
+            url: https://example.org/b
+        ---
+        Body with ISIS in Mosul.
+
+        """
+
+    func testParsedFrontMatterSurvivesTheFileExactly() throws {
+        let site = try site()
+        try site.write(["Content/briefings/full.md": fullFrontMatter])
+        let path = NSTemporaryDirectory() + "briefing-\(UUID().uuidString)"
+        defer { unlink(path) }
+        var diagnostics = Diagnostics()
+        let source = try XCTUnwrap(SourceText.decode(Array(fullFrontMatter.utf8), path: "Content/briefings/full.md",
+                                                     diagnostics: &diagnostics))
+        var briefing = try XCTUnwrap(BriefingReader.read(source, stem: "full", diagnostics: &diagnostics))
+        XCTAssertEqual(diagnostics.all, [])
+        (briefing.body, briefing.bodyLine) = ("", 0)
+        var writer = try XCTUnwrap(BinaryWriter(path: path))
+        BriefingCoding.write(briefing, to: &writer)
+        XCTAssertTrue(writer.finish())
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let read = data.withUnsafeBytes { file -> Briefing? in
+            guard let bytes = BinaryReader.verified(file) else { return nil }
+            var reader = BinaryReader(bytes)
+            let briefing = BriefingCoding.read(&reader)
+            return reader.atEnd && !reader.failed ? briefing : nil
+        }
+        XCTAssertEqual(read, briefing)
+
+        XCTAssertTrue(try site.build().succeeded)
+        XCTAssertTrue(try site.build().succeeded)
+        XCTAssertEqual(try visibleTree(site.output), try cleanTree(site), "a build from the saved front matter")
+        assertContains(site.output("briefings/mosul-after/index.html"), "Mosul’s fall: what comes after")
+    }
+
+    func testFrontMatterWithAWarningIsParsedAndReportedOnEveryBuild() throws {
+        let site = try site()
+        try site.write(["Content/briefings/b1.md": briefing("Briefing 1", extra: "colour: red\ntags: [iraq]")])
+        for build in 1...2 {
+            let result = try site.build()
+            XCTAssertTrue(result.succeeded, result.formatted)
+            XCTAssertEqual(result.frontMattersParsed, build == 1 ? 4 : 1, "only the one with a warning is parsed again")
+            XCTAssertEqual(result.warnings.map(\.file), ["Content/briefings/b1.md"], "build \(build)")
+        }
+        try site.write(["Content/briefings/b1.md": briefing("Briefing 1, retitled", extra: "tags: [iraq]")])
+        XCTAssertEqual(try site.build().warnings, [])
+        assertContains(site.output("briefings/b1/index.html"), "Briefing 1, retitled")
+        XCTAssertEqual(try visibleTree(site.output), try cleanTree(site))
     }
 }

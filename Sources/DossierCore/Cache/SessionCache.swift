@@ -32,6 +32,13 @@ final class GenerationalCache<Key: Hashable, Value>: @unchecked Sendable {
         return value
     }
 
+    /// A value computed but not kept (it came with diagnostics, say): a miss all the same.
+    func noteUnrecorded() {
+        lock.lock()
+        misses += 1
+        lock.unlock()
+    }
+
     func record(_ key: Key, _ value: Value) {
         lock.lock()
         misses += 1
@@ -94,6 +101,10 @@ public final class SessionCache: @unchecked Sendable {
     let related = GenerationalCache<Fingerprint, [[Int]]>()
     /// References, events and co-occurrence of every entity, by the digest of their inputs.
     let entityFacts = GenerationalCache<Fingerprint, [EntityFacts]>()
+    /// Briefings as read from their front matter (body left empty), by the digest of the front
+    /// matter's text, the file's name and the budgets (`ContentLoader.readBriefing`): what a
+    /// saved cache uses in place of `files`, whose keys a fresh clone changes.
+    let briefingFronts = GenerationalCache<Fingerprint, Briefing>()
 
     /// Loaded from and saved to the output folder by `dossier build` (`SessionCacheFile`), for
     /// one build: files, feed entries and search postings are then left to the build itself.
@@ -123,6 +134,7 @@ public final class SessionCache: @unchecked Sendable {
         searchChunks.begin()
         related.begin()
         entityFacts.begin()
+        briefingFronts.begin()
     }
 
     /// Keeps what this build used (call only after a build that succeeded).
@@ -135,6 +147,7 @@ public final class SessionCache: @unchecked Sendable {
         searchChunks.commit()
         related.commit()
         entityFacts.commit()
+        briefingFronts.commit()
     }
 
     /// Files read, bodies rendered and cards rendered by the last build (the rest were reused).

@@ -1,19 +1,19 @@
 import DossierMarkdown
 import Foundation
 
-/// Saves the expensive part of a `SessionCache` — rendered Markdown bodies, cards, search
-/// document chunks and related briefings — in the output folder, so that the
+/// Saves the expensive part of a `SessionCache` — briefings' parsed front matter, rendered
+/// Markdown bodies, cards, search document chunks and related briefings — in the output folder, so that the
 /// next `dossier build` renders only the bodies and cards whose inputs changed, as `serve` does.
 ///
 /// Every entry is keyed by a digest of all its inputs (see `SessionCache`), so a saved entry is
 /// either still right or never looked up. What the keys cannot cover is Dossier itself: the file
 /// records the identity of the executable that wrote it (`BuildIdentity`) and is ignored by any
-/// other. Parsed source files are not saved: they are keyed by file stamps, which a fresh clone
-/// of a repository changes. A damaged or truncated file is ignored, which only makes the build
+/// other. Front matter is keyed by its text, not by file stamps, which a fresh clone of a
+/// repository changes. A damaged or truncated file is ignored, which only makes the build
 /// a full one; it is replaced, never patched, and renamed into place only once complete.
 enum SessionCacheFile {
     static let fileName = ".dossier-cache-session"
-    private static let header = "dossier-session-cache 2"
+    private static let header = "dossier-session-cache 3"
     private static let trailer: UInt64 = 0x6f6b  // "ok": the file was written to the end
 
     static func url(in output: URL) -> URL {
@@ -38,11 +38,13 @@ enum SessionCacheFile {
             let related = readEntries(&reader) { reader in
                 (0..<reader.readCount()).map { _ in (0..<reader.readCount()).map { _ in reader.readInt() } }
             }
+            let briefingFronts = readEntries(&reader) { BriefingCoding.read(&$0) }
             guard reader.readUInt64() == trailer, reader.atEnd, !reader.failed else { return }
             cache.bodies.seed(bodies)
             cache.fragments.seed(fragments)
             cache.searchChunks.seed(searchChunks)
             cache.related.seed(related)
+            cache.briefingFronts.seed(briefingFronts)
         }
         return cache
     }
@@ -73,6 +75,7 @@ enum SessionCacheFile {
                 for index in list { writer.write(index) }
             }
         }
+        writeEntries(cache.briefingFronts.committed, to: &writer) { BriefingCoding.write($1, to: &$0) }
         writer.write(trailer)
         if writer.finish() && rename(partial, target.path) == 0 { return }
         unlink(partial)

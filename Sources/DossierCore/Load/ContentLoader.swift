@@ -35,7 +35,8 @@ public enum ContentLoader {
 
         let briefings = parallelMap(listing.briefings, { url, diagnostics in
             remembered(url, cache: cache, settings: settings, diagnostics: &diagnostics) { diagnostics in
-                readBriefing(url, walker: walker, budgets: budgets, diagnostics: &diagnostics)
+                readBriefing(url, walker: walker, budgets: budgets, fronts: cache?.persistent == true ? cache : nil,
+                             diagnostics: &diagnostics)
             }
         }, diagnostics: &diagnostics).filter { includeDrafts || !$0.draft }
 
@@ -78,12 +79,36 @@ public enum ContentLoader {
     }
 
     /// One briefing file, read and parsed under the site's budgets.
-    static func readBriefing(_ url: URL, walker: ContentWalker, budgets: Budgets, diagnostics: inout Diagnostics) -> Briefing? {
-        readSource(url, walker: walker, budgets: budgets, diagnostics: &diagnostics).flatMap { source in
-            Budgets.with(budgets) {
-                BriefingReader.read(source, stem: url.deletingPathExtension().lastPathComponent, diagnostics: &diagnostics)
-            }
+    /// With `fronts`, a front matter parsed by an earlier build without any diagnostic is
+    /// reused: parsing YAML is most of loading a briefing.
+    static func readBriefing(_ url: URL, walker: ContentWalker, budgets: Budgets, fronts: SessionCache? = nil,
+                             diagnostics: inout Diagnostics) -> Briefing? {
+        guard let source = readSource(url, walker: walker, budgets: budgets, diagnostics: &diagnostics) else { return nil }
+        let stem = url.deletingPathExtension().lastPathComponent
+        guard let fronts else {
+            return Budgets.with(budgets) { BriefingReader.read(source, stem: stem, diagnostics: &diagnostics) }
         }
+        var key = Fingerprint()
+        key.combine(String(reflecting: budgets))
+        key.combine(source.path)
+        key.combine(stem)
+        key.combine(UInt64(source.frontMatterLine))
+        key.combine(byte: source.frontMatter == nil ? 0 : 1)
+        key.combine(source.frontMatter ?? "")
+        if var briefing = fronts.briefingFronts.reuse(key) {
+            briefing.body = source.body
+            briefing.bodyLine = source.bodyLine
+            return briefing
+        }
+        let before = diagnostics.all.count
+        let briefing = Budgets.with(budgets) { BriefingReader.read(source, stem: stem, diagnostics: &diagnostics) }
+        if var briefing, diagnostics.all.count == before {
+            briefing.body = ""
+            fronts.briefingFronts.record(key, briefing)
+        } else {
+            fronts.briefingFronts.noteUnrecorded()
+        }
+        return briefing
     }
 
     static func readSource(_ url: URL, walker: ContentWalker, budgets: Budgets, diagnostics: inout Diagnostics) -> SourceText? {
