@@ -20,13 +20,7 @@ final class InPlaceCommitTests: XCTestCase {
     }
 
     private func cleanTree(_ site: TestSite) throws -> [String: Data] {
-        let clean = site.root.appendingPathComponent("Clean")
-        try? FileManager.default.removeItem(at: clean)
-        defer { try? FileManager.default.removeItem(at: clean) }
-        var options = BuildOptions(paths: SitePaths(root: site.root, output: clean))
-        options.incremental = false
-        XCTAssertTrue(try Pipeline.build(options).succeeded)
-        return tree(clean)
+        try site.withCleanBuild(tree)
     }
 
     /// Files and folders under `folder`, bookkeeping dot-files left out.
@@ -127,13 +121,7 @@ final class InPlaceCommitTests: XCTestCase {
     }
 
     private func cleanListing(_ site: TestSite) throws -> [InPlaceCommit.Name] {
-        let clean = site.root.appendingPathComponent("Clean")
-        try? FileManager.default.removeItem(at: clean)
-        defer { try? FileManager.default.removeItem(at: clean) }
-        var options = BuildOptions(paths: SitePaths(root: site.root, output: clean))
-        options.incremental = false
-        XCTAssertTrue(try Pipeline.build(options).succeeded)
-        return try rawListing(clean)
+        try site.withCleanBuild(rawListing)
     }
 
     /// "café" composed and decomposed are one `String` but two names on Linux.

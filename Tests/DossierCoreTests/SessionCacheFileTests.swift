@@ -45,13 +45,7 @@ final class SessionCacheFileTests: XCTestCase {
 
     /// Every file of a build from scratch into another folder, without the output's bookkeeping.
     private func cleanTree(_ site: TestSite) throws -> [String: Data] {
-        let clean = site.root.appendingPathComponent("Clean")
-        try? FileManager.default.removeItem(at: clean)
-        var options = BuildOptions(paths: SitePaths(root: site.root, output: clean))
-        options.incremental = false
-        XCTAssertTrue(try Pipeline.build(options).succeeded)
-        defer { try? FileManager.default.removeItem(at: clean) }
-        return try visibleTree(clean)
+        try site.withCleanBuild(visibleTree)
     }
 
     private func visibleTree(_ folder: URL) throws -> [String: Data] {

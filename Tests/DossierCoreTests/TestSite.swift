@@ -67,6 +67,21 @@ final class TestSite {
     }
 }
 
+extension TestSite {
+    /// Builds the site from scratch, without any cache, into a folder beside `Output/`, hands
+    /// that folder to `body`, then removes it.
+    func withCleanBuild<T>(_ body: (URL) throws -> T, file: StaticString = #filePath, line: UInt = #line) throws -> T {
+        let clean = root.appendingPathComponent("Clean")
+        try? FileManager.default.removeItem(at: clean)
+        defer { try? FileManager.default.removeItem(at: clean) }
+        var options = BuildOptions(paths: SitePaths(root: root, output: clean))
+        options.incremental = false
+        let result = try Pipeline.build(options)
+        XCTAssertTrue(result.succeeded, result.formatted, file: file, line: line)
+        return try body(clean)
+    }
+}
+
 /// Builds one site the way `dossier serve` does: an in-memory page cache and session cache kept
 /// across builds, committed after each successful one.
 final class ServeLikeBuilds {
