@@ -51,6 +51,9 @@ public struct BuildResult: Sendable {
     /// without one.
     public var frontMattersParsed: Int?
     public var frontMattersReused: Int?
+    /// Search documents scored, and whose terms were read from that cache.
+    public var searchDocumentsScored: Int?
+    public var searchDocumentsReused: Int?
 
     public var succeeded: Bool { !diagnostics.contains { $0.severity == .error } }
 }
@@ -85,6 +88,11 @@ public enum Pipeline {
             }
             if options.session == nil && options.incremental {
                 saved = SessionCacheFile.load(in: options.paths.output, identity: BuildIdentity.current)
+                saved?.makeFile = { [staging] in
+                    staging?.bookkeepingPath(SessionCacheFile.fileName).flatMap {
+                        SessionCacheFile.Writer(path: $0, identity: BuildIdentity.current)
+                    }
+                }
                 options.session = saved
             }
         }
@@ -109,16 +117,18 @@ public enum Pipeline {
                 }
             }
             for file in site.staticFiles { staging.addStatic(file) }
+            // The session cache goes in with the site: its entries are right whatever becomes
+            // of this commit, and a failed build must leave no trace of it in the output.
+            if let saved {
+                saved.commit()
+                if let file = saved.file, file.finish(saved) { staging.addBookkeeping(SessionCacheFile.fileName) }
+            }
             result.written = try staging.commit()
         } catch {
             options.cache?.discard()
             throw error
         }
         options.cache?.commit()
-        if let saved {
-            saved.commit()
-            SessionCacheFile.save(saved, in: options.paths.output, identity: BuildIdentity.current)
-        }
         result.stages.append(("write", Date().timeIntervalSince(writeStart)))
         result.seconds = Date().timeIntervalSince(start)
         return result
@@ -186,6 +196,8 @@ public enum Pipeline {
         if let session = options.session, session.persistent {
             result.frontMattersParsed = session.briefingFronts.misses
             result.frontMattersReused = session.briefingFronts.hits
+            result.searchDocumentsScored = session.searchTerms.misses
+            result.searchDocumentsReused = session.searchTerms.hits
         }
         result.mentions = model.briefings.reduce(0) { $0 + $1.body.mentionCount }
         result.matchingSeconds = Double(model.briefings.reduce(0) { $0 + $1.body.matchingNanoseconds }) / 1e9

@@ -70,6 +70,9 @@ struct Build: ParsableCommand {
             if let parsed = result.frontMattersParsed, let reused = result.frontMattersReused {
                 print("  front matter \(parsed) parsed, \(reused) reused from the cache")
             }
+            if let scored = result.searchDocumentsScored, let reused = result.searchDocumentsReused {
+                print("  search      \(scored) documents scored, \(reused) reused from the cache")
+            }
         }
         let written = result.written.map { ", \($0.written) written, \($0.unchanged) unchanged" } ?? ""
         print("built \(result.pageCount) pages (\(result.fileCount) files\(written)) into \(outputFolder)/ in "

@@ -74,6 +74,9 @@ final class SessionCacheFileTests: XCTestCase {
         XCTAssertEqual(second.bodiesReused, 7)
         XCTAssertEqual(second.frontMattersParsed, 0)
         XCTAssertEqual(second.frontMattersReused, 4)
+        XCTAssertEqual(first.searchDocumentsScored, 7, "four briefings, two entities, one page")
+        XCTAssertEqual(second.searchDocumentsScored, 0)
+        XCTAssertEqual(second.searchDocumentsReused, 7)
         XCTAssertEqual(try visibleTree(site.output), try cleanTree(site))
 
         try site.write(["Content/briefings/b2.md": briefing("Briefing 2", date: "2017-01-12", extra: "tags: [iraq]\nactors: [daesh]",
@@ -81,6 +84,7 @@ final class SessionCacheFileTests: XCTestCase {
         let third = try site.build()
         XCTAssertEqual(third.bodiesRendered, 1)
         XCTAssertEqual(third.frontMattersParsed, 0, "only the body changed")
+        XCTAssertEqual(third.searchDocumentsScored, 1)
         assertContains(site.output("briefings/b2/index.html"), "a new sentence")
         XCTAssertEqual(try visibleTree(site.output), try cleanTree(site))
 

@@ -12,6 +12,7 @@ struct BinaryWriter {
     private let descriptor: Int32
     private var digest = Fingerprint()
     private(set) var failed = false
+    private var closed = false
 
     /// Creates a new file at `path`, replacing whatever had that name (never writing through a
     /// symbolic link); nil when it cannot be created.
@@ -23,13 +24,31 @@ struct BinaryWriter {
     }
 
     mutating func write(_ value: UInt64) {
+        Self.append(value, to: &buffer)
+        if buffer.count >= 1 << 20 { flush() }
+    }
+
+    /// Appends `value` as a variable-length integer (seven bits a byte, low bits first).
+    static func append(_ value: UInt64, to bytes: inout [UInt8]) {
         var value = value
         while value >= 0x80 {
-            buffer.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
             value >>= 7
         }
-        buffer.append(UInt8(value))
+        bytes.append(UInt8(value))
+    }
+
+    /// Raw bytes, with no length (write the count first).
+    mutating func write(bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
         if buffer.count >= 1 << 20 { flush() }
+    }
+
+    /// Closes the file without finishing it (a build that failed).
+    mutating func abandon() {
+        guard !closed else { return }
+        closed = true
+        close(descriptor)
     }
 
     mutating func write(_ value: Int) {
@@ -83,6 +102,8 @@ struct BinaryWriter {
     /// Writes what is buffered and the fingerprint, and closes the file; false when any write
     /// failed.
     mutating func finish() -> Bool {
+        guard !closed else { return false }
+        closed = true
         flush(final: true)
         for lane in [digest.high, digest.low] {
             withUnsafeBytes(of: lane.littleEndian) { buffer.append(contentsOf: $0) }
@@ -123,6 +144,16 @@ struct BinaryReader {
     }
 
     var atEnd: Bool { offset == bytes.count }
+    var position: Int { offset }
+
+    /// Steps over `count` bytes (a length read with `readCount`, so it is in bounds).
+    mutating func skip(_ count: Int) {
+        guard count <= bytes.count - offset else {
+            failed = true
+            return
+        }
+        offset += count
+    }
 
     mutating func readUInt64() -> UInt64 {
         var value: UInt64 = 0

@@ -32,6 +32,13 @@ final class GenerationalCache<Key: Hashable, Value>: @unchecked Sendable {
         return value
     }
 
+    /// A value found elsewhere (in a saved file read on demand): a hit all the same.
+    func noteReused() {
+        lock.lock()
+        hits += 1
+        lock.unlock()
+    }
+
     /// A value computed but not kept (it came with diagnostics, say): a miss all the same.
     func noteUnrecorded() {
         lock.lock()
@@ -105,6 +112,20 @@ public final class SessionCache: @unchecked Sendable {
     /// matter's text, the file's name and the budgets (`ContentLoader.readBriefing`): what a
     /// saved cache uses in place of `files`, whose keys a fresh clone changes.
     let briefingFronts = GenerationalCache<Fingerprint, Briefing>()
+
+    /// The search terms the previous build saved, for a persistent cache.
+    var savedTerms: SavedSearchTerms?
+    /// Opens the file this build's cache is written to (search terms go in as they are scored);
+    /// set by the build for a persistent cache, called at most once, on the build's thread.
+    var makeFile: (() -> SessionCacheFile.Writer?)?
+    private var openedFile: SessionCacheFile.Writer??
+
+    var file: SessionCacheFile.Writer? {
+        if let openedFile { return openedFile }
+        let file = makeFile?()
+        openedFile = .some(file)
+        return file
+    }
 
     /// Loaded from and saved to the output folder by `dossier build` (`SessionCacheFile`), for
     /// one build: files, feed entries and search postings are then left to the build itself.

@@ -2,18 +2,23 @@ import DossierMarkdown
 import Foundation
 
 /// Saves the expensive part of a `SessionCache` — briefings' parsed front matter, rendered
-/// Markdown bodies, cards, search document chunks and related briefings — in the output folder, so that the
-/// next `dossier build` renders only the bodies and cards whose inputs changed, as `serve` does.
+/// Markdown bodies, cards, search terms and document chunks, related briefings — in the output
+/// folder, so that the next `dossier build` parses, renders and scores only what changed.
 ///
 /// Every entry is keyed by a digest of all its inputs (see `SessionCache`), so a saved entry is
 /// either still right or never looked up. What the keys cannot cover is Dossier itself: the file
 /// records the identity of the executable that wrote it (`BuildIdentity`) and is ignored by any
 /// other. Front matter is keyed by its text, not by file stamps, which a fresh clone of a
-/// repository changes. A damaged or truncated file is ignored, which only makes the build
-/// a full one; it is replaced, never patched, and renamed into place only once complete.
+/// repository changes. A damaged or truncated file is ignored, which only makes the build a full
+/// one. The file is written into the staging folder and committed with the site (`Writer`).
+///
+/// Search terms come first and are not decoded when the file is loaded: the build reads each
+/// document's terms from the file as it merges postings (`SavedSearchTerms`) and writes them to
+/// the next file as it goes, so the terms of 10,000 briefings (about 40 MB) are never all in
+/// memory.
 enum SessionCacheFile {
     static let fileName = ".dossier-cache-session"
-    private static let header = "dossier-session-cache 3"
+    private static let header = "dossier-session-cache 4"
     private static let trailer: UInt64 = 0x6f6b  // "ok": the file was written to the end
 
     static func url(in output: URL) -> URL {
@@ -23,63 +28,113 @@ enum SessionCacheFile {
     /// The cache saved in `output`, or an empty one when there is none that this executable wrote.
     static func load(in output: URL, identity: String) -> SessionCache {
         let cache = SessionCache(persistent: true)
-        guard !identity.isEmpty,
-              let data = try? Data(contentsOf: url(in: output), options: .alwaysMapped) else { return cache }
-        data.withUnsafeBytes { file in
-            guard let bytes = BinaryReader.verified(file) else { return }
-            var reader = BinaryReader(bytes)
-            guard reader.readString() == header, reader.readString() == identity else { return }
-            let bodies = readEntries(&reader) { reader -> (body: RenderedBody, documents: Fingerprint?) in
-                let body = readBody(&reader)
-                return (body, reader.readBool() ? reader.readFingerprint() : nil)
-            }
-            let fragments = readEntries(&reader) { HTMLFragment(html: $0.readString(), digest: $0.readFingerprint()) }
-            let searchChunks = readEntries(&reader) { $0.readString() }
-            let related = readEntries(&reader) { reader in
-                (0..<reader.readCount()).map { _ in (0..<reader.readCount()).map { _ in reader.readInt() } }
-            }
-            let briefingFronts = readEntries(&reader) { BriefingCoding.read(&$0) }
-            guard reader.readUInt64() == trailer, reader.atEnd, !reader.failed else { return }
-            cache.bodies.seed(bodies)
-            cache.fragments.seed(fragments)
-            cache.searchChunks.seed(searchChunks)
-            cache.related.seed(related)
-            cache.briefingFronts.seed(briefingFronts)
+        guard !identity.isEmpty else { return cache }
+        // One descriptor for the check and for reading terms later, so both see the same file
+        // even if another build replaces it meanwhile.
+        let descriptor = open(url(in: output).path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return cache }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_size > 0,
+              let mapping = mmap(nil, Int(info.st_size), PROT_READ, MAP_PRIVATE, descriptor, 0), mapping != MAP_FAILED else {
+            close(descriptor)
+            return cache
+        }
+        defer { munmap(mapping, Int(info.st_size)) }
+        var termIndex: [Fingerprint: (offset: Int, length: Int)] = [:]
+        let loaded = read(UnsafeRawBufferPointer(start: mapping, count: Int(info.st_size)), identity: identity,
+                          into: cache, termIndex: &termIndex)
+        if loaded {
+            cache.savedTerms = SavedSearchTerms(descriptor: descriptor, index: termIndex)
+        } else {
+            close(descriptor)
         }
         return cache
     }
 
-    /// Writes what the last committed build used into `output`, replacing the previous file.
-    /// Bodies with diagnostics are left out: they are rare, and rendering them again is what
-    /// reports their diagnostics. A failure leaves no file, which is a full build next time.
-    static func save(_ cache: SessionCache, in output: URL, identity: String) {
-        let target = url(in: output)
-        let partial = target.path + ".partial"
-        guard !identity.isEmpty, var writer = BinaryWriter(path: partial) else { return }
-        writer.write(header)
-        writer.write(identity)
-        writeEntries(cache.bodies.committed.filter { $0.value.body.diagnostics.isEmpty }, to: &writer) { writer, value in
-            writeBody(value.body, to: &writer)
-            writer.write(value.documents != nil)
-            if let documents = value.documents { writer.write(documents) }
+    private static func read(_ file: UnsafeRawBufferPointer, identity: String, into cache: SessionCache,
+                             termIndex: inout [Fingerprint: (offset: Int, length: Int)]) -> Bool {
+        guard let bytes = BinaryReader.verified(file) else { return false }
+        var reader = BinaryReader(bytes)
+        guard reader.readString() == header, reader.readString() == identity else { return false }
+        while !reader.failed, reader.readBool() {
+            let digest = reader.readFingerprint()
+            let length = reader.readCount()
+            termIndex[digest] = (reader.position, length)
+            reader.skip(length)
         }
-        writeEntries(cache.fragments.committed, to: &writer) { writer, fragment in
-            writer.write(fragment.html)
-            writer.write(fragment.digest)
+        let bodies = readEntries(&reader) { reader -> (body: RenderedBody, documents: Fingerprint?) in
+            let body = readBody(&reader)
+            return (body, reader.readBool() ? reader.readFingerprint() : nil)
         }
-        writeEntries(cache.searchChunks.committed, to: &writer) { $0.write($1) }
-        writeEntries(cache.related.committed, to: &writer) { writer, lists in
-            writer.write(count: lists.count)
-            for list in lists {
-                writer.write(count: list.count)
-                for index in list { writer.write(index) }
+        let fragments = readEntries(&reader) { HTMLFragment(html: $0.readString(), digest: $0.readFingerprint()) }
+        let searchChunks = readEntries(&reader) { $0.readString() }
+        let related = readEntries(&reader) { reader in
+            (0..<reader.readCount()).map { _ in (0..<reader.readCount()).map { _ in reader.readInt() } }
+        }
+        let briefingFronts = readEntries(&reader) { BriefingCoding.read(&$0) }
+        guard reader.readUInt64() == trailer, reader.atEnd, !reader.failed else { return false }
+        cache.bodies.seed(bodies)
+        cache.fragments.seed(fragments)
+        cache.searchChunks.seed(searchChunks)
+        cache.related.seed(related)
+        cache.briefingFronts.seed(briefingFronts)
+        return true
+    }
+
+    /// The next build's file, written into the staging folder: search terms while the index is
+    /// built, the rest once the build has succeeded.
+    final class Writer {
+        private var writer: BinaryWriter
+        let path: String
+
+        deinit {
+            writer.abandon()
+        }
+
+        init?(path: String, identity: String) {
+            guard !identity.isEmpty, let writer = BinaryWriter(path: path) else { return nil }
+            self.writer = writer
+            self.path = path
+            self.writer.write(header)
+            self.writer.write(identity)
+        }
+
+        /// One search document's terms (`SearchTermBlob`), in the order the index merges them.
+        func addTerms(_ digest: Fingerprint, _ blob: [UInt8]) {
+            writer.write(true)
+            writer.write(digest)
+            writer.write(count: blob.count)
+            writer.write(bytes: blob)
+        }
+
+        /// Writes what the last committed build used and closes the file; false (and no file)
+        /// when it could not be written. Bodies with diagnostics are left out: they are rare, and
+        /// rendering them again is what reports their diagnostics.
+        func finish(_ cache: SessionCache) -> Bool {
+            writer.write(false)
+            writeEntries(cache.bodies.committed.filter { $0.value.body.diagnostics.isEmpty }, to: &writer) { writer, value in
+                writeBody(value.body, to: &writer)
+                writer.write(value.documents != nil)
+                if let documents = value.documents { writer.write(documents) }
             }
+            writeEntries(cache.fragments.committed, to: &writer) { writer, fragment in
+                writer.write(fragment.html)
+                writer.write(fragment.digest)
+            }
+            writeEntries(cache.searchChunks.committed, to: &writer) { $0.write($1) }
+            writeEntries(cache.related.committed, to: &writer) { writer, lists in
+                writer.write(count: lists.count)
+                for list in lists {
+                    writer.write(count: list.count)
+                    for index in list { writer.write(index) }
+                }
+            }
+            writeEntries(cache.briefingFronts.committed, to: &writer) { BriefingCoding.write($1, to: &$0) }
+            writer.write(trailer)
+            if writer.finish() { return true }
+            unlink(path)
+            return false
         }
-        writeEntries(cache.briefingFronts.committed, to: &writer) { BriefingCoding.write($1, to: &$0) }
-        writer.write(trailer)
-        if writer.finish() && rename(partial, target.path) == 0 { return }
-        unlink(partial)
-        unlink(target.path)
     }
 
     /// Entries in key order, so the same cache always gives the same file.

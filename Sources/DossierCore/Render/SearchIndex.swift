@@ -73,7 +73,7 @@ struct SearchIndex {
             let scored = Self.scoreAll(documents, digests: digests, cache: cache)
             entries = cache.searchPostings.entries(digests: digests, terms: scored)
         } else {
-            let postings = Self.postings(documents)
+            let postings = Self.postings(documents, saving: cache)
             entries = postings.keys.sorted(by: Self.codePointOrder).map { SearchPostings.entry($0, postings[$0]!) }
         }
         var files = termFiles(entries, documentCount: documents.count)
@@ -180,14 +180,40 @@ struct SearchIndex {
 
     /// Every document's terms merged into postings, a batch of documents at a time: the scored
     /// terms of all documents at once (about 100 MB for 10,000 briefings) made the build's
-    /// memory peak.
-    static func postings(_ documents: [Document], batch: Int = 256) -> [String: [UInt32]] {
+    /// memory peak. With a persistent session cache (`dossier build`), terms the previous build
+    /// saved are read back instead of scored, and every document's terms go into this build's
+    /// file as they are merged.
+    static func postings(_ documents: [Document], batch: Int = 256, saving cache: SessionCache? = nil) -> [String: [UInt32]] {
         var postings: [String: [UInt32]] = [:]
+        let file = cache?.file
         for start in stride(from: 0, to: documents.count, by: batch) {
-            SearchPostings.merge(scoreAll(Array(documents[start..<min(start + batch, documents.count)])), firstID: start,
-                                 into: &postings)
+            let slice = Array(documents[start..<min(start + batch, documents.count)])
+            let terms = cache.map { savedOrScored(slice, cache: $0, file: file) } ?? scoreAll(slice)
+            SearchPostings.merge(terms, firstID: start, into: &postings)
         }
         return postings
+    }
+
+    private static func savedOrScored(_ documents: [Document], cache: SessionCache,
+                                      file: SessionCacheFile.Writer?) -> [[(String, UInt32)]] {
+        let slots = ResultSlots<(digest: Fingerprint, blob: [UInt8], terms: [(String, UInt32)])>(count: documents.count)
+        let box = UncheckedBox(documents)
+        DispatchQueue.concurrentPerform(iterations: documents.count) { index in
+            let document = box.value[index]
+            let digest = document.digest
+            if let blob = cache.savedTerms?.blob(digest), let terms = SearchTermBlob.decode(blob) {
+                cache.searchTerms.noteReused()
+                return slots.set(index, (digest, blob, terms))
+            }
+            cache.searchTerms.noteUnrecorded()
+            let terms = score(document)
+            slots.set(index, (digest, SearchTermBlob.encode(terms), terms))
+        }
+        return slots.values.map { slot in
+            guard let slot else { return [] }
+            file?.addTerms(slot.digest, slot.blob)
+            return slot.terms
+        }
     }
 
     /// Term → score for every document, computed in parallel.

@@ -118,6 +118,23 @@ public final class StagingFolder: @unchecked Sendable {
         data.withUnsafeBytes { add(path, bytes: $0) }
     }
 
+    /// Where to write a bookkeeping file (a cache) that goes in with the site; nil when the
+    /// folder cannot be made.
+    func bookkeepingPath(_ name: String) -> String? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !discarded, materialize() else { return nil }
+        return url.path + "/" + name
+    }
+
+    /// A bookkeeping file written at `bookkeepingPath` is complete: commit it with the site,
+    /// without counting it among the site's files.
+    func addBookkeeping(_ name: String) {
+        lock.lock()
+        written.append(name)
+        lock.unlock()
+    }
+
     /// The previous build's file is known to be right (the render cache said so).
     func reusePrevious(_ path: String) {
         guard OutputWriter.isSafeRelativePath(path) else { return fail("output path '\(path)' is not allowed") }
