@@ -31,7 +31,7 @@ struct Build: ParsableCommand {
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 if StagingFolder.discardAllActive() {
-                    Console.error("interrupted after the new site was written to \(output)/ (its caches were not saved)")
+                    Console.error("interrupted after the new site was written to \(output)/")
                 } else {
                     Console.error("interrupted; \(output)/ left unchanged")
                 }

@@ -110,6 +110,16 @@ final class SessionCacheFileTests: XCTestCase {
         XCTAssertEqual(FileManager.default.contents(atPath: SessionCacheFile.url(in: site.output).path), first)
     }
 
+    /// The identity must be the same in every process of one installation, or no build would
+    /// ever reuse a cache: `/proc/self/maps` reports a size of 0 and must be read to its end.
+    func testTheIdentityNamesTheExecutableAndEveryLibraryThatShapesTheOutput() {
+        let identity = BuildIdentity.compute()
+        XCTAssertEqual(identity, BuildIdentity.compute())
+        XCTAssertEqual(identity, BuildIdentity.current)
+        XCTAssertTrue(identity.contains("libcmark-gfm"), identity)
+        XCTAssertTrue(identity.contains("libFoundation"), identity)
+    }
+
     func testAFileFromAnotherExecutableOrADamagedOneIsIgnored() throws {
         let site = try site()
         XCTAssertTrue(try site.build().succeeded)

@@ -107,8 +107,9 @@ enum SessionCacheFile {
             writer.write(bytes: blob)
         }
 
-        /// Writes what the last committed build used and closes the file; false (and no file)
-        /// when it could not be written. Bodies with diagnostics are left out: they are rare, and
+        /// Writes what the last committed build used and closes the file; false (and no new
+        /// file: the previous one, still right, stays in the output folder) when it could not
+        /// be written. Bodies with diagnostics are left out: they are rare, and
         /// rendering them again is what reports their diagnostics.
         func finish(_ cache: SessionCache) -> Bool {
             writer.write(false)
@@ -212,14 +213,45 @@ enum SessionCacheFile {
     }
 }
 
-/// Names the executable that is running, so caches it saved are not trusted by another build
-/// of Dossier (whose rendering code may differ while every input is the same).
+/// Names the code that is running, so caches it saved are not trusted by another build of
+/// Dossier, nor after an upgrade of a shared library that shapes the output (cmark-gfm renders
+/// the bodies; Foundation's Unicode tables normalise search terms), whose results may differ
+/// while every input is the same.
 enum BuildIdentity {
-    /// Size, modification time and inode of `/proc/self/exe`; empty (no saved caches are used)
-    /// when it cannot be read.
-    static let current: String = {
+    /// Size, modification time and inode of `/proc/self/exe` and of every shared library mapped
+    /// into the process; empty (no saved caches are used) when the executable cannot be read.
+    static let current = compute()
+
+    static func compute() -> String {
+        guard let executable = stamp("/proc/self/exe") else { return "" }
+        var libraries = Set<String>()
+        for line in String(decoding: readAll("/proc/self/maps"), as: UTF8.self).split(separator: "\n") {
+            guard let slash = line.firstIndex(of: "/") else { continue }
+            let path = String(line[slash...])
+            if path.contains(".so") { libraries.insert(path) }
+        }
+        return ([executable] + libraries.sorted().map { "\($0):\(stamp($0) ?? "?")" }).joined(separator: ";")
+    }
+
+    /// A `/proc` file to its end: they report a size of 0, so whole-file readers stop early.
+    private static func readAll(_ path: String) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return [] }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            bytes += chunk[..<count]
+        }
+        return bytes
+    }
+
+    private static func stamp(_ path: String) -> String? {
         var info = stat()
-        guard stat("/proc/self/exe", &info) == 0 else { return "" }
+        guard stat(path, &info) == 0 else { return nil }
         return "\(info.st_size)-\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)-\(info.st_ino)"
-    }()
+    }
 }
