@@ -138,6 +138,12 @@ public enum Pipeline {
     /// pages are written into it as they are rendered and the returned files hold only paths.
     public static func render(_ options: BuildOptions, staging: StagingFolder? = nil) -> (BuildResult, RenderedSite?) {
         let start = Date()
+        var options = options
+        if options.session == nil && options.incremental && !options.writeOutput {
+            // `dossier check` reuses what the last build saved in the output folder, and saves
+            // nothing: its file is only ever written by a build.
+            options.session = SessionCacheFile.load(in: options.paths.output, identity: BuildIdentity.current)
+        }
         var stages: [(name: String, seconds: Double)] = []
         var stageStart = start
         func finished(_ name: String) {

@@ -194,6 +194,30 @@ final class SessionCacheFileTests: XCTestCase {
 
         """
 
+    func testCheckReusesWhatTheBuildSavedAndStillReportsEveryProblem() throws {
+        let site = try site()
+        XCTAssertTrue(try site.build().succeeded)
+        let saved = try Data(contentsOf: SessionCacheFile.url(in: site.output))
+        var options = BuildOptions(paths: site.paths)
+        options.writeOutput = false
+        options.checkLinks = true
+        let clean = Pipeline.render(options).0
+        XCTAssertTrue(clean.succeeded, clean.formatted)
+        XCTAssertEqual(clean.bodiesRendered, 0)
+        XCTAssertEqual(clean.searchDocumentsScored, 0)
+
+        try site.write(["Content/briefings/b2.md": briefing("Briefing 2", extra: "tags: [iraq]",
+                                                            body: "See [[nowhere]] and [a page](/briefings/gone/).")])
+        let broken = Pipeline.render(options).0
+        XCTAssertEqual(broken.bodiesRendered, 1)
+        options.incremental = false
+        let uncached = Pipeline.render(options).0
+        XCTAssertNil(uncached.bodiesRendered)
+        XCTAssertEqual(broken.diagnostics, uncached.diagnostics)
+        XCTAssertEqual(broken.errors.count, 2, broken.formatted)
+        XCTAssertEqual(try Data(contentsOf: SessionCacheFile.url(in: site.output)), saved, "check writes nothing")
+    }
+
     func testParsedFrontMatterSurvivesTheFileExactly() throws {
         let site = try site()
         try site.write(["Content/briefings/full.md": fullFrontMatter])
