@@ -84,12 +84,17 @@ struct BinaryWriter {
         for text in texts { write(text) }
     }
 
-    /// Writes the buffer out, all of it when `final`, else a multiple of eight bytes: the
-    /// fingerprint hashes eight bytes per step, so hashing the file in such pieces gives the same
-    /// result as hashing it whole.
+    /// Hashes and writes the buffer out, all of it when `final`, else a multiple of eight bytes:
+    /// the fingerprint hashes eight bytes per step, so hashing the file in such pieces gives the
+    /// same result as hashing it whole.
     private mutating func flush(final: Bool = false) {
         let count = final ? buffer.count : buffer.count & ~7
         buffer.withUnsafeBytes { digest.combine(bytes: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+        writeOut(count)
+    }
+
+    /// Writes the first `count` buffered bytes to the file and drops them from the buffer.
+    private mutating func writeOut(_ count: Int) {
         var offset = 0
         while offset < count && !failed {
             let wrote = buffer.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, count - offset) }
@@ -99,8 +104,8 @@ struct BinaryWriter {
         buffer.removeFirst(count)
     }
 
-    /// Writes what is buffered and the fingerprint, and closes the file; false when any write
-    /// failed.
+    /// Writes what is buffered and the fingerprint (not hashed itself), and closes the file;
+    /// false when any write failed.
     mutating func finish() -> Bool {
         guard !closed else { return false }
         closed = true
@@ -108,14 +113,7 @@ struct BinaryWriter {
         for lane in [digest.high, digest.low] {
             withUnsafeBytes(of: lane.littleEndian) { buffer.append(contentsOf: $0) }
         }
-        let trailer = buffer
-        buffer = []
-        var offset = 0
-        while offset < trailer.count && !failed {
-            let wrote = trailer.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-            if wrote < 0 && errno == EINTR { continue }
-            if wrote <= 0 { failed = true } else { offset += wrote }
-        }
+        writeOut(buffer.count)
         return close(descriptor) == 0 && !failed
     }
 }

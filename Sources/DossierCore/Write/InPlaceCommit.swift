@@ -97,13 +97,16 @@ struct InPlaceCommit {
         try Data(StagingFolder.markerText.utf8).write(to: marker, options: .atomic)
     }
 
-    /// Calls `body` with `root/name` as a C string, `name`'s bytes as they are.
-    private static func withPath(_ root: String, _ name: Name, _ body: (UnsafePointer<CChar>) -> Void) {
+    /// Calls `body` with `root/name` (or `root` for an empty name) as a C string, `name`'s bytes
+    /// as they are.
+    private static func withPath<T>(_ root: String, _ name: Name, _ body: (UnsafePointer<CChar>) -> T) -> T {
         var bytes = Array(root.utf8)
-        bytes.append(UInt8(ascii: "/"))
-        bytes += name
+        if !name.isEmpty {
+            bytes.append(UInt8(ascii: "/"))
+            bytes += name
+        }
         bytes.append(0)
-        bytes.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { body($0.baseAddress!) } }
+        return bytes.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { body($0.baseAddress!) } }
     }
 
     /// Every file (anything but a folder, symbolic links included) and folder under `root`,
@@ -113,11 +116,7 @@ struct InPlaceCommit {
         var folders = Set<Name>()
         var pending: [Name] = [[]]
         while let relative = pending.popLast() {
-            var path = Array(root.utf8)
-            if !relative.isEmpty { path += [UInt8(ascii: "/")] + relative }
-            path.append(0)
-            let handle = path.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { opendir($0.baseAddress!) } }
-            guard let handle else { return nil }
+            guard let handle = withPath(root, relative, { opendir($0) }) else { return nil }
             defer { closedir(handle) }
             while let entry = readdir(handle) {
                 let name = withUnsafeBytes(of: entry.pointee.d_name) { Name($0.prefix(while: { $0 != 0 })) }
@@ -126,10 +125,7 @@ struct InPlaceCommit {
                 var isFolder = entry.pointee.d_type == UInt8(DT_DIR)
                 if entry.pointee.d_type == UInt8(DT_UNKNOWN) {
                     var info = stat()
-                    var full = Array(root.utf8) + [UInt8(ascii: "/")] + child
-                    full.append(0)
-                    isFolder = full.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { lstat($0.baseAddress!, &info) } } == 0
-                        && (info.st_mode & S_IFMT) == S_IFDIR
+                    isFolder = withPath(root, child) { lstat($0, &info) } == 0 && (info.st_mode & S_IFMT) == S_IFDIR
                 }
                 if isFolder {
                     folders.insert(child)

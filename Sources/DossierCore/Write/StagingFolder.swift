@@ -24,16 +24,17 @@ public final class StagingFolder: @unchecked Sendable {
     private let prefix: String
     private let lock = NSLock()
     private var madeFolders: Set<String> = []
-    private var summary = OutputWriter.Summary()
     private var failure: String?
     /// Open while the folder exists and is being written; see `removeAbandoned`.
     private var lockDescriptor: Int32 = -1
     private var materialized = false
     /// Set by `discard`: render workers still running add nothing more.
     private var discarded = false
-    /// Paths whose previous file is right, and paths written into the staging folder.
+    /// Paths whose previous file is right, paths written into the staging folder, and the
+    /// bookkeeping files (caches) written there, committed with the site but not counted in it.
     private var unchanged: [String] = []
     private var written: [String] = []
+    private var bookkeeping: [String] = []
     /// Held for the whole of `commit`, so a Ctrl-C handler's `discard` waits for it to finish
     /// instead of pulling the staging folder from under a half-done commit.
     private let committing = NSLock()
@@ -131,7 +132,7 @@ public final class StagingFolder: @unchecked Sendable {
     /// without counting it among the site's files.
     func addBookkeeping(_ name: String) {
         lock.lock()
-        written.append(name)
+        bookkeeping.append(name)
         lock.unlock()
     }
 
@@ -226,13 +227,7 @@ public final class StagingFolder: @unchecked Sendable {
 
     private func count(_ path: String, written: Bool) {
         lock.lock()
-        if written {
-            summary.written += 1
-            self.written.append(path)
-        } else {
-            summary.unchanged += 1
-            unchanged.append(path)
-        }
+        if written { self.written.append(path) } else { unchanged.append(path) }
         lock.unlock()
     }
 
@@ -251,11 +246,11 @@ public final class StagingFolder: @unchecked Sendable {
         if discarded && failure == nil { failure = "the build was interrupted" }
         _ = materialize()
         let failure = self.failure
-        let (written, unchanged) = (self.written, self.unchanged)
+        let (written, unchanged, bookkeeping) = (self.written, self.unchanged, self.bookkeeping)
         lock.unlock()
         do {
             if let failure { throw BuildFailure(failure) }
-            let plan = InPlaceCommit(staging: url, output: output, written: written, unchanged: unchanged)
+            let plan = InPlaceCommit(staging: url, output: output, written: written + bookkeeping, unchanged: unchanged)
             if try !plan.run() {
                 try linkUnchanged(unchanged)
                 try Data(Self.markerText.utf8).write(to: url.appendingPathComponent(OutputWriter.markerName))
@@ -267,7 +262,7 @@ public final class StagingFolder: @unchecked Sendable {
         }
         committed = true
         discardStaging()
-        return summary
+        return OutputWriter.Summary(written: written.count, unchanged: unchanged.count)
     }
 
     static let markerText = "Built by Dossier. Its files are replaced on every build.\n"
