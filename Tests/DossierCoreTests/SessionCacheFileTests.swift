@@ -45,19 +45,7 @@ final class SessionCacheFileTests: XCTestCase {
 
     /// Every file of a build from scratch into another folder, without the output's bookkeeping.
     private func cleanTree(_ site: TestSite) throws -> [String: Data] {
-        try site.withCleanBuild(visibleTree)
-    }
-
-    private func visibleTree(_ folder: URL) throws -> [String: Data] {
-        var tree: [String: Data] = [:]
-        for case let relative as String in FileManager.default.enumerator(atPath: folder.path)! where !relative.hasPrefix(".") {
-            let full = folder.appendingPathComponent(relative).path
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue {
-                tree[relative] = FileManager.default.contents(atPath: full)
-            }
-        }
-        return tree
+        try site.withCleanBuild(visibleFiles(in:))
     }
 
     func testTheNextBuildRendersOnlyTheBodiesThatChanged() throws {
@@ -77,7 +65,7 @@ final class SessionCacheFileTests: XCTestCase {
         XCTAssertEqual(first.searchDocumentsScored, 7, "four briefings, two entities, one page")
         XCTAssertEqual(second.searchDocumentsScored, 0)
         XCTAssertEqual(second.searchDocumentsReused, 7)
-        XCTAssertEqual(try visibleTree(site.output), try cleanTree(site))
+        XCTAssertEqual(visibleFiles(in: site.output), try cleanTree(site))
 
         try site.write(["Content/briefings/b2.md": briefing("Briefing 2", date: "2017-01-12", extra: "tags: [iraq]\nactors: [daesh]",
                                                             body: "ISIS holds Mosul, and a new sentence.")])
@@ -86,7 +74,7 @@ final class SessionCacheFileTests: XCTestCase {
         XCTAssertEqual(third.frontMattersParsed, 0, "only the body changed")
         XCTAssertEqual(third.searchDocumentsScored, 1)
         assertContains(site.output("briefings/b2/index.html"), "a new sentence")
-        XCTAssertEqual(try visibleTree(site.output), try cleanTree(site))
+        XCTAssertEqual(visibleFiles(in: site.output), try cleanTree(site))
 
         // Retitling b0 changes what the other bodies' wiki-links say, so they are rendered again.
         try site.write(["Content/briefings/b0.md": briefing("Briefing zero", date: "2017-01-10", extra: "tags: [iraq]\nactors: [daesh]",
@@ -94,12 +82,12 @@ final class SessionCacheFileTests: XCTestCase {
         let retitled = try site.build()
         XCTAssertEqual(retitled.bodiesRendered, 3, "b0, b1 and b3 link to b0; b2 no longer does")
         XCTAssertEqual(retitled.frontMattersParsed, 1)
-        XCTAssertEqual(try visibleTree(site.output), try cleanTree(site))
+        XCTAssertEqual(visibleFiles(in: site.output), try cleanTree(site))
 
         // An alias decides what is a mention in every body.
         try site.write(["Content/actors/daesh.md": "---\nname: Daesh\naliases: [ISIS, ISIL]\n---\nThe group that held Mosul."])
         XCTAssertEqual(try site.build().bodiesRendered, 7)
-        XCTAssertEqual(try visibleTree(site.output), try cleanTree(site))
+        XCTAssertEqual(visibleFiles(in: site.output), try cleanTree(site))
     }
 
     func testTheSavedCacheIsTheSameForTheSameSite() throws {
@@ -143,12 +131,12 @@ final class SessionCacheFileTests: XCTestCase {
         }
         let result = try site.build()
         XCTAssertTrue(result.succeeded, result.formatted)
-        XCTAssertEqual(try visibleTree(site.output), try cleanTree(site), "a flipped byte must not reach the site")
+        XCTAssertEqual(visibleFiles(in: site.output), try cleanTree(site), "a flipped byte must not reach the site")
 
         try Data("dossier-session-cache 1 and then nonsense".utf8).write(to: url)
         let rebuilt = try site.build()
         XCTAssertEqual(rebuilt.bodiesRendered, 7)
-        XCTAssertEqual(try visibleTree(site.output), try cleanTree(site))
+        XCTAssertEqual(visibleFiles(in: site.output), try cleanTree(site))
     }
 
     func testNoCacheRendersEverythingAndTheCheckCommandSavesNothing() throws {
@@ -243,7 +231,7 @@ final class SessionCacheFileTests: XCTestCase {
 
         XCTAssertTrue(try site.build().succeeded)
         XCTAssertTrue(try site.build().succeeded)
-        XCTAssertEqual(try visibleTree(site.output), try cleanTree(site), "a build from the saved front matter")
+        XCTAssertEqual(visibleFiles(in: site.output), try cleanTree(site), "a build from the saved front matter")
         assertContains(site.output("briefings/mosul-after/index.html"), "Mosul’s fall: what comes after")
     }
 
@@ -259,6 +247,6 @@ final class SessionCacheFileTests: XCTestCase {
         try site.write(["Content/briefings/b1.md": briefing("Briefing 1, retitled", extra: "tags: [iraq]")])
         XCTAssertEqual(try site.build().warnings, [])
         assertContains(site.output("briefings/b1/index.html"), "Briefing 1, retitled")
-        XCTAssertEqual(try visibleTree(site.output), try cleanTree(site))
+        XCTAssertEqual(visibleFiles(in: site.output), try cleanTree(site))
     }
 }

@@ -67,6 +67,20 @@ final class TestSite {
     }
 }
 
+/// Every file under `folder` (none whose top-level name starts with a dot: the output's
+/// bookkeeping) with its bytes.
+func visibleFiles(in folder: URL) -> [String: Data] {
+    var tree: [String: Data] = [:]
+    for case let relative as String in FileManager.default.enumerator(atPath: folder.path) ?? .init() where !relative.hasPrefix(".") {
+        let full = folder.appendingPathComponent(relative).path
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue {
+            tree[relative] = FileManager.default.contents(atPath: full)
+        }
+    }
+    return tree
+}
+
 extension TestSite {
     /// Builds the site from scratch, without any cache, into a folder beside `Output/`, hands
     /// that folder to `body`, then removes it.
