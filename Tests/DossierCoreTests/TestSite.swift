@@ -111,10 +111,8 @@ final class ServeLikeBuilds {
         options.cache = pages
         options.session = session
         let result = try Pipeline.build(options)
-        if result.succeeded {
-            pages.commit()
-            session.commit()
-        }
+        // `Pipeline.build` commits the page cache itself (a second commit would empty it).
+        if result.succeeded { session.commit() }
         return result
     }
 }

@@ -32,6 +32,14 @@ final class GenerationalCache<Key: Hashable, Value>: @unchecked Sendable {
         return value
     }
 
+    /// Carries the previous build's value into the next generation, if there is one, without
+    /// counting a hit: for values that go with an output the build reused as a whole.
+    func keep(_ key: Key) {
+        lock.lock()
+        if let value = previous[key] { next[key] = value }
+        lock.unlock()
+    }
+
     /// A value found elsewhere (in a saved file read on demand): a hit all the same.
     func noteReused() {
         lock.lock()
@@ -112,6 +120,9 @@ public final class SessionCache: @unchecked Sendable {
     /// matter's text, the file's name and the budgets (`ContentLoader.readBriefing`): what a
     /// saved cache uses in place of `files`, whose keys a fresh clone changes.
     let briefingFronts = GenerationalCache<Fingerprint, Briefing>()
+    /// List pages with markers for their cards (`PageSkeleton`), by output path, each with its
+    /// `PageKeys.skeletonKey`; kept only by a cache that is not persistent (`serve`).
+    let skeletons = GenerationalCache<String, (key: Fingerprint, skeleton: PageSkeleton)>()
 
     /// The search terms the previous build saved, for a persistent cache.
     var savedTerms: SavedSearchTerms?
@@ -156,6 +167,7 @@ public final class SessionCache: @unchecked Sendable {
         related.begin()
         entityFacts.begin()
         briefingFronts.begin()
+        skeletons.begin()
     }
 
     /// Keeps what this build used (call only after a build that succeeded).
@@ -169,6 +181,7 @@ public final class SessionCache: @unchecked Sendable {
         related.commit()
         entityFacts.commit()
         briefingFronts.commit()
+        skeletons.commit()
     }
 
     /// Files read, bodies rendered and cards rendered by the last build (the rest were reused).

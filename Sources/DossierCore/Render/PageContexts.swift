@@ -127,7 +127,7 @@ extension ViewContext {
         let children = hierarchy.children[index].map(entityRef)
         let breadcrumb = isPlace ? hierarchy.ancestorChain(of: index).reversed().map(entityRef) : []
         let descendants = Set(hierarchy.descendants(of: index))
-        let events = facts.events.map { position -> [String: Any] in
+        let events = facts.events.map { position -> Any in
             eventItem(position, via: Self.eventVia(model.timeline[position], entity: index, descendants: descendants))
         }
         return [
@@ -201,7 +201,7 @@ extension ViewContext {
         var currentYear: Int?
         var months: [[String: Any]] = []
         var currentMonth: Int??
-        var events: [[String: Any]] = []
+        var events: [Any] = []
         func closeMonth() {
             guard let month = currentMonth, let year = currentYear else { return }
             let label = month.map { "\(SiteDate.monthNames[$0 - 1]) \(year)" } ?? "During \(year)"

@@ -14,6 +14,10 @@ struct PageKeys: Sendable {
     private let cards: [Fingerprint]
     private let events: [Fingerprint]
     private let briefingPages: [Fingerprint]
+    /// What the skeleton of a list (`PageSkeleton`) reads of each card and event: everything the
+    /// plain digests cover except the values the cards show, plus the position its marker names.
+    private let skeletonCards: [Fingerprint]
+    private let skeletonEvents: [Fingerprint]
 
     init(model: SiteModel, templates: TemplateSet) {
         var chrome = templates.fingerprint
@@ -62,6 +66,27 @@ struct PageKeys: Sendable {
             key.combine(event.title)
             key.combine(byte: event.isPublication ? 1 : 0)
             key.combine(publications[event.briefing])
+            Self.combine(event.actors + event.places, entityRefs, into: &key)
+            return key
+        }
+        var position = -1
+        skeletonCards = model.briefings.map { briefing -> Fingerprint in
+            position += 1
+            var key = Fingerprint()
+            key.combine(UInt64(position))
+            key.combine(briefing.url)
+            key.combine(briefing.source.date.display)
+            key.combine(briefing.source.date.description)
+            return key
+        }
+        position = -1
+        skeletonEvents = model.timeline.map { event -> Fingerprint in
+            position += 1
+            var key = Fingerprint()
+            key.combine(UInt64(position))
+            key.combine(event.date.display)
+            key.combine(event.date.description)
+            key.combine(byte: event.isPublication ? 1 : 0)
             Self.combine(event.actors + event.places, entityRefs, into: &key)
             return key
         }
@@ -117,6 +142,24 @@ struct PageKeys: Sendable {
 
     /// The key of a page, or nil when the page is keyed by its whole template context.
     func key(for job: PageJob, in model: SiteModel) -> Fingerprint? {
+        key(for: job, in: model, cards: cards, events: events)
+    }
+
+    /// The key of a list page's skeleton (`PageSkeleton`), or nil for pages that are not lists
+    /// of cards. `shapes` is `CardMarkers.shapes` of the build's cards.
+    func skeletonKey(for job: PageJob, in model: SiteModel, shapes: Fingerprint) -> Fingerprint? {
+        switch job {
+        case .briefingList, .tag, .entity, .timeline:
+            guard var key = key(for: job, in: model, cards: skeletonCards, events: skeletonEvents) else { return nil }
+            key.combine("skeleton")
+            key.combine(shapes)
+            return key
+        default:
+            return nil
+        }
+    }
+
+    private func key(for job: PageJob, in model: SiteModel, cards: [Fingerprint], events: [Fingerprint]) -> Fingerprint? {
         var key = chrome
         key.combine(job.url(in: model))
         switch job {
@@ -132,7 +175,7 @@ struct PageKeys: Sendable {
             key.combine(tag.name)
             Self.combine(tag.briefings, cards, into: &key)
         case let .entity(index):
-            entityKey(index, model: model, into: &key)
+            entityKey(index, model: model, cards: cards, events: events, into: &key)
         case .timeline:
             key.combine(UInt64(model.timeline.count))
             for event in events { key.combine(event) }
@@ -142,7 +185,8 @@ struct PageKeys: Sendable {
         return key
     }
 
-    private func entityKey(_ index: Int, model: SiteModel, into key: inout Fingerprint) {
+    private func entityKey(_ index: Int, model: SiteModel, cards: [Fingerprint], events: [Fingerprint],
+                           into key: inout Fingerprint) {
         let entity = model.entities[index]
         let facts = model.facts[index]
         key.combine(entityRefs[index])

@@ -36,6 +36,9 @@ enum SiteRenderer {
         let keys = cache == nil && session == nil ? nil : PageKeys(model: model, templates: templates)
         let view = ViewContext(model: model).withCards(templates: templates, cache: session, keys: keys)
         let box = UncheckedBox(view)
+        // Skeletons pay off across the rebuilds of one process; a build renders each list once.
+        let skeletons = session.flatMap { $0.persistent ? nil : $0.skeletons }
+        let marked = UncheckedBox(skeletons == nil ? nil : (view: view.withMarkers(), shapes: CardMarkers.shapes(of: view)))
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
             let job = jobs[index]
             var built: (template: String, context: [String: Any])?
@@ -52,7 +55,9 @@ enum SiteRenderer {
                     fingerprint.combine(page.template)
                     fingerprint.combine(context: page.context)
                 }
-                switch cache.reuse(path, fingerprint: fingerprint) {
+                let reused = cache.reuse(path, fingerprint: fingerprint)
+                if reused != nil { skeletons?.keep(path) }
+                switch reused {
                 case let .bytes(data)?:
                     cache.record(path, fingerprint: fingerprint, data: data)
                     staging?.add(path, data: data)
@@ -66,6 +71,30 @@ enum SiteRenderer {
                 case nil:
                     break
                 }
+            }
+            func emit(_ data: Data, _ local: Diagnostics) {
+                staging?.add(path, data: data)
+                if let cache, local.all.isEmpty { cache.record(path, fingerprint: fingerprint, data: staging == nil ? data : nil) }
+                slots.set(index, (OutputFile(path: path, contents: staging == nil ? data : Data()), local))
+            }
+            if let skeletons, let marked = marked.value, let keys,
+               let skeletonKey = keys.skeletonKey(for: job, in: box.value.model, shapes: marked.shapes) {
+                if let data = skeletons.reuse(path, where: { $0.key == skeletonKey })?.skeleton.splice(box.value) {
+                    return emit(data, Diagnostics())
+                }
+                let reads = CardFieldReads()
+                var markedView = marked.view
+                markedView.cardReads = reads
+                let (template, context) = markedView.render(job)
+                var local = Diagnostics()
+                guard let text = templates.render(context, template: template, diagnostics: &local) else {
+                    return slots.set(index, (nil, local))
+                }
+                if let skeleton = PageSkeleton(rendered: text, view: box.value), let data = skeleton.splice(box.value) {
+                    if !reads.happened && local.all.isEmpty { skeletons.record(path, (skeletonKey, skeleton)) }
+                    return emit(data, local)
+                }
+                // A marker did not survive the template: render the page with its cards.
             }
             let (template, context) = built ?? box.value.render(job)
             var local = Diagnostics()

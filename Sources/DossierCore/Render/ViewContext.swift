@@ -7,6 +7,9 @@ struct ViewContext {
     /// `briefing-card` and `event-card` rendered once per briefing and event (see `withCards`).
     var briefingCards: [HTMLFragment] = []
     var eventCards: [HTMLFragment] = []
+    /// Set while a page skeleton renders (see `PageSkeleton`): list items then note reads of the
+    /// values their cards show.
+    var cardReads: CardFieldReads?
 
     /// swift-mustache treats "" and 0 as true in sections, so absent values are passed as false.
     static func present(_ text: String) -> Any { text.isEmpty ? false : text }
@@ -81,7 +84,7 @@ struct ViewContext {
     }
 
     /// A briefing in a list: its card, and on entity pages what ties it to the entity.
-    func briefingItem(_ index: Int, mentions: Int? = nil, via: Int? = nil, isReference: Bool = false) -> [String: Any] {
+    func briefingItem(_ index: Int, mentions: Int? = nil, via: Int? = nil, isReference: Bool = false) -> Any {
         // The card carries the tags and the rest; the item keeps only cheap plain values.
         let briefing = model.briefings[index]
         var item: [String: Any] = [
@@ -98,7 +101,8 @@ struct ViewContext {
         item["mentions"] = mentions.flatMap { $0 > 0 ? $0 : nil } ?? false
         item["plural"] = (mentions ?? 0) != 1
         item["via"] = via.map(entityRef) ?? false
-        return item
+        guard let cardReads else { return item }
+        return SkeletonItem(item, cardFields: ["title", "summary"], reads: cardReads)
     }
 
     func eventCard(_ position: Int) -> [String: Any] {
@@ -116,11 +120,25 @@ struct ViewContext {
         ]
     }
 
-    func eventItem(_ position: Int, via: Int? = nil) -> [String: Any] {
+    func eventItem(_ position: Int, via: Int? = nil) -> Any {
         var item = eventCard(position)
         item["card"] = eventCards.indices.contains(position) ? eventCards[position] : HTMLFragment("")
         item["via"] = via.map(entityRef) ?? false
-        return item
+        guard let cardReads else { return item }
+        return SkeletonItem(item, cardFields: ["title", "briefing"], reads: cardReads)
+    }
+
+    func card(_ kind: CardMarkers.Kind, _ index: Int) -> HTMLFragment? {
+        let cards = kind == .briefing ? briefingCards : eventCards
+        return cards.indices.contains(index) ? cards[index] : nil
+    }
+
+    /// This view with a marker in place of every card, for rendering skeletons.
+    func withMarkers() -> ViewContext {
+        var view = self
+        view.briefingCards = briefingCards.indices.map { CardMarkers.marker(.briefing, $0, for: briefingCards[$0]) }
+        view.eventCards = eventCards.indices.map { CardMarkers.marker(.event, $0, for: eventCards[$0]) }
+        return view
     }
 
     /// Renders every card once, in parallel; lists then embed them instead of rendering
