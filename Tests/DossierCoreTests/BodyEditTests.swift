@@ -126,6 +126,56 @@ final class BodyEditTests: XCTestCase {
         XCTAssertTrue(String(decoding: files(serve.site)["briefings/b2/index.html"]!, as: UTF8.self).contains("the fifth"))
     }
 
+    /// A new title or summary changes the briefing's card, and every list that shows it.
+    func testTitleAndSummaryEditsGiveTheSameSiteAsACleanBuild() throws {
+        let site = try makeSite()
+        let serve = try Session(self, site)
+        func front(_ index: Int, _ more: String = "") -> String {
+            let tags = index % 2 == 0 ? "tags: [Iraq, Offensive]" : "tags: [Syria]"
+            return "\(tags)\nactors: [daesh]\nevents:\n  - date: 2017-0\(index % 9 + 1)\n    title: Event \(index)\n    places: [mosul]" + more
+        }
+        let steps: [(String, [String: String])] = [
+            ("a new title", ["Content/briefings/b5.md": briefing("Briefing five & <more>", date: "2017-01-06", extra: front(5),
+                                                                 body: "ISIS holds Mosul, part 5. See [[b0]].\n\n")]),
+            ("a summary added", ["Content/briefings/b22.md": briefing("Briefing 22", date: "2017-01-23", extra: front(22, "\nsummary: Now with a lede."),
+                                                                      body: "ISIS holds Mosul, part 22. See [[b0]].\n\n")]),
+            ("a title and the body at once, in the site feed", ["Content/briefings/b23.md": briefing(
+                "The newest, retitled", date: "2017-01-24", extra: front(23), body: "ISIS holds Mosul, part 23. See [[b0]].\n\nA new paragraph.")]),
+            ("two titles at once", [
+                "Content/briefings/b3.md": briefing("Third", date: "2017-01-04", extra: front(3), body: "ISIS holds Mosul, part 3. See [[b0]].\n\n"),
+                "Content/briefings/b4.md": briefing("Fourth", date: "2017-01-05", extra: front(4), body: "ISIS holds Mosul, part 4. See [[b0]].\n\n"),
+            ]),
+            ("the title back", ["Content/briefings/b5.md": briefing("Briefing 5", date: "2017-01-06", extra: front(5),
+                                                                    body: "ISIS holds Mosul, part 5. See [[b0]].\n\n")]),
+        ]
+        for (step, files) in steps {
+            let result = try XCTUnwrap(try serve.edit(files), "\(step): refused")
+            XCTAssertEqual(result.bodyEdits, files.count, step)
+            try assertSame(serve.site, site, step)
+        }
+        XCTAssertGreaterThan(serve.session.skeletons.hits, 0, "no list was spliced")
+        // A later body edit that wiki-links to a retitled briefing shows its new title.
+        _ = try XCTUnwrap(try serve.edit(["Content/briefings/b9.md": briefing("Briefing 9", date: "2017-01-10", extra: front(9),
+                                                                            body: "ISIS holds Mosul, part 9. See [[b0]] and [[b3]].\n\n")]))
+        try assertSame(serve.site, site, "a link to a retitled briefing")
+        XCTAssertTrue(String(decoding: files(serve.site)["briefings/b9/index.html"]!, as: UTF8.self).contains(">Third</a>"))
+    }
+
+    /// Same-day publications are ordered by title on the timeline: a title that moves one is left
+    /// to the whole rebuild; one that keeps its place is applied.
+    func testATitleThatReordersTheTimelineIsLeftToTheWholeRebuild() throws {
+        let site = try TestSite([
+            "site.yml": "title: Day\n",
+            "Content/briefings/x.md": briefing("Bravo", date: "2017-03-01", body: "One."),
+            "Content/briefings/y.md": briefing("Delta", date: "2017-03-01", body: "Two."),
+        ])
+        let serve = try Session(self, site)
+        XCTAssertNil(try serve.edit(["Content/briefings/x.md": briefing("Echo", date: "2017-03-01", body: "One.")]))
+        try site.write(["Content/briefings/x.md": briefing("Bravo", date: "2017-03-01", body: "One.")])
+        XCTAssertNotNil(try serve.edit(["Content/briefings/x.md": briefing("Charlie", date: "2017-03-01", body: "One.")]))
+        try assertSame(serve.site, site, "a title that keeps its place")
+    }
+
     func testAnEditThatChangesWhichSearchShardsExistGivesTheSameSiteAsACleanBuild() throws {
         // Enough distinct words to split the search index into several shards.
         let site = try makeSite(briefings: 30) { index in
@@ -149,8 +199,11 @@ final class BodyEditTests: XCTestCase {
         let body = "ISIS holds Mosul, part 5. See [[b0]].\n\n"
         let front = "tags: [Syria]\nactors: [daesh]\nevents:\n  - date: 2017-06\n    title: Event 5\n    places: [mosul]"
         let refused: [(String, [String: String])] = [
-            ("a new title", ["Content/briefings/b5.md": briefing("Briefing five", date: "2017-01-06", extra: front, body: body)]),
-            ("a front-matter field", ["Content/briefings/b5.md": briefing("Briefing 5", date: "2017-01-06", extra: front + "\nsummary: New.", body: body)]),
+            ("a new title for a briefing other bodies wiki-link to", ["Content/briefings/b0.md": briefing(
+                "Briefing zero", date: "2017-01-01", extra: "tags: [Iraq, Offensive]\nactors: [daesh]\nevents:\n  - date: 2017-01\n    title: Event 0\n    places: [mosul]",
+                body: "ISIS holds Mosul, part 0. See [[b0]].\n\n")]),
+            ("a new date", ["Content/briefings/b5.md": briefing("Briefing 5", date: "2017-01-07", extra: front, body: body)]),
+            ("a front-matter field", ["Content/briefings/b5.md": briefing("Briefing 5", date: "2017-01-06", extra: front + "\nupdated: 2017-02-01", body: body)]),
             ("one more mention of an entity", ["Content/briefings/b5.md": briefing("Briefing 5", date: "2017-01-06", extra: front, body: body + "Daesh again.")]),
             ("a first mention of another entity", ["Content/briefings/b5.md": briefing("Briefing 5", date: "2017-01-06", extra: front, body: body + "The PMU moved.")]),
             ("a broken wiki-link", ["Content/briefings/b5.md": briefing("Briefing 5", date: "2017-01-06", extra: front, body: body + "[[nowhere]]")]),

@@ -39,10 +39,18 @@ final class WatchingTests: XCTestCase {
         XCTAssertEqual(site.outcomes.current.last?.bodyEdit, true)
         XCTAssertTrue(try site.get("/atom.xml").text.contains("A new body."))
 
+        // A new title is patched in too, lists included (`CardEdit`).
         try site.write("Content/briefings/2017-06-22-first.md", briefing("First briefing, retitled", body: "A new body."))
         _ = try stream.events.next(named: "reload")
         try site.waitUntil("the new title") { try site.get("/").text.contains("First briefing, retitled") }
         try site.waitUntil("the rebuild's report") { site.outcomes.current.count == 3 }
+        XCTAssertEqual(site.outcomes.current.last?.bodyEdit, true)
+        XCTAssertTrue(try site.get("/timeline/").text.contains("First briefing, retitled"))
+
+        try site.write("Content/briefings/2017-06-22-first.md", briefing("First briefing, retitled", date: "2017-06-23", body: "A new body."))
+        _ = try stream.events.next(named: "reload")
+        try site.waitUntil("the new date") { try site.get("/briefings/first/").text.contains("2017-06-23") }
+        try site.waitUntil("the rebuild's report") { site.outcomes.current.count == 4 }
         XCTAssertEqual(site.outcomes.current.last?.bodyEdit, false)
     }
 

@@ -77,32 +77,38 @@ public enum BodyEdit {
     public static func apply(_ changed: Set<String>, to site: inout RenderedSite, options: BuildOptions) -> Applied? {
         let start = DispatchTime.now()
         guard site.last != nil, let session = options.session, !changed.isEmpty,
-              let edits = readEdits(changed, last: site.last!, paths: options.paths), !edits.isEmpty
+              let edits = readEdits(changed, last: &site.last!, paths: options.paths), !edits.isEmpty
         else { return nil }
         // Nothing else holds the model now, so the briefings are updated without copying the array.
         for edit in edits {
             site.last!.model.briefings[edit.index].source = edit.briefing
             site.last!.model.briefings[edit.index].body = edit.body
         }
-        let last = site.last!
         let edited = edits.map(\.index)
+        let recarded = Set(edits.filter(\.cardChanged).map(\.index))
+        if !recarded.isEmpty {
+            guard CardEdit.retitlePublications(of: recarded, in: &site.last!.model),
+                  CardEdit.renderCards(of: recarded, last: &site.last!) else { return nil }
+        }
+        let last = site.last!
         let model = last.model
 
         var view = ViewContext(model: model)
         view.briefingCards = last.briefingCards
         view.eventCards = last.eventCards
         var written: [OutputFile] = []
-        for index in edited {
-            let job = PageJob.briefing(index)
-            let (template, context) = view.render(job)
-            var diagnostics = Diagnostics()
-            guard let text = last.templates.render(context, template: template, diagnostics: &diagnostics),
-                  diagnostics.all.isEmpty else { return nil }
-            written.append(OutputFile(path: job.outputPath(in: model), text: text))
+        let lists = recarded.isEmpty ? [] : CardEdit.listsShowing(recarded, in: model).filter {
+            if case let .briefing(index) = $0 { return !edited.contains(index) }
+            return true
+        }
+        for job in edited.map(PageJob.briefing) + lists {
+            guard let file = CardEdit.render(job, view: view, templates: last.templates, session: session) else { return nil }
+            written.append(file)
         }
         written += FeedWriter(model: model, cache: session).feeds(carrying: Set(edited))
-        guard let search = SearchIndex(model: model, cache: session).files(afterBodyEdits: edited) else { return nil }
-        written += search
+        let index = SearchIndex(model: model, cache: session)
+        guard let search = index.files(afterBodyEdits: edited) else { return nil }
+        written += search + index.documentChunks(containing: recarded)
 
         // Term shards are split by size, so an edit can change which shard files exist.
         let shards = Set(search.lazy.map(\.path).filter(isSearchTerms))
@@ -127,12 +133,20 @@ public enum BodyEdit {
         return Applied(result: result, written: written, removed: removed)
     }
 
-    /// The edited briefings with their new bodies, or nil when an edit is not a plain body edit.
-    private static func readEdits(_ changed: Set<String>, last: LastBuild,
-                                  paths: SitePaths) -> [(index: Int, briefing: Briefing, body: RenderedBody)]? {
+    private struct Edit {
+        var index: Int
+        var briefing: Briefing
+        var body: RenderedBody
+        /// The title or summary changed too (`CardEdit`).
+        var cardChanged: Bool
+    }
+
+    /// The edited briefings with their new bodies, or nil when an edit is not a body edit (or
+    /// one that also changes the title or summary). Updates `last`'s body renderer with the new titles.
+    private static func readEdits(_ changed: Set<String>, last: inout LastBuild, paths: SitePaths) -> [Edit]? {
         let walker = ContentWalker(root: paths.content, displayBase: paths.root)
         let budgets = last.model.config.budgets
-        var edits: [(index: Int, briefing: Briefing, body: RenderedBody)] = []
+        var read: [(index: Int, briefing: Briefing, cardChanged: Bool)] = []
         guard !last.hasSharedSources else { return nil }
         for path in changed.sorted() {
             let url = URL(fileURLWithPath: path)
@@ -144,11 +158,28 @@ public enum BodyEdit {
             let old = last.model.briefings[index]
             var diagnostics = Diagnostics()
             guard let briefing = ContentLoader.readBriefing(url, walker: walker, budgets: budgets, diagnostics: &diagnostics),
-                  diagnostics.all.isEmpty, sameFrontMatter(briefing, old.source)
+                  diagnostics.all.isEmpty else { return nil }
+            if sameFrontMatter(briefing, old.source) {
+                read.append((index, briefing, false))
+            } else if CardEdit.onlyCardValuesDiffer(briefing, old.source) {
+                read.append((index, briefing, true))
+            } else {
+                return nil
+            }
+        }
+        let retitled = read.filter { $0.briefing.title != last.model.briefings[$0.index].source.title }
+        if !retitled.isEmpty {
+            guard !CardEdit.isWikiLinked(Set(retitled.map(\.briefing.slug)), in: last.model, except: Set(read.map(\.index)))
             else { return nil }
+            // Bodies rendered from now on (these, and later body edits) link to the new titles.
+            for edit in retitled { last.renderer.documentURLs[edit.briefing.slug]?.title = edit.briefing.title }
+        }
+        var edits: [Edit] = []
+        for (index, briefing, cardChanged) in read {
+            let old = last.model.briefings[index]
             let body = last.renderer.render(Resolver.bodyRequest(briefing, listed: old.listed, config: last.model.config))
             guard body.diagnostics.isEmpty, body.mentions == old.body.mentions else { return nil }
-            edits.append((index, briefing, body))
+            edits.append(Edit(index: index, briefing: briefing, body: body, cardChanged: cardChanged))
         }
         return edits
     }

@@ -134,29 +134,45 @@ struct SearchIndex {
 
     // MARK: Documents
 
+    /// Entities, then briefings, then pages: a document's position is its id in the index.
     func documents() -> [Document] {
-        var documents: [Document] = []
-        let entities = model.entities
-        for (index, entity) in entities.enumerated() {
-            var fields: [(Field, String)] = [(.title, entity.name)]
-            fields += entity.aliases.map { (Field.title, $0) }
-            fields.append((.meta, entity.id))
-            fields.append((.meta, entity.category))
-            fields.append((.summary, entity.summary))
-            let profile = index < model.facts.count ? model.facts[index].profile?.fragment : nil
-            documents.append(Document(kind: entity.kind.rawValue, title: entity.name, url: Self.relative(entity.url),
-                                      date: nil, summary: entity.summary, category: entity.category,
-                                      aliases: entity.aliases, fields: fields, body: profile))
-        }
         let tagNames = Dictionary(model.tags.map { ($0.slug, $0.name) }, uniquingKeysWith: { first, _ in first })
-        documents += model.briefings.indices.map { briefingDocument($0, tagNames: tagNames) }
-        for page in model.pages {
+        return (0..<documentCount).map { document($0, tagNames: tagNames) }
+    }
+
+    private var documentCount: Int { model.entities.count + model.briefings.count + model.pages.count }
+
+    private func document(_ id: Int, tagNames: [String: String]) -> Document {
+        let entities = model.entities
+        if id >= entities.count + model.briefings.count {
+            let page = model.pages[id - entities.count - model.briefings.count]
             let fields: [(Field, String)] = [(.title, page.source.title), (.summary, page.source.summary)]
-            documents.append(Document(kind: "page", title: page.source.title, url: Self.relative(page.url), date: nil,
-                                      summary: page.source.summary, category: "", aliases: [], fields: fields,
-                                      body: page.body.fragment))
+            return Document(kind: "page", title: page.source.title, url: Self.relative(page.url), date: nil,
+                            summary: page.source.summary, category: "", aliases: [], fields: fields, body: page.body.fragment)
         }
-        return documents
+        if id >= entities.count { return briefingDocument(id - entities.count, tagNames: tagNames) }
+        let entity = entities[id]
+        var fields: [(Field, String)] = [(.title, entity.name)]
+        fields += entity.aliases.map { (Field.title, $0) }
+        fields.append((.meta, entity.id))
+        fields.append((.meta, entity.category))
+        fields.append((.summary, entity.summary))
+        let profile = id < model.facts.count ? model.facts[id].profile?.fragment : nil
+        return Document(kind: entity.kind.rawValue, title: entity.name, url: Self.relative(entity.url),
+                        date: nil, summary: entity.summary, category: entity.category,
+                        aliases: entity.aliases, fields: fields, body: profile)
+    }
+
+    /// The `docs-N.json` files that list these briefings (after `BodyEdit` changed their titles
+    /// or summaries).
+    func documentChunks(containing briefings: Set<Int>) -> [OutputFile] {
+        let tagNames = model.tagNames
+        let chunks = Set(briefings.map { (model.entities.count + $0) / chunkSize })
+        return chunks.sorted().map { chunk in
+            let ids = chunk * chunkSize..<min((chunk + 1) * chunkSize, documentCount)
+            let documents = ids.map { document($0, tagNames: tagNames) }
+            return OutputFile(path: "search/docs-\(chunk).json", text: chunkJSON(documents[...]))
+        }
     }
 
     private func briefingDocument(_ index: Int, tagNames: [String: String]) -> Document {

@@ -33,7 +33,7 @@ struct BodyRenderer: Sendable {
     let directory: EntityDirectory
     let config: SiteConfig
     /// Briefing and page slugs a wiki-link may target, with their URLs and titles.
-    let documentURLs: [String: (url: String, title: String)]
+    var documentURLs: [String: (url: String, title: String)]
 
     struct Request {
         var markdown: String

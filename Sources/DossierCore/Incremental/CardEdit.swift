@@ -1,0 +1,123 @@
+import Foundation
+
+/// The part of `BodyEdit` for saves that also change a briefing's title or summary: the values
+/// its card shows.
+///
+/// Such a save changes, besides what a body edit changes: the briefing's card and its events'
+/// cards; every list that shows them (its entity pages, tag pages and list page, the timeline,
+/// the home page, the pages of the briefings related to it); its search document's listed
+/// values (`docs-N.json`). The lists are spliced from their skeletons (`PageSkeleton`), whose
+/// keys leave titles and summaries out, so none of their templates runs again.
+///
+/// Refused (the caller rebuilds everything) when the new title would move the briefing's
+/// publication on the timeline, when another document wiki-links to the briefing (the link
+/// shows its title), or when a new card's shape differs from the old one's.
+enum CardEdit {
+    /// Front matter equal in everything but the title and summary. Positions may differ (a
+    /// summary added as a new line moves what follows): they only place diagnostics, and an
+    /// edit with any is refused.
+    static func onlyCardValuesDiffer(_ new: Briefing, _ old: Briefing) -> Bool {
+        var new = withoutPositions(new)
+        new.title = old.title
+        new.summary = old.summary
+        return new == withoutPositions(old)
+    }
+
+    private static func withoutPositions(_ briefing: Briefing) -> Briefing {
+        func strip<Value>(_ located: Located<Value>) -> Located<Value> { Located(value: located.value, line: 0, column: 0) }
+        var briefing = briefing
+        briefing.body = ""
+        briefing.bodyLine = 0
+        briefing.slugLine = 0
+        briefing.tags = briefing.tags.map(strip)
+        briefing.actors = briefing.actors.map(strip)
+        briefing.places = briefing.places.map(strip)
+        for index in briefing.events.indices {
+            briefing.events[index].line = 0
+            briefing.events[index].actors = briefing.events[index].actors.map(strip)
+            briefing.events[index].places = briefing.events[index].places.map(strip)
+        }
+        return briefing
+    }
+
+    /// Whether a document that is not being re-rendered wiki-links to one of these slugs.
+    static func isWikiLinked(_ slugs: Set<String>, in model: SiteModel, except edited: Set<Int>) -> Bool {
+        func links(_ body: RenderedBody) -> Bool {
+            body.documentTargets == nil || body.linkedBriefings.contains(where: slugs.contains)
+        }
+        return model.briefings.indices.contains { !edited.contains($0) && links(model.briefings[$0].body) }
+            || model.facts.contains { $0.profile.map(links) ?? false }
+            || model.pages.contains { links($0.body) }
+    }
+
+    /// Sets the titles of these briefings' publications on the timeline; false when one would
+    /// then be out of the timeline's order (its place among same-day publications changed).
+    static func retitlePublications(of briefings: Set<Int>, in model: inout SiteModel) -> Bool {
+        let positions = model.timeline.indices.filter { model.timeline[$0].isPublication && briefings.contains(model.timeline[$0].briefing) }
+        for position in positions {
+            model.timeline[position].title = model.briefings[model.timeline[position].briefing].source.title
+        }
+        func precedes(_ a: ResolvedEvent, _ b: ResolvedEvent) -> Bool {
+            // `Aggregates.timeline`'s order; same-day publications with equal titles keep briefing order.
+            if a.date != b.date { return a.date < b.date }
+            if a.isPublication != b.isPublication { return !a.isPublication }
+            if a.title != b.title { return a.title < b.title }
+            return a.briefing < b.briefing
+        }
+        return positions.allSatisfy { position in
+            (position == 0 || precedes(model.timeline[position - 1], model.timeline[position]))
+                && (position == model.timeline.count - 1 || precedes(model.timeline[position], model.timeline[position + 1]))
+        }
+    }
+
+    /// Renders the cards of these briefings and of their events again; false when a card's
+    /// shape changed (the skeletons' markers copy it).
+    static func renderCards(of briefings: Set<Int>, last: inout LastBuild) -> Bool {
+        let view = ViewContext(model: last.model)
+        var unchangedShapes = true
+        func render(_ context: [String: Any], template: String, replacing old: HTMLFragment) -> HTMLFragment {
+            var ignored = Diagnostics()
+            let card = HTMLFragment(last.templates.render(context, template: template, diagnostics: &ignored) ?? "")
+            if old.html.isEmpty != card.html.isEmpty || CardMarkers.endsWithNewline(old) != CardMarkers.endsWithNewline(card) {
+                unchangedShapes = false
+            }
+            return card
+        }
+        for index in briefings.sorted() {
+            last.briefingCards[index] = render(view.briefingCard(index), template: "briefing-card", replacing: last.briefingCards[index])
+        }
+        for position in last.model.timeline.indices where briefings.contains(last.model.timeline[position].briefing) {
+            last.eventCards[position] = render(view.eventCard(position), template: "event-card", replacing: last.eventCards[position])
+        }
+        return unchangedShapes
+    }
+
+    /// The pages other than the briefings' own that show their cards or their events' cards.
+    static func listsShowing(_ briefings: Set<Int>, in model: SiteModel) -> [PageJob] {
+        var jobs: [PageJob] = [.home, .timeline]
+        let pages = Set(briefings.map { $0 / max(1, model.config.perPage) + 1 })
+        jobs += pages.sorted().map { PageJob.briefingList(page: $0) }
+        let slugs = Set(briefings.flatMap { model.briefings[$0].tags })
+        jobs += model.tags.indices.filter { slugs.contains(model.tags[$0].slug) }.map(PageJob.tag)
+        let events = Set(model.timeline.indices.filter { briefings.contains(model.timeline[$0].briefing) })
+        jobs += model.facts.indices.filter { index in
+            model.facts[index].references.contains { briefings.contains($0.briefing) } || model.facts[index].events.contains(where: events.contains)
+        }.map(PageJob.entity)
+        jobs += model.briefings.indices.filter { index in
+            !briefings.contains(index) && model.briefings[index].related.contains(where: briefings.contains)
+        }.map(PageJob.briefing)
+        return jobs
+    }
+
+    /// A page spliced from its skeleton when `serve` kept one, else rendered.
+    static func render(_ job: PageJob, view: ViewContext, templates: TemplateSet, session: SessionCache) -> OutputFile? {
+        let path = job.outputPath(in: view.model)
+        if let skeleton = session.skeletons.reuse(path)?.skeleton, let data = skeleton.splice(view) {
+            return OutputFile(path: path, contents: data)
+        }
+        let (template, context) = view.render(job)
+        var diagnostics = Diagnostics()
+        guard let text = templates.render(context, template: template, diagnostics: &diagnostics), diagnostics.all.isEmpty else { return nil }
+        return OutputFile(path: path, text: text)
+    }
+}
