@@ -101,9 +101,17 @@ public enum BodyEdit {
             if case let .briefing(index) = $0 { return !edited.contains(index) }
             return true
         }
-        for job in edited.map(PageJob.briefing) + lists {
-            guard let file = CardEdit.render(job, view: view, templates: last.templates, session: session) else { return nil }
-            written.append(file)
+        let jobs = edited.map(PageJob.briefing) + lists
+        let pages = ResultSlots<OutputFile>(count: jobs.count)
+        let shared = UncheckedBox(view)
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+            if let file = CardEdit.render(jobs[index], view: shared.value, templates: last.templates, session: session) {
+                pages.set(index, file)
+            }
+        }
+        for page in pages.values {
+            guard let page else { return nil }
+            written.append(page)
         }
         written += FeedWriter(model: model, cache: session).feeds(carrying: Set(edited))
         let index = SearchIndex(model: model, cache: session)

@@ -99,12 +99,15 @@ enum CardEdit {
         jobs += pages.sorted().map { PageJob.briefingList(page: $0) }
         let slugs = Set(briefings.flatMap { model.briefings[$0].tags })
         jobs += model.tags.indices.filter { slugs.contains(model.tags[$0].slug) }.map(PageJob.tag)
-        let events = Set(model.timeline.indices.filter { briefings.contains(model.timeline[$0].briefing) })
+        // Flags, not sets: every reference and event of the site is looked up.
+        var shown = [Bool](repeating: false, count: model.briefings.count)
+        for index in briefings { shown[index] = true }
+        let events = model.timeline.map { shown[$0.briefing] }
         jobs += model.facts.indices.filter { index in
-            model.facts[index].references.contains { briefings.contains($0.briefing) } || model.facts[index].events.contains(where: events.contains)
+            model.facts[index].references.contains { shown[$0.briefing] } || model.facts[index].events.contains { events[$0] }
         }.map(PageJob.entity)
         jobs += model.briefings.indices.filter { index in
-            !briefings.contains(index) && model.briefings[index].related.contains(where: briefings.contains)
+            !shown[index] && model.briefings[index].related.contains { shown[$0] }
         }.map(PageJob.briefing)
         return jobs
     }

@@ -76,23 +76,38 @@ struct PageSkeleton: Sendable {
 
     /// The page with the cards of `view` in place of the markers.
     func splice(_ view: ViewContext) -> Data? {
-        var size = bytes.count
-        var cards: [String] = []
-        cards.reserveCapacity(slots.count)
-        for slot in slots {
-            guard let card = view.card(slot.kind, slot.index) else { return nil }
-            cards.append(card.html)
-            size += card.html.utf8.count - (slot.end - slot.start)
+        view.briefingCards.withUnsafeBufferPointer { briefingCards in
+            view.eventCards.withUnsafeBufferPointer { eventCards in
+                var size = bytes.count
+                for slot in slots {
+                    let cards = slot.kind == .briefing ? briefingCards : eventCards
+                    guard slot.index < cards.count else { return nil }
+                    size += cards[slot.index].html.utf8.count - (slot.end - slot.start)
+                }
+                // Written once into uninitialized memory: pages of megabytes are spliced on every save.
+                let output = UnsafeMutableRawPointer.allocate(byteCount: max(size, 1), alignment: 1)
+                var written = 0
+                func copy(_ source: UnsafeRawBufferPointer) {
+                    guard let base = source.baseAddress, source.count > 0 else { return }
+                    (output + written).copyMemory(from: base, byteCount: source.count)
+                    written += source.count
+                }
+                bytes.withUnsafeBytes { skeleton in
+                    var copied = 0
+                    for slot in slots {
+                        copy(UnsafeRawBufferPointer(rebasing: skeleton[copied..<slot.start]))
+                        var card = (slot.kind == .briefing ? briefingCards : eventCards)[slot.index].html
+                        if card.utf8.withContiguousStorageIfAvailable({ copy(UnsafeRawBufferPointer($0)) }) == nil {
+                            card.makeContiguousUTF8()
+                            card.utf8.withContiguousStorageIfAvailable { copy(UnsafeRawBufferPointer($0)) }
+                        }
+                        copied = slot.end
+                    }
+                    copy(UnsafeRawBufferPointer(rebasing: skeleton[copied...]))
+                }
+                return Data(bytesNoCopy: output, count: written, deallocator: .custom { pointer, _ in pointer.deallocate() })
+            }
         }
-        var data = Data(capacity: size)
-        var copied = 0
-        for (slot, card) in zip(slots, cards) {
-            data.append(contentsOf: bytes[copied..<slot.start])
-            data.append(contentsOf: card.utf8)
-            copied = slot.end
-        }
-        data.append(contentsOf: bytes[copied...])
-        return data
     }
 }
 
