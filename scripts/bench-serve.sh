@@ -6,10 +6,10 @@
 # Builds dossier in release mode, starts `dossier serve --port 0` in SITE_DIR, listens on the
 # live-reload stream (/__dossier/events) like an open page does, then rewrites one briefing
 # ROUNDS times (atomically, as editors save) and measures the time from the write to the
-# `reload` event. Two kinds of edit: a sentence added to the body (applied as a body edit) and
-# a changed title (a whole rebuild). Also prints the server's own rebuild time for each round
-# and how it rebuilt. The briefing is restored afterwards. A timed figure, not a test: run it
-# on an otherwise idle machine.
+# `reload` event. Three kinds of edit: a sentence added to the body and a changed title (both
+# patched into the served site) and one more tag (a whole rebuild). Also prints the server's
+# own rebuild time for each round and how it rebuilt. The briefing is restored afterwards. A
+# timed figure, not a test: run it on an otherwise idle machine.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 site="$(cd "${1:-$repo}" && pwd)"
@@ -66,8 +66,22 @@ def write_atomically(path, data):
         handle.write(data)
     os.replace(temporary, path)
 
+def retagged(data, round):
+    """The same briefing with one more tag: a front-matter edit that rebuilds the site."""
+    text = data.decode()
+    lines = text.split("\n")
+    for i, line in enumerate(lines[1:], 1):
+        if line.startswith("tags:") and line.rstrip().endswith("]"):
+            inner = line.rstrip()[len("tags:"):].strip()[1:-1].strip()
+            lines[i] = "tags: [" + (inner + ", " if inner else "") + f"bench-{round}]"
+            return "\n".join(lines).encode()
+        if line == "---":
+            lines.insert(i, f"tags: [bench-{round}]")
+            return "\n".join(lines).encode()
+    return data
+
 def retitled(data, round):
-    """The same briefing with its title changed: a front-matter edit, which rebuilds the site."""
+    """The same briefing with its title changed: a front-matter edit that `serve` patches in."""
     text = data.decode()
     lines = text.split("\n")
     for i, line in enumerate(lines[1:], 1):
@@ -80,14 +94,16 @@ def retitled(data, round):
 
 results = {}
 try:
-    for kind in ["body", "front matter"]:
+    for kind in ["body", "title", "tags"]:
         latencies, rebuilds, how = [], [], []
         for round in range(rounds):
             if kind == "body":
                 # Appends a sentence that names no entity: the edit a writer makes most.
                 data = original if round % 2 else original + f"\nAnalysts revised this paragraph, round {round}.\n".encode()
-            else:
+            elif kind == "title":
                 data = original if round % 2 else retitled(original, round)
+            else:
+                data = original if round % 2 else retagged(original, round)
             seen = len(lines)
             start = time.perf_counter()
             write_atomically(target, data)
