@@ -219,16 +219,6 @@ final class MentionMatcherTests: XCTestCase {
     /// leftmost-longest scan on small random inputs over a tiny alphabet, where overlaps abound.
     func testAgreesWithNaiveScan() {
         // Seeded, so a failure reproduces; the message prints the input either way.
-        struct SplitMix: RandomNumberGenerator {
-            var state: UInt64
-            mutating func next() -> UInt64 {
-                state &+= 0x9E37_79B9_7F4A_7C15
-                var z = state
-                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-                return z ^ (z >> 31)
-            }
-        }
         var rng = SplitMix(state: 2024)
         func randomWord(_ range: ClosedRange<Int>) -> String {
             String((0..<Int.random(in: range, using: &rng)).map { _ in "ab ".randomElement(using: &rng) ?? "a" })

@@ -145,3 +145,70 @@ func assertNotContains(_ text: String?, _ needle: String, file: StaticString = #
     guard let text else { return XCTFail("file missing", file: file, line: line) }
     XCTAssertFalse(text.contains(needle), "did not expect \(needle)", file: file, line: line)
 }
+
+/// Renders a site the way `dossier serve` does: in memory, with a page cache and a session cache
+/// committed after each successful whole rebuild, and saves patched in by `BodyEdit`.
+final class ServeRenders {
+    let pages = RenderCache()
+    let session = SessionCache()
+    let site: TestSite
+    /// The last good site; nil after a failed rebuild or a refused patch, as in `serve`.
+    private(set) var last: RenderedSite?
+
+    init(_ site: TestSite) { self.site = site }
+
+    var options: BuildOptions {
+        var options = BuildOptions(paths: site.paths)
+        options.cache = pages
+        options.session = session
+        options.keepLastBuild = true
+        options.writeOutput = false
+        return options
+    }
+
+    /// A whole rebuild.
+    @discardableResult
+    func rebuild() -> BuildResult {
+        let (result, rendered) = Pipeline.render(options)
+        if result.succeeded {
+            pages.commit()
+            session.commit()
+        }
+        last = rendered
+        return result
+    }
+
+    /// A whole rebuild that must succeed; the pages it served.
+    @discardableResult
+    func build(file: StaticString = #filePath, line: UInt = #line) -> [String: Data] {
+        let result = rebuild()
+        XCTAssertTrue(result.succeeded, result.formatted, file: file, line: line)
+        return files
+    }
+
+    /// Applies saved files as `serve` patches them (`BodyEdit`, `CardEdit`); nil when refused.
+    func patch(_ paths: [String]) -> [String: Data]? {
+        guard var site = last else { return nil }
+        last = nil
+        let absolute = Set(paths.map { self.site.root.appendingPathComponent($0).path })
+        guard BodyEdit.apply(absolute, to: &site, options: options) != nil else { return nil }
+        last = site
+        return files
+    }
+
+    var files: [String: Data] {
+        Dictionary((last?.files ?? []).map { ($0.path, $0.contents) }, uniquingKeysWith: { first, _ in first })
+    }
+}
+
+/// A seeded random number generator (SplitMix64), so that a randomized test reproduces.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -34,9 +34,9 @@ final class GenerationalCache<Key: Hashable, Value>: @unchecked Sendable {
 
     /// Carries the previous build's value into the next generation, if there is one, without
     /// counting a hit: for values that go with an output the build reused as a whole.
-    func keep(_ key: Key) {
+    func keep(_ key: Key, where usable: (Value) -> Bool = { _ in true }) {
         lock.lock()
-        if let value = previous[key] { next[key] = value }
+        if let value = previous[key], usable(value) { next[key] = value }
         lock.unlock()
     }
 

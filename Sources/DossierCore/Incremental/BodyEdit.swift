@@ -175,7 +175,7 @@ public enum BodyEdit {
                 return nil
             }
         }
-        let retitled = read.filter { $0.briefing.title != last.model.briefings[$0.index].source.title }
+        let retitled = read.filter { !$0.briefing.title.utf8.elementsEqual(last.model.briefings[$0.index].source.title.utf8) }
         if !retitled.isEmpty {
             guard !CardEdit.isWikiLinked(Set(retitled.map(\.briefing.slug)), in: last.model, except: Set(read.map(\.index)))
             else { return nil }
@@ -221,6 +221,12 @@ public enum BodyEdit {
         var a = a, b = b
         a.body = ""
         b.body = ""
-        return a == b
+        return identical(a, b)
+    }
+
+    /// Equal down to the bytes of every string: Swift's `==` takes "é" and "e" + U+0301 for the
+    /// same title, but the pages written differ.
+    static func identical(_ a: Briefing, _ b: Briefing) -> Bool {
+        a == b && String(reflecting: a).utf8.elementsEqual(String(reflecting: b).utf8)
     }
 }

@@ -20,7 +20,7 @@ enum CardEdit {
         var new = withoutPositions(new)
         new.title = old.title
         new.summary = old.summary
-        return new == withoutPositions(old)
+        return BodyEdit.identical(new, withoutPositions(old))
     }
 
     private static func withoutPositions(_ briefing: Briefing) -> Briefing {
@@ -81,9 +81,7 @@ enum CardEdit {
         func render(_ context: [String: Any], template: String, replacing old: HTMLFragment) -> HTMLFragment {
             var ignored = Diagnostics()
             let card = HTMLFragment(last.templates.render(context, template: template, diagnostics: &ignored) ?? "")
-            if old.html.isEmpty != card.html.isEmpty || CardMarkers.endsWithNewline(old) != CardMarkers.endsWithNewline(card) {
-                unchangedShapes = false
-            }
+            if CardMarkers.shape(old) != CardMarkers.shape(card) { unchangedShapes = false }
             return card
         }
         for index in briefings.sorted() {

@@ -13,12 +13,14 @@ import Mustache
 ///
 /// Exact by construction:
 /// - a marker takes the card's place in the template's output, with the card's shape (empty or
-///   not, ending in a newline or not), because Mustache's partial indentation looks at both;
-///   the shape of every card is part of the skeleton key (`CardMarkers.shapes`);
+///   not, ending in a line break or not), because Mustache's partial indentation looks at both;
+///   the shape of every card is part of the skeleton key (`CardMarkers.shapes`), and a card that
+///   would join a line break next to it into one character is not replaced by a marker;
 /// - the items that carry a marker note when the template reads one of the values the card
-///   also shows (`title`, `summary`, an event's `briefing`), or the item as a whole; such a
-///   skeleton is used for its own build but never kept;
-/// - a marker that reached the output escaped (`{{card}}` instead of `{{{card}}}`) or damaged
+///   also shows (`title`, `summary`, an event's `briefing`); such a skeleton is used for its
+///   own build but never kept;
+/// - a marker used as anything but text (`{{card.html}}`, a transform, an item printed whole),
+///   or one that reached the output escaped (`{{card}}` instead of `{{{card}}}`) or damaged,
 ///   makes the page render the ordinary way.
 struct PageSkeleton: Sendable {
     private struct Slot: Sendable {
@@ -60,7 +62,7 @@ struct PageSkeleton: Sendable {
                 guard position > digitsStart, position + 1 < count, buffer[position] == UInt8(ascii: "<"),
                       buffer[position + 1] == 0, let card = view.card(kind, index) else { return false }
                 position += 2
-                if CardMarkers.endsWithNewline(card) {
+                if CardMarkers.shape(card) == .endsWithNewline {
                     guard position < count, buffer[position] == UInt8(ascii: "\n") else { return false }
                     position += 1
                 }
@@ -118,66 +120,125 @@ enum CardMarkers {
         case event = 0x65  // "e"
     }
 
+    /// What Mustache's partial indentation can tell of a card: whether it is empty, whether its
+    /// last character is a line break, and whether it would join a line break before or after
+    /// it into one character (it starts with LF or ends with CR).
+    enum Shape: UInt8 {
+        case empty, plain, endsWithNewline, joinsLineBreaks
+    }
+
+    static func shape(_ card: HTMLFragment) -> Shape {
+        guard let first = card.html.unicodeScalars.first, let last = card.html.unicodeScalars.last else { return .empty }
+        if first == "\n" || last == "\r" { return .joinsLineBreaks }
+        return card.html.last == "\n" ? .endsWithNewline : .plain
+    }
+
     /// Differs in every process, so that no content can spell a marker on purpose; skeletons
     /// never outlive the process (they are kept by `serve` only).
     static let nonce: String = String(UInt64.random(in: .min ... .max), radix: 36)
 
     /// `\0`, the nonce, the kind, the index, `<\0`: a marker escaped by `{{card}}` loses its `<`
-    /// and is rejected. It ends with a newline when the card does, and is empty when the card is.
+    /// and is rejected. It ends with a line break when the card does. An empty card stays empty,
+    /// and a card that joins line breaks stays itself (a page that shows one is not kept).
     static func marker(_ kind: Kind, _ index: Int, for card: HTMLFragment) -> HTMLFragment {
-        guard !card.html.isEmpty else { return card }
-        let text = "\u{0}\(nonce)\(Character(Unicode.Scalar(kind.rawValue)))\(index)<\u{0}" + (endsWithNewline(card) ? "\n" : "")
+        let shape = shape(card)
+        guard shape == .plain || shape == .endsWithNewline else { return card }
+        let text = "\u{0}\(nonce)\(Character(Unicode.Scalar(kind.rawValue)))\(index)<\u{0}" + (shape == .endsWithNewline ? "\n" : "")
         return HTMLFragment(html: text, digest: card.digest)
     }
 
-    static func endsWithNewline(_ card: HTMLFragment) -> Bool { card.html.last == "\n" }
-
-    /// The digest of every card's shape (empty, ending in a newline), part of every skeleton key.
+    /// The digest of every card's shape, part of every skeleton key.
     static func shapes(of view: ViewContext) -> Fingerprint {
         var key = Fingerprint()
         for cards in [view.briefingCards, view.eventCards] {
             key.combine(UInt64(cards.count))
-            for card in cards { key.combine(byte: card.html.isEmpty ? 0 : endsWithNewline(card) ? 2 : 1) }
+            for card in cards { key.combine(byte: shape(card).rawValue) }
         }
         return key
     }
 }
 
-/// Whether a template rendering a skeleton read a value that the cards also show.
-final class CardFieldReads: @unchecked Sendable {
-    // One page renders on one thread; a flag per render.
-    private(set) var happened = false
-    func note() { happened = true }
+/// What the template did while a skeleton rendered. One page renders on one thread.
+final class SkeletonReads: @unchecked Sendable {
+    /// It read a value the cards also show, or showed a card that is not a marker: the skeleton
+    /// is right for this build, but not kept.
+    private(set) var cardValues = false
+    /// It used a marker as anything but text to insert (its fields, a transform, a whole item
+    /// printed): the skeleton is wrong, and the page is rendered with its cards.
+    private(set) var markerMisused = false
+    func noteCardValues() { cardValues = true }
+    func noteMarkerMisused() { markerMisused = true }
+}
+
+/// A card while a skeleton renders: text to insert, and nothing else.
+final class CardMarker: MustacheParent, MustacheTransformable, MustacheCustomRenderable, CustomStringConvertible,
+    CustomDebugStringConvertible {
+    private let fragment: HTMLFragment
+    private let reads: SkeletonReads
+
+    init(_ fragment: HTMLFragment, reads: SkeletonReads) {
+        self.fragment = fragment
+        self.reads = reads
+    }
+
+    var renderText: String {
+        if !fragment.html.isEmpty && fragment.html.first != "\u{0}" { reads.noteCardValues() }
+        return fragment.html
+    }
+
+    var isNull: Bool { fragment.html.isEmpty }
+
+    func child(named: String) -> Any? {
+        reads.noteMarkerMisused()
+        return nil
+    }
+
+    func transform(_ name: String) -> Any? {
+        reads.noteMarkerMisused()
+        return nil
+    }
+
+    var description: String {
+        reads.noteMarkerMisused()
+        return ""
+    }
+
+    var debugDescription: String { description }
 }
 
 /// A list item while a skeleton renders: the same values as the plain dictionary, noting reads
 /// of those the card shows (see `PageSkeleton`).
-final class SkeletonItem: MustacheParent, MustacheTransformable, MustacheCustomRenderable {
+final class SkeletonItem: MustacheParent, MustacheTransformable, MustacheCustomRenderable, CustomStringConvertible,
+    CustomDebugStringConvertible {
     private let values: [String: Any]
     private let cardFields: Set<String>
-    private let reads: CardFieldReads
+    private let reads: SkeletonReads
 
-    init(_ values: [String: Any], cardFields: Set<String>, reads: CardFieldReads) {
+    init(_ values: [String: Any], cardFields: Set<String>, reads: SkeletonReads) {
         self.values = values
         self.cardFields = cardFields
         self.reads = reads
     }
 
     func child(named name: String) -> Any? {
-        if cardFields.contains(name) { reads.note() }
+        if cardFields.contains(name) { reads.noteCardValues() }
         return values[name]
     }
 
-    // Transforms and `{{.}}` see every value.
+    // A transform or `{{.}}` sees every value, the marker's text included.
     func transform(_ name: String) -> Any? {
-        reads.note()
-        return values.transform(name)
+        reads.noteMarkerMisused()
+        return nil
     }
 
-    var renderText: String {
-        reads.note()
-        return String(describing: values)
-    }
+    var renderText: String { description }
 
     var isNull: Bool { false }
+
+    var description: String {
+        reads.noteMarkerMisused()
+        return ""
+    }
+
+    var debugDescription: String { description }
 }

@@ -56,7 +56,12 @@ enum SiteRenderer {
                     fingerprint.combine(context: page.context)
                 }
                 let reused = cache.reuse(path, fingerprint: fingerprint)
-                if reused != nil { skeletons?.keep(path) }
+                // The page is the same, but its cards may have moved (a briefing was added):
+                // its skeleton is carried only while its key is unchanged.
+                if reused != nil, let skeletons, let marked = marked.value, let keys,
+                   let skeletonKey = keys.skeletonKey(for: job, in: box.value.model, shapes: marked.shapes) {
+                    skeletons.keep(path, where: { $0.key == skeletonKey })
+                }
                 switch reused {
                 case let .bytes(data)?:
                     cache.record(path, fingerprint: fingerprint, data: data)
@@ -82,7 +87,7 @@ enum SiteRenderer {
                 if let data = skeletons.reuse(path, where: { $0.key == skeletonKey })?.skeleton.splice(box.value) {
                     return emit(data, Diagnostics())
                 }
-                let reads = CardFieldReads()
+                let reads = SkeletonReads()
                 var markedView = marked.view
                 markedView.cardReads = reads
                 let (template, context) = markedView.render(job)
@@ -90,11 +95,12 @@ enum SiteRenderer {
                 guard let text = templates.render(context, template: template, diagnostics: &local) else {
                     return slots.set(index, (nil, local))
                 }
-                if let skeleton = PageSkeleton(rendered: text, view: box.value), let data = skeleton.splice(box.value) {
-                    if !reads.happened && local.all.isEmpty { skeletons.record(path, (skeletonKey, skeleton)) }
+                if !reads.markerMisused, let skeleton = PageSkeleton(rendered: text, view: box.value),
+                   let data = skeleton.splice(box.value) {
+                    if !reads.cardValues && local.all.isEmpty { skeletons.record(path, (skeletonKey, skeleton)) }
                     return emit(data, local)
                 }
-                // A marker did not survive the template: render the page with its cards.
+                // The template did more with a marker than insert it: render the page with its cards.
             }
             let (template, context) = built ?? box.value.render(job)
             var local = Diagnostics()

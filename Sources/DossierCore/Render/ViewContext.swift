@@ -9,7 +9,7 @@ struct ViewContext {
     var eventCards: [HTMLFragment] = []
     /// Set while a page skeleton renders (see `PageSkeleton`): list items then note reads of the
     /// values their cards show.
-    var cardReads: CardFieldReads?
+    var cardReads: SkeletonReads?
 
     /// swift-mustache treats "" and 0 as true in sections, so absent values are passed as false.
     static func present(_ text: String) -> Any { text.isEmpty ? false : text }
@@ -102,6 +102,7 @@ struct ViewContext {
         item["plural"] = (mentions ?? 0) != 1
         item["via"] = via.map(entityRef) ?? false
         guard let cardReads else { return item }
+        item["card"] = CardMarker(item["card"] as! HTMLFragment, reads: cardReads)
         return SkeletonItem(item, cardFields: ["title", "summary"], reads: cardReads)
     }
 
@@ -125,6 +126,7 @@ struct ViewContext {
         item["card"] = eventCards.indices.contains(position) ? eventCards[position] : HTMLFragment("")
         item["via"] = via.map(entityRef) ?? false
         guard let cardReads else { return item }
+        item["card"] = CardMarker(item["card"] as! HTMLFragment, reads: cardReads)
         return SkeletonItem(item, cardFields: ["title", "briefing"], reads: cardReads)
     }
 
