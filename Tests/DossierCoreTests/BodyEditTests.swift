@@ -147,6 +147,10 @@ final class BodyEditTests: XCTestCase {
             ]),
             ("the title back", ["Content/briefings/b5.md": briefing("Briefing 5", date: "2017-01-06", extra: front(5),
                                                                     body: "ISIS holds Mosul, part 5. See [[b0]].\n\n")]),
+            ("a source added, above the events", ["Content/briefings/b6.md": briefing(
+                "Briefing 6", date: "2017-01-07",
+                extra: "sources:\n  - title: Field notes\n    url: https://example.org/notes\n    date: 2017-01-05\n" + front(6),
+                body: "ISIS holds Mosul, part 6. See [[b0]].\n\n")]),
         ]
         for (step, files) in steps {
             let result = try XCTUnwrap(try serve.edit(files), "\(step): refused")

@@ -57,7 +57,9 @@ struct LastBuild: @unchecked Sendable {
 /// page (body, reading time), the feeds that carry it, and the search index's term shards and
 /// manifest. Cards, entity pages, tags, the timeline, related briefings and every other page
 /// depend on front matter and mention counts only (see `PageKeys`), so they stay as they are.
-/// Anything else (a new or deleted file, a front-matter change, a template, `site.yml`, a
+/// A save that also changes the briefing's sources (shown on its own page only), or its title or
+/// summary (`CardEdit`: its cards and the lists that show them), is patched in too. Anything
+/// else (a new or deleted file, any other front-matter change, a template, `site.yml`, a
 /// diagnostic) returns nil, and the caller rebuilds everything. `BodyEditTests` checks that the
 /// result equals a clean build byte for byte.
 public enum BodyEdit {
@@ -169,8 +171,8 @@ public enum BodyEdit {
                   diagnostics.all.isEmpty else { return nil }
             if sameFrontMatter(briefing, old.source) {
                 read.append((index, briefing, false))
-            } else if CardEdit.onlyCardValuesDiffer(briefing, old.source) {
-                read.append((index, briefing, true))
+            } else if let reach = CardEdit.reach(of: briefing, from: old.source) {
+                read.append((index, briefing, reach == .card))
             } else {
                 return nil
             }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// The part of `BodyEdit` for saves that also change a briefing's title or summary: the values
-/// its card shows.
+/// The part of `BodyEdit` for saves that also change a briefing's title or summary (the values
+/// its card shows) or its sources (shown on its own page only).
 ///
 /// Such a save changes, besides what a body edit changes: the briefing's card and its events'
 /// cards; every list that shows them (its entity pages, tag pages and list page, the timeline,
@@ -13,14 +13,24 @@ import Foundation
 /// publication on the timeline, when another document wiki-links to the briefing (the link
 /// shows its title), or when a new card's shape differs from the old one's.
 enum CardEdit {
-    /// Front matter equal in everything but the title and summary. Positions may differ (a
-    /// summary added as a new line moves what follows): they only place diagnostics, and an
-    /// edit with any is refused.
-    static func onlyCardValuesDiffer(_ new: Briefing, _ old: Briefing) -> Bool {
-        var new = withoutPositions(new)
-        new.title = old.title
-        new.summary = old.summary
-        return BodyEdit.identical(new, withoutPositions(old))
+    /// How far a save's front matter reaches, when `serve` can patch it in.
+    enum Reach {
+        /// The briefing's own page: its sources, or only positions (a line added above a value).
+        case ownPage
+        /// Its card too: its title or summary.
+        case card
+    }
+
+    /// Nil when the front matter differs in anything but the title, summary and sources.
+    /// Positions may differ: they only place diagnostics, and an edit with any is refused.
+    static func reach(of new: Briefing, from old: Briefing) -> Reach? {
+        var stripped = withoutPositions(new)
+        stripped.title = old.title
+        stripped.summary = old.summary
+        stripped.sources = old.sources
+        guard BodyEdit.identical(stripped, withoutPositions(old)) else { return nil }
+        let sameCard = new.title.utf8.elementsEqual(old.title.utf8) && new.summary.utf8.elementsEqual(old.summary.utf8)
+        return sameCard ? .ownPage : .card
     }
 
     private static func withoutPositions(_ briefing: Briefing) -> Briefing {
