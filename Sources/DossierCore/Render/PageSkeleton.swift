@@ -113,6 +113,60 @@ struct PageSkeleton: Sendable {
     }
 }
 
+/// The list pages of one `serve` build, rendered through their skeletons.
+struct SkeletonLists: @unchecked Sendable {
+    enum Outcome {
+        case page(Data, Diagnostics)
+        /// The page template does not exist (reported in the diagnostics).
+        case failed(Diagnostics)
+        /// The template did more with a marker than insert it: render the page with its cards.
+        case renderWithCards
+    }
+
+    private let store: GenerationalCache<String, (key: Fingerprint, skeleton: PageSkeleton)>
+    private let keys: PageKeys
+    private let view: ViewContext
+    private let marked: ViewContext
+    private let shapes: Fingerprint
+
+    /// Nil without a cache kept across builds (`serve`'s): a build renders each list once.
+    init?(session: SessionCache?, keys: PageKeys?, view: ViewContext) {
+        guard let session, !session.persistent, let keys else { return nil }
+        store = session.skeletons
+        self.keys = keys
+        self.view = view
+        marked = view.withMarkers()
+        shapes = CardMarkers.shapes(of: view)
+    }
+
+    /// Carries the skeleton of a page reused whole into the next build, while its key is
+    /// unchanged: a page can stay the same while its cards move (a newer briefing was added).
+    func keep(_ job: PageJob, path: String) {
+        guard let key = keys.skeletonKey(for: job, in: view.model, shapes: shapes) else { return }
+        store.keep(path, where: { $0.key == key })
+    }
+
+    /// Nil for pages that are not lists of cards.
+    func render(_ job: PageJob, path: String, templates: TemplateSet) -> Outcome? {
+        guard let key = keys.skeletonKey(for: job, in: view.model, shapes: shapes) else { return nil }
+        if let data = store.reuse(path, where: { $0.key == key })?.skeleton.splice(view) {
+            return .page(data, Diagnostics())
+        }
+        let reads = SkeletonReads()
+        var markedView = marked
+        markedView.cardReads = reads
+        let (template, context) = markedView.render(job)
+        var diagnostics = Diagnostics()
+        guard let text = templates.render(context, template: template, diagnostics: &diagnostics) else {
+            return .failed(diagnostics)
+        }
+        guard !reads.markerMisused, let skeleton = PageSkeleton(rendered: text, view: view),
+              let data = skeleton.splice(view) else { return .renderWithCards }
+        if !reads.cardValues && diagnostics.all.isEmpty { store.record(path, (key, skeleton)) }
+        return .page(data, diagnostics)
+    }
+}
+
 /// The markers that stand for cards while a skeleton is rendered.
 enum CardMarkers {
     enum Kind: UInt8, Sendable {

@@ -36,9 +36,7 @@ enum SiteRenderer {
         let keys = cache == nil && session == nil ? nil : PageKeys(model: model, templates: templates)
         let view = ViewContext(model: model).withCards(templates: templates, cache: session, keys: keys)
         let box = UncheckedBox(view)
-        // Skeletons pay off across the rebuilds of one process; a build renders each list once.
-        let skeletons = session.flatMap { $0.persistent ? nil : $0.skeletons }
-        let marked = UncheckedBox(skeletons == nil ? nil : (view: view.withMarkers(), shapes: CardMarkers.shapes(of: view)))
+        let lists = SkeletonLists(session: session, keys: keys, view: view)
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
             let job = jobs[index]
             var built: (template: String, context: [String: Any])?
@@ -56,12 +54,7 @@ enum SiteRenderer {
                     fingerprint.combine(context: page.context)
                 }
                 let reused = cache.reuse(path, fingerprint: fingerprint)
-                // The page is the same, but its cards may have moved (a briefing was added):
-                // its skeleton is carried only while its key is unchanged.
-                if reused != nil, let skeletons, let marked = marked.value, let keys,
-                   let skeletonKey = keys.skeletonKey(for: job, in: box.value.model, shapes: marked.shapes) {
-                    skeletons.keep(path, where: { $0.key == skeletonKey })
-                }
+                if reused != nil { lists?.keep(job, path: path) }
                 switch reused {
                 case let .bytes(data)?:
                     cache.record(path, fingerprint: fingerprint, data: data)
@@ -82,25 +75,10 @@ enum SiteRenderer {
                 if let cache, local.all.isEmpty { cache.record(path, fingerprint: fingerprint, data: staging == nil ? data : nil) }
                 slots.set(index, (OutputFile(path: path, contents: staging == nil ? data : Data()), local))
             }
-            if let skeletons, let marked = marked.value, let keys,
-               let skeletonKey = keys.skeletonKey(for: job, in: box.value.model, shapes: marked.shapes) {
-                if let data = skeletons.reuse(path, where: { $0.key == skeletonKey })?.skeleton.splice(box.value) {
-                    return emit(data, Diagnostics())
-                }
-                let reads = SkeletonReads()
-                var markedView = marked.view
-                markedView.cardReads = reads
-                let (template, context) = markedView.render(job)
-                var local = Diagnostics()
-                guard let text = templates.render(context, template: template, diagnostics: &local) else {
-                    return slots.set(index, (nil, local))
-                }
-                if !reads.markerMisused, let skeleton = PageSkeleton(rendered: text, view: box.value),
-                   let data = skeleton.splice(box.value) {
-                    if !reads.cardValues && local.all.isEmpty { skeletons.record(path, (skeletonKey, skeleton)) }
-                    return emit(data, local)
-                }
-                // The template did more with a marker than insert it: render the page with its cards.
+            switch lists?.render(job, path: path, templates: templates) {
+            case let .page(data, local)?: return emit(data, local)
+            case let .failed(local)?: return slots.set(index, (nil, local))
+            case .renderWithCards?, nil: break
             }
             let (template, context) = built ?? box.value.render(job)
             var local = Diagnostics()
