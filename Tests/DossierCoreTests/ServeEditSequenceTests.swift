@@ -20,9 +20,9 @@ final class ServeEditSequenceTests: XCTestCase {
         return briefing(s.title, date: s.date, extra: extra, body: s.body)
     }
 
-    private func run(seed: UInt64, templates: [String: String], perPage: Int, steps: Int = 30) throws {
-        var rng = SplitMix(state: seed)
-        var files: [String: String] = [
+    /// `site.yml` and the entities every sequence's briefings name.
+    private func siteFiles(perPage: Int) -> [String: String] {
+        [
             "site.yml": "title: Fuzz\nper_page: \(perPage)\n",
             "Content/actors/daesh.md": "---\nname: Daesh\naliases: [ISIS]\n---\nProfile.\n",
             "Content/actors/pmu.md": "---\nname: PMU\n---\nMilitias.\n",
@@ -30,6 +30,11 @@ final class ServeEditSequenceTests: XCTestCase {
             "Content/places/mosul.md": "---\nname: Mosul\nwithin: iraq\n---\nA city.\n",
             "Content/places/kirkuk.md": "---\nname: Kirkuk\nwithin: iraq\n---\nA city.\n",
         ]
+    }
+
+    private func run(seed: UInt64, templates: [String: String], perPage: Int, steps: Int = 30) throws {
+        var rng = SplitMix(state: seed)
+        var files = siteFiles(perPage: perPage)
         for (name, t) in templates { files["Templates/\(name).mustache"] = t }
         var states: [State] = []
         let count = 9
@@ -92,5 +97,85 @@ final class ServeEditSequenceTests: XCTestCase {
             "briefing-item": "  {{{card}}}\n  <p>{{url}}</p>",
         ]
         for seed in 20...21 { try run(seed: UInt64(seed), templates: templates, perPage: 1) }
+    }
+
+    struct Layout {
+        var title = "T"
+        var summary = ""
+        var sources: [String] = []
+        var slugLine = false
+        var order = 0
+        var body = "ISIS in Mosul."
+    }
+
+    /// A briefing whose front-matter blocks come in a rotating order (moving their lines).
+    private func laidOut(_ s: Layout, _ i: Int) -> String {
+        var lines: [String] = []
+        lines.append("title: \"\(s.title)\"")
+        lines.append("date: 2017-0\(i % 3 + 1)-0\(i % 4 + 1)")
+        if !s.summary.isEmpty { lines.append("summary: \"\(s.summary)\"") }
+        var blocks: [String] = []
+        blocks.append("tags: [Iraq]")
+        blocks.append("actors: [daesh]")
+        blocks.append("events:\n  - date: 2017-0\(i % 9 + 1)\n    title: Event \(i)\n    places: [mosul]")
+        if !s.sources.isEmpty {
+            blocks.append("sources:\n" + s.sources.map { "  - \($0)" }.joined(separator: "\n"))
+        }
+        if s.slugLine { blocks.append("slug: b\(i)") }
+        for _ in 0..<(s.order % max(1, blocks.count)) { blocks.append(blocks.removeFirst()) }
+        return "---\n" + (lines + blocks).joined(separator: "\n") + "\n---\n" + s.body + "\n"
+    }
+
+    private func runMovingLines(seed: UInt64, steps: Int = 40) throws {
+        var rng = SplitMix(state: seed)
+        var files = siteFiles(perPage: 2)
+        var states: [Layout] = []
+        let count = 5
+        for i in 0..<count {
+            var s = Layout()
+            s.title = "T\(i)"
+            states.append(s)
+            files["Content/briefings/b\(i).md"] = laidOut(s, i)
+        }
+        let site = try TestSite(files)
+        let serve = ServeRenders(site)
+        let first = serve.rebuild()
+        XCTAssertTrue(first.succeeded, first.formatted)
+        let sourceChoices = ["title: Notes\n    url: https://example.org/a", "title: \"Caf\u{E9}\"", "title: \"Cafe\u{301}\"",
+                             "title: Wire\n    url: /actors/daesh/\n    date: 2017-01-02", "title: Wire\n    date: 2017-01"]
+        var patched = 0
+        for step in 0..<steps {
+            let i = Int.random(in: 0..<count, using: &rng)
+            switch Int.random(in: 0..<8, using: &rng) {
+            case 0: states[i].title = ["T\(i)", "Alpha", "Caf\u{E9}", "Cafe\u{301}", "Zz"].randomElement(using: &rng)!
+            case 1: states[i].summary = ["", "S", "Other"].randomElement(using: &rng)!
+            case 2, 3: states[i].sources = (0..<Int.random(in: 0...2, using: &rng)).map { _ in sourceChoices.randomElement(using: &rng)! }
+            case 4: states[i].order += 1
+            case 5: states[i].slugLine.toggle()
+            case 6: states[i].body = ["ISIS in Mosul.", "ISIS in Mosul. More.", "ISIS in Mosul.\n\nMore lines."].randomElement(using: &rng)!
+            default: break
+            }
+            try site.write(["Content/briefings/b\(i).md": laidOut(states[i], i)])
+            var how = "whole"
+            if Int.random(in: 0..<5, using: &rng) != 0, serve.patch(["Content/briefings/b\(i).md"]) != nil {
+                how = "patched"
+                patched += 1
+            } else if !serve.rebuild().succeeded {
+                XCTFail("rebuild failed at step \(step) \(serve.rebuild().formatted)")
+                return
+            }
+            let actual = serve.files
+            let expected = try site.withCleanBuild { visibleFiles(in: $0) }
+            let differing = Set(expected.keys).union(actual.keys).filter { expected[$0] != actual[$0] }.sorted()
+            XCTAssertEqual(differing, [], "seed \(seed) step \(step) (\(how)) b\(i)")
+            if !differing.isEmpty { return }
+        }
+        XCTAssertGreaterThan(patched, 5)
+    }
+
+    /// Titles (one spelled in two Unicode normalizations), summaries, sources, a `slug:` line and
+    /// blocks moved around, each save patched in or rebuilt.
+    func testSourcesTitlesAndMovedLines() throws {
+        try runMovingLines(seed: 1)
     }
 }
