@@ -147,6 +147,12 @@ final class BodyEditTests: XCTestCase {
             ]),
             ("the title back", ["Content/briefings/b5.md": briefing("Briefing 5", date: "2017-01-06", extra: front(5),
                                                                     body: "ISIS holds Mosul, part 5. See [[b0]].\n\n")]),
+            // b2's event shares its month with b11's and b20's, ordered by title: "Event 11",
+            // "Event 2", "Event 20"; "Event 1z" keeps its place.
+            ("an event retitled", ["Content/briefings/b2.md": briefing(
+                "Briefing 2", date: "2017-01-03",
+                extra: "tags: [Iraq, Offensive]\nactors: [daesh]\nevents:\n  - date: 2017-03\n    title: Event 1z\n    places: [mosul]",
+                body: "ISIS holds Mosul, part 2. See [[b0]].\n\n")]),
             ("a source added, above the events", ["Content/briefings/b6.md": briefing(
                 "Briefing 6", date: "2017-01-07",
                 extra: "sources:\n  - title: Field notes\n    url: https://example.org/notes\n    date: 2017-01-05\n" + front(6),
@@ -207,6 +213,10 @@ final class BodyEditTests: XCTestCase {
                 "Briefing zero", date: "2017-01-01", extra: "tags: [Iraq, Offensive]\nactors: [daesh]\nevents:\n  - date: 2017-01\n    title: Event 0\n    places: [mosul]",
                 body: "ISIS holds Mosul, part 0. See [[b0]].\n\n")]),
             ("a new date", ["Content/briefings/b5.md": briefing("Briefing 5", date: "2017-01-07", extra: front, body: body)]),
+            ("an event title that moves it past another of the same month", ["Content/briefings/b5.md": briefing(
+                "Briefing 5", date: "2017-01-06", extra: front.replacingOccurrences(of: "Event 5", with: "Event 0a"), body: body)]),
+            ("an event's date", ["Content/briefings/b5.md": briefing(
+                "Briefing 5", date: "2017-01-06", extra: front.replacingOccurrences(of: "2017-06", with: "2017-07"), body: body)]),
             ("a front-matter field", ["Content/briefings/b5.md": briefing("Briefing 5", date: "2017-01-06", extra: front + "\nupdated: 2017-02-01", body: body)]),
             ("one more mention of an entity", ["Content/briefings/b5.md": briefing("Briefing 5", date: "2017-01-06", extra: front, body: body + "Daesh again.")]),
             ("a first mention of another entity", ["Content/briefings/b5.md": briefing("Briefing 5", date: "2017-01-06", extra: front, body: body + "The PMU moved.")]),

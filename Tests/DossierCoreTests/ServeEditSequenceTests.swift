@@ -12,11 +12,12 @@ final class ServeEditSequenceTests: XCTestCase {
         var body: String
         var date: String
         var tags: String
+        var eventTitle: String? = nil
     }
 
     private func text(_ s: State, _ index: Int) -> String {
         let summary = s.summary.isEmpty ? "" : "\nsummary: \"\(s.summary)\""
-        let extra = "tags: [\(s.tags)]\nactors: [daesh]\(summary)\nevents:\n  - date: 2017-0\(index % 9 + 1)\n    title: Event \(index)\n    places: [mosul]"
+        let extra = "tags: [\(s.tags)]\nactors: [daesh]\(summary)\nevents:\n  - date: 2017-0\(index % 9 + 1)\n    title: \(s.eventTitle ?? "Event \(index)")\n    places: [mosul]"
         return briefing(s.title, date: s.date, extra: extra, body: s.body)
     }
 
@@ -54,11 +55,12 @@ final class ServeEditSequenceTests: XCTestCase {
             var wholeRebuild = false
             for _ in 0..<n {
                 let i = Int.random(in: 0..<count, using: &rng)
-                switch Int.random(in: 0..<10, using: &rng) {
+                switch Int.random(in: 0..<11, using: &rng) {
                 case 0..<4: states[i].title = titles.randomElement(using: &rng)!.isEmpty ? "T\(i)" : titles.randomElement(using: &rng)!
                 case 4..<6: states[i].summary = ["", "S", "Other summary", "S\(i)"].randomElement(using: &rng)!
                 case 6..<8: states[i].body = ["ISIS in Mosul \(i).", "ISIS in Mosul \(i). More words here.", "ISIS in Mosul \(i). See [[b\((i + 1) % count)]]."].randomElement(using: &rng)!
                 case 8: states[i].tags = ["Iraq", "Syria, Iraq", "Kurds"].randomElement(using: &rng)!
+                case 9: states[i].eventTitle = [nil, "Event 0", "Alpha event", "Zulu event"].randomElement(using: &rng)!
                 default: wholeRebuild = true
                 }
                 changed.append(i)

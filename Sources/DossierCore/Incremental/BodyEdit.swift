@@ -81,6 +81,8 @@ public enum BodyEdit {
         guard site.last != nil, let session = options.session, !changed.isEmpty,
               let edits = readEdits(changed, last: &site.last!, paths: options.paths), !edits.isEmpty
         else { return nil }
+        var previousEvents: [Int: [BriefingEvent]] = [:]
+        for edit in edits { previousEvents[edit.index] = site.last!.model.briefings[edit.index].source.events }
         // Nothing else holds the model now, so the briefings are updated without copying the array.
         for edit in edits {
             site.last!.model.briefings[edit.index].source = edit.briefing
@@ -89,7 +91,7 @@ public enum BodyEdit {
         let edited = edits.map(\.index)
         let recarded = Set(edits.filter(\.cardChanged).map(\.index))
         if !recarded.isEmpty {
-            guard CardEdit.retitlePublications(of: recarded, in: &site.last!.model),
+            guard CardEdit.retitleTimeline(of: recarded, previous: previousEvents, in: &site.last!.model),
                   CardEdit.renderCards(of: recarded, last: &site.last!) else { return nil }
         }
         let last = site.last!

@@ -1,7 +1,8 @@
 import Foundation
 
 /// The part of `BodyEdit` for saves that also change a briefing's title or summary (the values
-/// its card shows) or its sources (shown on its own page only).
+/// its card shows), its events' titles (their cards show them) or its sources (shown on its own
+/// page only).
 ///
 /// Such a save changes, besides what a body edit changes: the briefing's card and its events'
 /// cards; every list that shows them (its entity pages, tag pages and list page, the timeline,
@@ -9,9 +10,9 @@ import Foundation
 /// values (`docs-N.json`). The lists are spliced from their skeletons (`PageSkeleton`), whose
 /// keys leave titles and summaries out, so none of their templates runs again.
 ///
-/// Refused (the caller rebuilds everything) when the new title would move the briefing's
-/// publication on the timeline, when another document wiki-links to the briefing (the link
-/// shows its title), or when a new card's shape differs from the old one's.
+/// Refused (the caller rebuilds everything) when a new title would move the briefing's
+/// publication or one of its events on the timeline, when another document wiki-links to the
+/// briefing (the link shows its title), or when a new card's shape differs from the old one's.
 enum CardEdit {
     /// How far a save's front matter reaches, when `serve` can patch it in.
     enum Reach {
@@ -28,8 +29,12 @@ enum CardEdit {
         stripped.title = old.title
         stripped.summary = old.summary
         stripped.sources = old.sources
+        if stripped.events.count == old.events.count {
+            for index in old.events.indices { stripped.events[index].title = old.events[index].title }
+        }
         guard BodyEdit.identical(stripped, withoutPositions(old)) else { return nil }
         let sameCard = new.title.utf8.elementsEqual(old.title.utf8) && new.summary.utf8.elementsEqual(old.summary.utf8)
+            && zip(new.events, old.events).allSatisfy { $0.title.utf8.elementsEqual($1.title.utf8) }
         return sameCard ? .ownPage : .card
     }
 
@@ -63,21 +68,39 @@ enum CardEdit {
         return model.facts.contains { $0.profile.map(links) ?? false } || model.pages.contains { links($0.body) }
     }
 
-    /// Sets the titles of these briefings' publications on the timeline; false when one would
-    /// then be out of the timeline's order (its place among same-day publications changed).
-    static func retitlePublications(of briefings: Set<Int>, in model: inout SiteModel) -> Bool {
-        let positions = model.timeline.indices.filter { model.timeline[$0].isPublication && briefings.contains(model.timeline[$0].briefing) }
-        for position in positions {
-            model.timeline[position].title = model.briefings[model.timeline[position].briefing].source.title
+    /// Gives these briefings' publications and events their new titles on the timeline; false
+    /// when one would then be out of the timeline's order, which sorts same-day entries by title.
+    /// `previous` holds each briefing's events as the timeline was made from them.
+    static func retitleTimeline(of briefings: Set<Int>, previous: [Int: [BriefingEvent]], in model: inout SiteModel) -> Bool {
+        var used = previous.mapValues { [Bool](repeating: false, count: $0.count) }
+        var changed: [Int] = []
+        for position in model.timeline.indices where briefings.contains(model.timeline[position].briefing) {
+            let entry = model.timeline[position]
+            let source = model.briefings[entry.briefing].source
+            if entry.isPublication {
+                model.timeline[position].title = source.title
+            } else {
+                // Same-day events with equal titles are in source order: the first unused match is this one.
+                guard let events = previous[entry.briefing], events.count == source.events.count,
+                      let index = events.indices.first(where: { index in
+                          !used[entry.briefing]![index] && events[index].date == entry.date
+                              && events[index].title.utf8.elementsEqual(entry.title.utf8)
+                      })
+                else { return false }
+                used[entry.briefing]![index] = true
+                model.timeline[position].title = source.events[index].title
+            }
+            changed.append(position)
         }
         func precedes(_ a: ResolvedEvent, _ b: ResolvedEvent) -> Bool {
-            // `Aggregates.timeline`'s order; same-day publications with equal titles keep briefing order.
+            // `Aggregates.timeline`'s order; entries equal in all of these keep the order they were
+            // made in, which is briefing order (two of one briefing's events: refused, to be safe).
             if a.date != b.date { return a.date < b.date }
             if a.isPublication != b.isPublication { return !a.isPublication }
             if a.title != b.title { return a.title < b.title }
             return a.briefing < b.briefing
         }
-        return positions.allSatisfy { position in
+        return changed.allSatisfy { position in
             (position == 0 || precedes(model.timeline[position - 1], model.timeline[position]))
                 && (position == model.timeline.count - 1 || precedes(model.timeline[position], model.timeline[position + 1]))
         }
