@@ -186,6 +186,23 @@ final class BodyEditTests: XCTestCase {
         try assertSame(serve.site, site, "a title that keeps its place")
     }
 
+    /// Two events of one briefing that tie on the timeline keep their source order (found by
+    /// review: such a briefing could no longer be retitled without a whole rebuild).
+    func testABriefingWithTwinEventsIsRetitledInPlace() throws {
+        let extra = "events:\n  - date: 2017-03\n    title: Clashes\n  - date: 2017-03\n    title: Clashes"
+        let site = try TestSite([
+            "site.yml": "title: Twins\n",
+            "Content/briefings/x.md": briefing("One", date: "2017-04-01", extra: extra, body: "One."),
+            "Content/briefings/y.md": briefing("Two", date: "2017-04-02", body: "Two."),
+        ])
+        let serve = try Session(self, site)
+        XCTAssertNotNil(try serve.edit(["Content/briefings/x.md": briefing("One, retitled", date: "2017-04-01", extra: extra, body: "One.")]))
+        try assertSame(serve.site, site, "a retitle beside twin events")
+        let renamed = extra.replacingOccurrences(of: "title: Clashes\n  - date", with: "title: Battles\n  - date")
+        XCTAssertNotNil(try serve.edit(["Content/briefings/x.md": briefing("One, retitled", date: "2017-04-01", extra: renamed, body: "One.")]))
+        try assertSame(serve.site, site, "one twin renamed")
+    }
+
     func testAnEditThatChangesWhichSearchShardsExistGivesTheSameSiteAsACleanBuild() throws {
         // Enough distinct words to split the search index into several shards.
         let site = try makeSite(briefings: 30) { index in

@@ -73,12 +73,17 @@ enum CardEdit {
     /// `previous` holds each briefing's events as the timeline was made from them.
     static func retitleTimeline(of briefings: Set<Int>, previous: [Int: [BriefingEvent]], in model: inout SiteModel) -> Bool {
         var used = previous.mapValues { [Bool](repeating: false, count: $0.count) }
-        var changed: [Int] = []
+        // Each entry's place in its briefing's list (the publication last): the order `Aggregates.timeline`
+        // keeps for entries that tie on everything else.
+        var sourceIndex: [Int: Int] = [:]
+        var retitled: [Int] = []
         for position in model.timeline.indices where briefings.contains(model.timeline[position].briefing) {
             let entry = model.timeline[position]
             let source = model.briefings[entry.briefing].source
+            let title: String
             if entry.isPublication {
-                model.timeline[position].title = source.title
+                title = source.title
+                sourceIndex[position] = source.events.count
             } else {
                 // Same-day events with equal titles are in source order: the first unused match is this one.
                 guard let events = previous[entry.briefing], events.count == source.events.count,
@@ -88,21 +93,26 @@ enum CardEdit {
                       })
                 else { return false }
                 used[entry.briefing]![index] = true
-                model.timeline[position].title = source.events[index].title
+                title = source.events[index].title
+                sourceIndex[position] = index
             }
-            changed.append(position)
+            if !title.utf8.elementsEqual(entry.title.utf8) {
+                model.timeline[position].title = title
+                retitled.append(position)
+            }
         }
-        func precedes(_ a: ResolvedEvent, _ b: ResolvedEvent) -> Bool {
-            // `Aggregates.timeline`'s order; entries equal in all of these keep the order they were
-            // made in, which is briefing order (two of one briefing's events: refused, to be safe).
+        func precedes(_ first: Int, _ second: Int) -> Bool {
+            let a = model.timeline[first], b = model.timeline[second]
             if a.date != b.date { return a.date < b.date }
             if a.isPublication != b.isPublication { return !a.isPublication }
             if a.title != b.title { return a.title < b.title }
-            return a.briefing < b.briefing
+            if a.briefing != b.briefing { return a.briefing < b.briefing }
+            guard let x = sourceIndex[first], let y = sourceIndex[second] else { return false }
+            return x < y
         }
-        return changed.allSatisfy { position in
-            (position == 0 || precedes(model.timeline[position - 1], model.timeline[position]))
-                && (position == model.timeline.count - 1 || precedes(model.timeline[position], model.timeline[position + 1]))
+        return retitled.allSatisfy { position in
+            (position == 0 || precedes(position - 1, position))
+                && (position == model.timeline.count - 1 || precedes(position, position + 1))
         }
     }
 
