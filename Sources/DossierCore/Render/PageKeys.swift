@@ -16,10 +16,11 @@ struct PageKeys: Sendable {
     private let briefingPages: [Fingerprint]
     /// What the skeleton of a list (`PageSkeleton`) reads of each card and event: everything the
     /// plain digests cover except the values the cards show, plus the position its marker names.
-    private let skeletonCards: [Fingerprint]
-    private let skeletonEvents: [Fingerprint]
+    /// Made only for `serve`, which keeps skeletons.
+    private let skeletonCards: [Fingerprint]?
+    private let skeletonEvents: [Fingerprint]?
 
-    init(model: SiteModel, templates: TemplateSet) {
+    init(model: SiteModel, templates: TemplateSet, forSkeletons: Bool = false) {
         var chrome = templates.fingerprint
         chrome.combine(String(reflecting: model.config))
         for page in model.pages {
@@ -70,7 +71,7 @@ struct PageKeys: Sendable {
             return key
         }
         var position = -1
-        skeletonCards = model.briefings.map { briefing -> Fingerprint in
+        skeletonCards = !forSkeletons ? nil : model.briefings.map { briefing -> Fingerprint in
             position += 1
             var key = Fingerprint()
             key.combine(UInt64(position))
@@ -80,7 +81,7 @@ struct PageKeys: Sendable {
             return key
         }
         position = -1
-        skeletonEvents = model.timeline.map { event -> Fingerprint in
+        skeletonEvents = !forSkeletons ? nil : model.timeline.map { event -> Fingerprint in
             position += 1
             var key = Fingerprint()
             key.combine(UInt64(position))
@@ -148,6 +149,7 @@ struct PageKeys: Sendable {
     /// The key of a list page's skeleton (`PageSkeleton`), or nil for pages that are not lists
     /// of cards. `shapes` is `CardMarkers.shapes` of the build's cards.
     func skeletonKey(for job: PageJob, in model: SiteModel, shapes: Fingerprint) -> Fingerprint? {
+        guard let skeletonCards, let skeletonEvents else { return nil }
         switch job {
         case .briefingList, .tag, .entity, .timeline:
             guard var key = key(for: job, in: model, cards: skeletonCards, events: skeletonEvents) else { return nil }

@@ -264,6 +264,10 @@ final class CardMarker: MustacheParent, MustacheTransformable, MustacheCustomRen
 /// of those the card shows (see `PageSkeleton`).
 final class SkeletonItem: MustacheParent, MustacheTransformable, MustacheCustomRenderable, CustomStringConvertible,
     CustomDebugStringConvertible {
+    /// The values of a briefing item, and of an event item, that its card shows too.
+    static let briefingCardFields: Set<String> = ["title", "summary"]
+    static let eventCardFields: Set<String> = ["title", "briefing"]
+
     private let values: [String: Any]
     private let cardFields: Set<String>
     private let reads: SkeletonReads

@@ -136,7 +136,7 @@ struct SearchIndex {
 
     /// Entities, then briefings, then pages: a document's position is its id in the index.
     func documents() -> [Document] {
-        let tagNames = Dictionary(model.tags.map { ($0.slug, $0.name) }, uniquingKeysWith: { first, _ in first })
+        let tagNames = model.tagNames
         return (0..<documentCount).map { document($0, tagNames: tagNames) }
     }
 

@@ -94,16 +94,19 @@ struct ViewContext {
             "dateISO": briefing.source.date.description,
             "summary": Self.present(briefing.source.summary),
         ]
-        item["card"] = briefingCards.indices.contains(index) ? briefingCards[index] : HTMLFragment("")
+        let card = briefingCards.indices.contains(index) ? briefingCards[index] : HTMLFragment("")
         // Absent values are explicit `false`: Mustache otherwise searches every enclosing
         // context for the name, which dominates long lists.
         item["reference"] = isReference && (via != nil || (mentions ?? 0) > 0)
         item["mentions"] = mentions.flatMap { $0 > 0 ? $0 : nil } ?? false
         item["plural"] = (mentions ?? 0) != 1
         item["via"] = via.map(entityRef) ?? false
-        guard let cardReads else { return item }
-        item["card"] = CardMarker(item["card"] as! HTMLFragment, reads: cardReads)
-        return SkeletonItem(item, cardFields: ["title", "summary"], reads: cardReads)
+        guard let cardReads else {
+            item["card"] = card
+            return item
+        }
+        item["card"] = CardMarker(card, reads: cardReads)
+        return SkeletonItem(item, cardFields: SkeletonItem.briefingCardFields, reads: cardReads)
     }
 
     func eventCard(_ position: Int) -> [String: Any] {
@@ -123,11 +126,14 @@ struct ViewContext {
 
     func eventItem(_ position: Int, via: Int? = nil) -> Any {
         var item = eventCard(position)
-        item["card"] = eventCards.indices.contains(position) ? eventCards[position] : HTMLFragment("")
+        let card = eventCards.indices.contains(position) ? eventCards[position] : HTMLFragment("")
         item["via"] = via.map(entityRef) ?? false
-        guard let cardReads else { return item }
-        item["card"] = CardMarker(item["card"] as! HTMLFragment, reads: cardReads)
-        return SkeletonItem(item, cardFields: ["title", "briefing"], reads: cardReads)
+        guard let cardReads else {
+            item["card"] = card
+            return item
+        }
+        item["card"] = CardMarker(card, reads: cardReads)
+        return SkeletonItem(item, cardFields: SkeletonItem.eventCardFields, reads: cardReads)
     }
 
     func card(_ kind: CardMarkers.Kind, _ index: Int) -> HTMLFragment? {
