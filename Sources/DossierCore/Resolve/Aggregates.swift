@@ -105,24 +105,6 @@ enum Aggregates {
         }
     }
 
-    /// The five best-scored briefings among `touched`, ties broken by briefing order: a bounded
-    /// insertion instead of sorting every candidate (thousands on a big site).
-    private static func topFive(_ touched: [Int], _ scores: [Double]) -> [Int] {
-        var best: [(key: Int, value: Double)] = []
-        func ranksHigher(_ lhs: (key: Int, value: Double), _ rhs: (key: Int, value: Double)) -> Bool {
-            if abs(lhs.value - rhs.value) > 1e-9 { return lhs.value > rhs.value }
-            return lhs.key < rhs.key
-        }
-        for other in touched {
-            let candidate = (key: other, value: scores[other])
-            guard best.count < 5 || ranksHigher(candidate, best[best.count - 1]) else { continue }
-            let position = best.firstIndex { ranksHigher(candidate, $0) } ?? best.count
-            best.insert(candidate, at: position)
-            if best.count > 5 { best.removeLast() }
-        }
-        return best.map(\.key)
-    }
-
     /// Top five related briefings by shared actors, places and tags, rarer features weighing
     /// more (IDF). Features shared by a large share of a big site add almost nothing and are
     /// skipped so the step stays near-linear. Features are numbered (entities, then tags) and
@@ -158,31 +140,13 @@ enum Aggregates {
             }
             return set.sorted()
         }
-        var postings = Array(repeating: [Int](), count: entityCount + tagNumbers.count)
-        for (index, list) in features.enumerated() {
-            for feature in list { postings[feature].append(index) }
-        }
-        let cap = max(200, total / 20)
-        let weights = postings.map { $0.isEmpty ? 0 : log(Double(total + 1) / Double($0.count)) }
-        let shared = UncheckedBox((features, postings, weights))
+        let graph = FeatureGraph(features: features, featureCount: entityCount + tagNumbers.count, total: total)
         let slots = ResultSlots<[Int]>(count: total)
         let chunk = max(64, total / 16)
         DispatchQueue.concurrentPerform(iterations: (total + chunk - 1) / chunk) { part in
-            let (features, postings, weights) = shared.value
-            var scores = Array(repeating: 0.0, count: total)
-            var touched: [Int] = []
+            var scorer = RelatedScorer(total: total)
             for index in (part * chunk)..<min(total, (part + 1) * chunk) {
-                for feature in features[index] where postings[feature].count <= cap {
-                    let weight = weights[feature]
-                    for other in postings[feature] where other != index {
-                        if scores[other] == 0 { touched.append(other) }
-                        scores[other] += weight
-                    }
-                }
-                touched.sort()
-                slots.set(index, topFive(touched, scores))
-                for other in touched { scores[other] = 0 }
-                touched.removeAll(keepingCapacity: true)
+                slots.set(index, scorer.topFive(for: index, in: graph))
             }
         }
         let related = slots.values
