@@ -23,6 +23,9 @@ public struct BuildOptions: Sendable {
     public var session: SessionCache?
     /// Keep what `BodyEdit` needs to patch this build's site (`serve`, with a session cache).
     public var keepLastBuild = false
+    /// Every path that may have changed since `session` was last committed, as a file watcher
+    /// reported them (`serve`); nil when unknown. Other files are then not looked at again.
+    public var changedPaths: Set<String>?
 
     public init(paths: SitePaths) {
         self.paths = paths
@@ -155,7 +158,7 @@ public enum Pipeline {
         var diagnostics = Diagnostics()
         options.session?.begin()
         let content = ContentLoader.load(paths: paths, includeDrafts: options.includeDrafts, baseURL: options.baseURL,
-                                         cache: options.session, diagnostics: &diagnostics)
+                                         cache: options.session, changed: options.changedPaths, diagnostics: &diagnostics)
         finished("load")
         // Only `serve` keeps what a body edit needs (`LastBuild`): the body renderer's matcher and
         // the rendered cards are tens of megabytes that a build lets go as soon as it can.

@@ -34,6 +34,9 @@ final class Rebuilder: @unchecked Sendable {
     // Only touched on `queue`.
     private var generation = 0
     private var lastSite: RenderedSite?
+    /// What changed since the last whole rebuild that succeeded (the one `session` holds): the
+    /// files the next whole rebuild must read again. Body edits and failed rebuilds add to it.
+    private var sinceWholeBuild = ChangeSet.everything
 
     init(options: BuildOptions, boot: String, hub: EventHub, report: @escaping @Sendable (RebuildOutcome) -> Void) {
         var options = options
@@ -76,6 +79,7 @@ final class Rebuilder: @unchecked Sendable {
     func rebuildOnQueue(changes: ChangeSet = .everything) -> RebuildOutcome {
         dispatchPrecondition(condition: .onQueue(queue))
         let start = DispatchTime.now()
+        sinceWholeBuild.merge(changes)
         var applied: BodyEdit.Applied?
         var site: RenderedSite?
         if !changes.anything, var last = lastSite {
@@ -87,6 +91,8 @@ final class Rebuilder: @unchecked Sendable {
         if let applied {
             result = applied.result
         } else {
+            var options = options
+            options.changedPaths = sinceWholeBuild.anything ? nil : sinceWholeBuild.paths
             (result, site) = Pipeline.render(options)
         }
         var served = generation
@@ -94,6 +100,7 @@ final class Rebuilder: @unchecked Sendable {
             if applied == nil {
                 cache.commit()  // only a good build becomes the reference; a failed one is forgotten
                 session.commit()
+                sinceWholeBuild = ChangeSet()
             }
             lastSite = site
             generation += 1

@@ -102,6 +102,42 @@ public final class SessionCache: @unchecked Sendable {
     }
 
     let files = GenerationalCache<String, LoadedFile>()
+    /// The content folder's listing, when it held only plain files and folders
+    /// (`ContentWalker.Listing.plain`), with the walk's diagnostics; by the folder's path.
+    let listing = GenerationalCache<String, SavedListing>()
+
+    struct SavedListing {
+        var listing: ContentWalker.Listing
+        var diagnostics: [Diagnostic]
+        /// Every file the listing names.
+        let files: Set<String>
+
+        init(listing: ContentWalker.Listing, diagnostics: [Diagnostic]) {
+            self.listing = listing
+            self.diagnostics = diagnostics
+            let urls = listing.briefings + listing.actors + listing.places + listing.pages
+                + listing.staticFiles.map(\.url) + (listing.siteConfig.map { [$0] } ?? [])
+            files = Set(urls.map(\.path))
+        }
+
+        /// Still the listing after `changed`. Each changed path inside the content folder is
+        /// - a file the listing names, and still a plain file (not removed, not replaced by a
+        ///   folder or a link);
+        /// - or under a hidden name, which the walker skips;
+        /// - or gone, and never listed: an editor's temporary file, renamed away. (Unless the
+        ///   walk reported something: it may have been about that file.)
+        /// Anything else may be a new file.
+        func covers(_ changed: Set<String>, content: String) -> Bool {
+            changed.allSatisfy { path in
+                guard path.hasPrefix(content + "/") else { return true }
+                if files.contains(path) { return BodyEdit.isPlainFile(path) }
+                let below = path.dropFirst(content.count + 1).split(separator: "/")
+                if below.contains(where: { $0.hasPrefix(".") && $0 != ".well-known" }) { return true }
+                var info = stat()
+                return diagnostics.isEmpty && lstat(path, &info) != 0 && errno == ENOENT
+            }
+        }
+    }
     /// A body, and the digest of briefing and page slugs and titles when it has wiki-links.
     let bodies = GenerationalCache<Fingerprint, (body: RenderedBody, documents: Fingerprint?)>()
     let fragments = GenerationalCache<Fingerprint, HTMLFragment>()
@@ -159,6 +195,7 @@ public final class SessionCache: @unchecked Sendable {
     /// Called at the start of a build.
     func begin() {
         files.begin()
+        listing.begin()
         bodies.begin()
         fragments.begin()
         searchTerms.begin()
@@ -173,6 +210,7 @@ public final class SessionCache: @unchecked Sendable {
     /// Keeps what this build used (call only after a build that succeeded).
     public func commit() {
         files.commit()
+        listing.commit()
         bodies.commit()
         fragments.commit()
         searchTerms.commit()

@@ -15,6 +15,9 @@ struct ContentWalker {
         var pages: [URL] = []
         var staticFiles: [(url: URL, relative: String)] = []
         var siteConfig: URL?
+        /// No symbolic link and no file with a second hard link: a file's content then changes
+        /// only through its own path, which is what a watcher reports (`ContentLoader.load`).
+        var plain = true
     }
 
     func display(_ url: URL) -> String {
@@ -24,7 +27,7 @@ struct ContentWalker {
     func list(diagnostics: inout Diagnostics) -> Listing {
         var listing = Listing()
         let rootReal = Self.realPath(root.path) ?? root.standardizedFileURL.path
-        for entry in walk(root, relative: "", rootReal: rootReal, visited: [], diagnostics: &diagnostics) {
+        for entry in walk(root, relative: "", rootReal: rootReal, visited: [], plain: &listing.plain, diagnostics: &diagnostics) {
             let parts = entry.relative.split(separator: "/").map(String.init)
             guard let top = parts.first else { continue }
             let isMarkdown = entry.relative.hasSuffix(".md")
@@ -52,13 +55,13 @@ struct ContentWalker {
     }
 
     /// Depth-first, in sorted order, with an explicit stack: no recursion however deep the folders.
-    private func walk(_ top: URL, relative: String, rootReal: String, visited: Set<String>,
+    private func walk(_ top: URL, relative: String, rootReal: String, visited: Set<String>, plain: inout Bool,
                       diagnostics: inout Diagnostics) -> [(url: URL, relative: String)] {
         let manager = FileManager.default
         var result: [(url: URL, relative: String)] = []
         /// A folder's entries in sorted order, each with the real paths of the folders above it.
         func list(_ directory: URL, relative: String, ancestors: Set<String>,
-                  diagnostics: inout Diagnostics) -> [(url: URL, relative: String, isDirectory: Bool, ancestors: Set<String>)] {
+                  plain: inout Bool, diagnostics: inout Diagnostics) -> [(url: URL, relative: String, isDirectory: Bool, ancestors: Set<String>)] {
             guard let names = try? manager.contentsOfDirectory(atPath: directory.path) else {
                 diagnostics.error("dossier.content.unreadable", display(directory), "cannot read folder")
                 return []
@@ -70,7 +73,7 @@ struct ContentWalker {
                 if name.hasPrefix(".") && name != ".well-known" { continue }
                 let url = directory.appendingPathComponent(name)
                 let childRelative = relative.isEmpty ? name : relative + "/" + name
-                guard let kind = classify(url, rootReal: rootReal, ancestors: ancestors, diagnostics: &diagnostics) else {
+                guard let kind = classify(url, rootReal: rootReal, ancestors: ancestors, plain: &plain, diagnostics: &diagnostics) else {
                     continue
                 }
                 entries.append((url, childRelative, kind, ancestors))
@@ -78,10 +81,11 @@ struct ContentWalker {
             return entries
         }
         // Reversed on the stack, so entries come off in sorted order, each folder's before its later siblings.
-        var stack = Array(list(top, relative: relative, ancestors: visited, diagnostics: &diagnostics).reversed())
+        var stack = Array(list(top, relative: relative, ancestors: visited, plain: &plain, diagnostics: &diagnostics).reversed())
         while let entry = stack.popLast() {
             if entry.isDirectory {
-                stack += list(entry.url, relative: entry.relative, ancestors: entry.ancestors, diagnostics: &diagnostics).reversed()
+                stack += list(entry.url, relative: entry.relative, ancestors: entry.ancestors, plain: &plain,
+                              diagnostics: &diagnostics).reversed()
             } else {
                 result.append((entry.url, entry.relative))
             }
@@ -108,13 +112,15 @@ struct ContentWalker {
     /// True for a folder, false for a regular file, nil (with a diagnostic when it matters) for
     /// anything that must not be read: links leading outside, nowhere or in a loop, and special
     /// files (a FIFO would block the build forever).
-    private func classify(_ url: URL, rootReal: String, ancestors: Set<String>, diagnostics: inout Diagnostics) -> Bool? {
+    private func classify(_ url: URL, rootReal: String, ancestors: Set<String>, plain: inout Bool,
+                          diagnostics: inout Diagnostics) -> Bool? {
         let manager = FileManager.default
         // lstat, not FileManager.attributesOfItem: the latter also looks up owner and group
         // names, which was most of listing a 10,000-file content folder.
         var info = stat()
         guard lstat(url.path, &info) == 0 else { return nil }
         var type: FileAttributeType? = Self.fileType(info.st_mode)
+        if type != .typeDirectory && (type != .typeRegular || info.st_nlink != 1) { plain = false }
         if type == .typeSymbolicLink {
             let destination = (try? manager.destinationOfSymbolicLink(atPath: url.path)) ?? "?"
             var status = stat()
