@@ -150,6 +150,8 @@ public final class SessionCache: @unchecked Sendable {
     let searchPostings = SearchPostings()
     /// Related briefings of every briefing, by the digest of all briefings' entities and tags.
     let related = GenerationalCache<Fingerprint, [[Int]]>()
+    /// What the last related briefings were computed from, for `serve` (one value, key 0).
+    let relatedBasis = GenerationalCache<Int, RelatedBasis>()
     /// References, events and co-occurrence of every entity, by the digest of their inputs.
     let entityFacts = GenerationalCache<Fingerprint, [EntityFacts]>()
     /// Briefings as read from their front matter (body left empty), by the digest of the front
@@ -202,6 +204,7 @@ public final class SessionCache: @unchecked Sendable {
         feedEntries.begin()
         searchChunks.begin()
         related.begin()
+        relatedBasis.begin()
         entityFacts.begin()
         briefingFronts.begin()
         skeletons.begin()
@@ -217,6 +220,7 @@ public final class SessionCache: @unchecked Sendable {
         feedEntries.commit()
         searchChunks.commit()
         related.commit()
+        relatedBasis.commit()
         entityFacts.commit()
         briefingFronts.commit()
         skeletons.commit()

@@ -112,7 +112,7 @@ enum Aggregates {
     ///
     /// The result depends only on each briefing's entities and tags, so `serve` reuses the
     /// previous result when none of those changed (an edit to a body's prose, say).
-    static func relate(_ briefings: inout [ResolvedBriefing], cache: SessionCache? = nil) {
+    static func relate(_ briefings: inout [ResolvedBriefing], entities: [Entity], cache: SessionCache? = nil) {
         let total = briefings.count
         guard total > 1 else { return }
         var key = Fingerprint()
@@ -126,6 +126,7 @@ enum Aggregates {
             }
             if let related = cache.related.reuse(key) {
                 for index in briefings.indices { briefings[index].related = related[index] }
+                cache.relatedBasis.keep(0)
                 return
             }
         }
@@ -141,15 +142,34 @@ enum Aggregates {
             return set.sorted()
         }
         let graph = FeatureGraph(features: features, featureCount: entityCount + tagNumbers.count, total: total)
-        let slots = ResultSlots<[Int]>(count: total)
-        let chunk = max(64, total / 16)
-        DispatchQueue.concurrentPerform(iterations: (total + chunk - 1) / chunk) { part in
+
+        // `serve` scores again only the briefings an edit can reach (`RelatedBasis`).
+        var basis: RelatedBasis?
+        if let cache, !cache.persistent {
+            var names = (0..<entityCount).map { "\(entities[$0].kind.rawValue)/\(entities[$0].id)" }
+            names += tagNumbers.sorted { $0.value < $1.value }.map { "#" + $0.key }
+            basis = RelatedBasis(slugs: briefings.map(\.source.slug), featureNames: names, features: features, related: [])
+        }
+        var related: [[Int]?] = Array(repeating: nil, count: total)
+        if let basis, let previous = cache?.relatedBasis.reuse(0),
+           let carried = previous.carriedOver(slugs: basis.slugs, featureNames: basis.featureNames, features: features,
+                                              graph: graph) {
+            related = carried
+        }
+        let pending = related.indices.filter { related[$0] == nil }
+        let slots = ResultSlots<[Int]>(count: pending.count)
+        let chunk = max(64, pending.count / 16)
+        DispatchQueue.concurrentPerform(iterations: (pending.count + chunk - 1) / chunk) { part in
             var scorer = RelatedScorer(total: total)
-            for index in (part * chunk)..<min(total, (part + 1) * chunk) {
-                slots.set(index, scorer.topFive(for: index, in: graph))
+            for slot in (part * chunk)..<min(pending.count, (part + 1) * chunk) {
+                slots.set(slot, scorer.topFive(for: pending[slot], in: graph))
             }
         }
-        let related = slots.values
+        for (slot, value) in slots.values.enumerated() { related[pending[slot]] = value ?? [] }
         for index in briefings.indices { briefings[index].related = related[index] ?? [] }
+        if var basis {
+            basis.related = briefings.map(\.related)
+            cache?.relatedBasis.record(0, basis)
+        }
     }
 }

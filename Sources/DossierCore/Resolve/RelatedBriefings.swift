@@ -123,3 +123,100 @@ struct RelatedScorer {
     /// Scores summed from the same weights in another order may differ in the last bits.
     private static let tolerance = 1e-9
 }
+
+/// What the last `Aggregates.relate` of a `serve` session worked from, so that the next can score
+/// again only the briefings an edit can reach. Features are named (an entity's kind and id, a
+/// tag's slug) because their numbers shift when entities or tags come and go.
+struct RelatedBasis {
+    var slugs: [String]
+    var featureNames: [String]
+    var features: [[Int]]
+    var related: [[Int]]
+
+    /// The related briefings of the new site, taken over from this basis wherever the change
+    /// cannot reach, nil where they must be scored again; nil as a whole when briefings were
+    /// added or removed (every weight changes).
+    ///
+    /// A briefing's result can change only when
+    /// - its own features changed;
+    /// - it has a feature whose holders changed (the feature's weight, or whether it is too
+    ///   common to count, changed with them);
+    /// - it shares a feature with a briefing that moved relative to the others (ties go to the
+    ///   earlier briefing).
+    func carriedOver(slugs: [String], featureNames: [String], features: [[Int]], graph: FeatureGraph) -> [[Int]?]? {
+        let total = slugs.count
+        guard total == self.slugs.count else { return nil }
+        var oldIndex: [String: Int] = Dictionary(minimumCapacity: total)
+        for (index, slug) in self.slugs.enumerated() { oldIndex[slug] = index }
+        guard oldIndex.count == total else { return nil }
+        var order: [Int] = []  // new index → old index
+        order.reserveCapacity(total)
+        for slug in slugs {
+            guard let old = oldIndex[slug] else { return nil }
+            order.append(old)
+        }
+        var newNumbers: [String: Int] = [:]
+        for (number, name) in featureNames.enumerated() { newNumbers[name] = number }
+        let renumbered = self.featureNames.map { newNumbers[$0] }
+        // A feature counts when some briefing holds it and not too many do, before or after.
+        let cap = max(200, total / 20)
+        var oldCounts = [Int](repeating: 0, count: featureNames.count)
+        for list in self.features {
+            for feature in list { if let number = renumbered[feature] { oldCounts[number] += 1 } }
+        }
+        func counts(_ feature: Int) -> Bool {
+            graph.isUsable(feature) || (oldCounts[feature] > 0 && oldCounts[feature] <= cap)
+        }
+
+        var reach = Set<Int>()
+        var recompute = [Bool](repeating: false, count: total)
+        for index in 0..<total {
+            let held = self.features[order[index]]
+            let old = held.compactMap { renumbered[$0] }.sorted()
+            // A feature gone from the whole site was held only by briefings that changed.
+            guard old.count != held.count || old != features[index] else { continue }
+            recompute[index] = true
+            for feature in Set(old).symmetricDifference(features[index]) where counts(feature) { reach.insert(feature) }
+        }
+        for index in Self.outOfOrder(order) {
+            recompute[index] = true
+            for feature in features[index] where graph.isUsable(feature) { reach.insert(feature) }
+        }
+        var newIndex = [Int](repeating: 0, count: total)
+        for (index, old) in order.enumerated() { newIndex[old] = index }
+        return (0..<total).map { index in
+            if recompute[index] || features[index].contains(where: reach.contains) { return nil }
+            return related[order[index]].map { newIndex[$0] }
+        }
+    }
+
+    /// Positions outside one longest increasing run of `order`: the briefings that moved
+    /// relative to the others (patience sorting, O(n log n)).
+    static func outOfOrder(_ order: [Int]) -> [Int] {
+        var tails: [Int] = []  // positions; tails[k] ends the best run of length k + 1
+        var previous = [Int](repeating: -1, count: order.count)
+        for position in order.indices {
+            var low = 0, high = tails.count
+            while low < high {
+                let middle = (low + high) / 2
+                if order[tails[middle]] < order[position] { low = middle + 1 } else { high = middle }
+            }
+            if low > 0 { previous[position] = tails[low - 1] }
+            if low == tails.count { tails.append(position) } else { tails[low] = position }
+        }
+        var kept = Set<Int>()
+        var position = tails.last ?? -1
+        while position >= 0 {
+            kept.insert(position)
+            position = previous[position]
+        }
+        return order.indices.filter { !kept.contains($0) }
+    }
+}
+
+extension FeatureGraph {
+    /// Counted in scores: held by some briefing, and not by too many.
+    func isUsable(_ feature: Int) -> Bool {
+        postingStarts[feature + 1] > postingStarts[feature]
+    }
+}

@@ -91,7 +91,7 @@ enum Resolver {
         model.tags = Aggregates.tags(briefings: resolved)
         model.timeline = Aggregates.timeline(briefings: resolved, eventEntities: eventEntities)
         model.facts = Aggregates.entityFacts(model: model, profiles: profiles, cache: cache)
-        Aggregates.relate(&model.briefings, cache: cache)
+        Aggregates.relate(&model.briefings, entities: model.entities, cache: cache)
         model.indexLookups()
         return (model, renderer)
     }
