@@ -347,6 +347,44 @@ final class HostileInputTests: XCTestCase {
         }
     }
 
+    /// A quote or bracket followed by a combining mark is one `Character`; escaping must still
+    /// catch the quote, or a title could close the attribute it is written into.
+    func testEscapingHoldsWhenACombiningMarkFollowsAQuoteOrBracket() throws {
+        let mark = "\u{301}"
+        let title = "Quote\"\(mark) autofocus onfocus=alert(1) x=\"y <\(mark)b> &\(mark) '\(mark)"
+        // Double-quoted YAML, with the combining mark as an escape; built scalar by scalar, since
+        // String's own replacing sees `"` + U+0301 as one character too.
+        let yaml = { (text: String) -> String in
+            var quoted = "\""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": quoted += "\\\""
+                case "\u{301}": quoted += "\\u0301"
+                default: quoted.unicodeScalars.append(scalar)
+                }
+            }
+            return quoted + "\""
+        }
+        let site = try TestSite([
+            Self.x: "---\ntitle: \(yaml(title))\ndate: 2017-06-22\nsummary: \(yaml(title))\ntags: [\(yaml("t\"\(mark)ag"))]\n"
+                + "actors: [\(yaml("A\"\(mark) onclick=x"))]\n---\nBody.\n",
+        ])
+        let result = try site.build()
+        XCTAssertTrue(result.succeeded, result.formatted)
+        var checked = 0
+        for (path, data) in site.outputTree() where path.hasSuffix(".html") {
+            let bytes = Array(data)
+            for index in bytes.indices.dropLast(2) where [0x22, 0x27, 0x3C, 0x3E].contains(bytes[index]) {
+                XCTAssertFalse(bytes[index + 1] == 0xCC && bytes[index + 2] == 0x81,
+                               "raw \(UnicodeScalar(bytes[index])) before a combining mark in \(path)")
+            }
+            checked += 1
+        }
+        XCTAssertGreaterThan(checked, 5)
+        let page = try XCTUnwrap(site.output("briefings/x/index.html"))
+        assertContains(page, "content=\"Quote&quot;\(mark) autofocus onfocus=alert(1) x=&quot;y &lt;\(mark)b&gt; &amp;\(mark) &#39;\(mark)\"")
+    }
+
     /// Every string in a parsed JSON value, without recursion.
     private static func strings(in object: Any) -> [String] {
         var found: [String] = []

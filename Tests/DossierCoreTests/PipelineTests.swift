@@ -177,6 +177,22 @@ final class PipelineTests: XCTestCase {
         ])
         let result = try site.build()
         XCTAssertTrue(result.errors.contains { $0.file == "Templates/footer.mustache" }, result.formatted)
+
+        // The position is the template's own, though Dossier puts its escaping line before it.
+        try site.write(["Templates/footer.mustache": "<footer>\n<p>fine</p>\n  {{/nope}}\n</footer>\n"])
+        let error = try XCTUnwrap(try site.build().errors.first { $0.file == "Templates/footer.mustache" })
+        XCTAssertEqual(error.line, 3, error.formatted)
+    }
+
+    func testAStandaloneTagOnATemplatesFirstLineLeavesNoBlankLine() throws {
+        let site = try TestSite([
+            "Content/briefings/a.md": briefing("A"),
+            "Templates/footer.mustache": "{{#site}}\n<footer>For {{title}}</footer>\n{{/site}}\n",
+        ])
+        let result = try site.build()
+        XCTAssertTrue(result.succeeded, result.formatted)
+        let page = try XCTUnwrap(site.output("index.html"))
+        assertContains(page, "</main>\n<footer>For Dossier</footer>\n")
     }
 
     func testSubPathBaseURLPrefixesEveryInternalLink() throws {

@@ -43,13 +43,14 @@ struct TemplateSet: Sendable {
                 }
             }
         }
+        HTMLEscaping.registered
         var library = MustacheLibrary()
         for name in sources.keys.sorted() {
             do {
-                try library.register(sources[name]!, named: name)
+                try library.register(escapingLine + sources[name]!, named: name)
             } catch let error as MustacheTemplate.ParserError {
                 diagnostics.error("dossier.template.syntax", origin[name] ?? "built-in theme '\(name)'",
-                                  line: error.context.lineNumber, column: error.context.columnNumber,
+                                  line: max(1, error.context.lineNumber - 1), column: error.context.columnNumber,
                                   "template syntax error: \(error.error)")
             } catch {
                 diagnostics.error("dossier.template.syntax", origin[name] ?? "built-in theme '\(name)'",
@@ -73,4 +74,10 @@ struct TemplateSet: Sendable {
         }
         return text
     }
+
+    /// Put before every template: its values are escaped by `HTMLEscaping`. (swift-mustache
+    /// starts every partial with its own escaping, so each template needs the line.) Alone on its
+    /// line, the tag is removed with the line, and the template after it parses as written;
+    /// syntax errors are reported one line up.
+    private static let escapingLine = "{{% CONTENT_TYPE: HTML}}\n"
 }
