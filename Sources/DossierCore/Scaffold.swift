@@ -120,7 +120,17 @@ public enum Scaffold {
         if written != data.count { throw BuildFailure("could not write \(url.path)") }
     }
 
+    /// Scalar by scalar: `String.replacingOccurrences` compares `Character`s, and a quote
+    /// followed by a combining mark is one `Character` that it would leave unescaped.
     private static func yamlQuoted(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        var quoted = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": quoted += "\\\\"
+            case "\"": quoted += "\\\""
+            default: quoted.unicodeScalars.append(scalar)
+            }
+        }
+        return quoted + "\""
     }
 }

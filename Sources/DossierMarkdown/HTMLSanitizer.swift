@@ -57,7 +57,7 @@ enum HTMLSanitizer {
                 for (key, value) in attributes {
                     let lowerKey = key.lowercased()
                     if lowerKey.hasPrefix("on") || droppedAttributes.contains(lowerKey) { continue }
-                    var cleaned = value.map { $0.replacingOccurrences(of: "\"", with: "&quot;") }
+                    var cleaned = value.map(escapeQuotes)
                     if urlAttributes.contains(lowerKey), let raw = value {
                         // Check the URL the browser will see, then write exactly that URL back, escaped:
                         // whatever entity tricks the source used, the checked and the published URL agree.
@@ -136,6 +136,17 @@ enum HTMLSanitizer {
     }
 
     /// Escapes a decoded value for a double-quoted attribute.
+    /// Quotes only, scalar by scalar: `String.replacingOccurrences` compares `Character`s and
+    /// would miss a quote followed by a combining mark (`"` + U+0301), which then closed the
+    /// attribute and let the rest of the value add attributes (`onmouseover=…`).
+    static func escapeQuotes(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if scalar == "\"" { result += "&quot;" } else { result.unicodeScalars.append(scalar) }
+        }
+        return result
+    }
+
     static func escapeAttribute(_ text: String) -> String {
         var result = ""
         for scalar in text.unicodeScalars {

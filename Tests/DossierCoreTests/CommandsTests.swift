@@ -20,6 +20,20 @@ final class CommandsTests: XCTestCase {
         assertContains(site.output("briefings/raqqa-what-next/index.html"), "Raqqa: what next?")
     }
 
+    func testNewBriefingQuotesATitleWithQuotesBackslashesAndCombiningMarks() throws {
+        let site = try TestSite(["Content/briefings/.keep": ""])
+        let content = site.root.appendingPathComponent("Content")
+        let date = try XCTUnwrap(SiteDate(parsing: "2017-10-21"))
+        // `"` + U+0301 is one Character, which Character-wise escaping would leave raw.
+        let title = "The \"Caliphate\"\u{301} and C:\\Files"
+        let url = try Scaffold.newBriefing(title: title, date: date, content: content)
+        let result = try site.build(drafts: true)
+        XCTAssertTrue(result.succeeded, result.formatted)
+        let slug = url.deletingPathExtension().lastPathComponent.dropFirst("2017-10-21-".count)
+        let page = try XCTUnwrap(site.output("briefings/\(slug)/index.html"))
+        assertContains(page, "<h1>The &quot;Caliphate&quot;\u{301} and C:\\Files</h1>")
+    }
+
     func testInitWritesASiteThatBuildsCleanlyAndRefusesNonEmptyFolders() throws {
         let site = try TestSite([:])
         let today = try XCTUnwrap(SiteDate(parsing: "2026-11-25"))
