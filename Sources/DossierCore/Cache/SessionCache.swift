@@ -143,6 +143,8 @@ public final class SessionCache: @unchecked Sendable {
     let fragments = GenerationalCache<Fingerprint, HTMLFragment>()
     let searchTerms = GenerationalCache<Fingerprint, [(String, UInt32)]>()
     let feedEntries = GenerationalCache<Fingerprint, String>()
+    /// Whole Atom feeds, by the digest of what they show (`FeedWriter.files`), for `serve`.
+    let feedFiles = GenerationalCache<Fingerprint, Data>()
     /// `search/docs-N.json` texts, by the listed values of their documents.
     let searchChunks = GenerationalCache<Fingerprint, String>()
     /// The search index's postings, updated document by document (not generational: it always
@@ -202,6 +204,7 @@ public final class SessionCache: @unchecked Sendable {
         fragments.begin()
         searchTerms.begin()
         feedEntries.begin()
+        feedFiles.begin()
         searchChunks.begin()
         related.begin()
         relatedBasis.begin()
@@ -218,6 +221,7 @@ public final class SessionCache: @unchecked Sendable {
         fragments.commit()
         searchTerms.commit()
         feedEntries.commit()
+        feedFiles.commit()
         searchChunks.commit()
         related.commit()
         relatedBasis.commit()

@@ -52,21 +52,38 @@ struct FeedWriter {
 
     func files() -> [OutputFile] {
         let feeds = feedList()
-        // A briefing's entry is the same in every feed that carries it: escape it once.
+        let latest = feeds.map { Array($0.briefings.sorted().prefix(Self.entriesPerFeed)) }
+        // A briefing's entry is the same in every feed that carries it: escape it once, and only
+        // for the feeds that are not the same as in the previous build of `serve`.
+        let serving = cache.map { !$0.persistent } ?? false
+        let entryKeys: [Fingerprint?] = {
+            var keys = [Fingerprint?](repeating: nil, count: model.briefings.count)
+            guard serving else { return keys }
+            for list in latest { for index in list where keys[index] == nil { keys[index] = entryKey(index) } }
+            return keys
+        }()
+        let reused: [Data?] = feeds.indices.map { index in
+            guard let cache, serving else { return nil }
+            return cache.feedFiles.reuse(feedKey(feeds[index], latest: latest[index], entryKeys: entryKeys))
+        }
         var needed = Set<Int>()
-        for feed in feeds { needed.formUnion(feed.briefings.sorted().prefix(Self.entriesPerFeed)) }
+        for index in feeds.indices where reused[index] == nil { needed.formUnion(latest[index]) }
         let wanted = needed.sorted()
         let entrySlots = ResultSlots<String>(count: model.briefings.count)
         DispatchQueue.concurrentPerform(iterations: wanted.count) { position in
-            entrySlots.set(wanted[position], cachedEntry(wanted[position]))
+            entrySlots.set(wanted[position], cachedEntry(wanted[position], key: entryKeys[wanted[position]]))
         }
         let entries = entrySlots.values
         let feedSlots = ResultSlots<OutputFile>(count: feeds.count)
         let allFeeds = feeds
         DispatchQueue.concurrentPerform(iterations: allFeeds.count) { index in
             let feed = allFeeds[index]
-            feedSlots.set(index, self.feed(path: feed.path, title: feed.title, pageURL: feed.pageURL,
-                                           briefings: feed.briefings, entries: entries))
+            if let data = reused[index] { return feedSlots.set(index, OutputFile(path: String(feed.path.dropFirst()), contents: data)) }
+            let file = self.feed(path: feed.path, title: feed.title, pageURL: feed.pageURL, briefings: feed.briefings, entries: entries)
+            if let cache, serving {
+                cache.feedFiles.record(feedKey(feed, latest: latest[index], entryKeys: entryKeys), file.contents)
+            }
+            feedSlots.set(index, file)
         }
         return feedSlots.values.compactMap { $0 } + [
             sitemap(),
@@ -75,10 +92,7 @@ struct FeedWriter {
     }
 
     /// An entry is a function of the briefing's feed fields, its body and the base URL.
-    private func cachedEntry(_ index: Int) -> String {
-        // A saved cache leaves entries out: escaping the few thousand that feeds carry takes
-        // milliseconds, and holding them to the end of a build would raise its peak memory.
-        guard let cache, !cache.persistent else { return entry(index) }
+    private func entryKey(_ index: Int) -> Fingerprint {
         let briefing = model.briefings[index]
         let source = briefing.source
         var key = Fingerprint()
@@ -91,6 +105,36 @@ struct FeedWriter {
         for tag in briefing.tags { key.combine(tag) }
         key.combine(byte: 0xFE)
         key.combine(briefing.body.fragment.digest)
+        return key
+    }
+
+    /// Everything `feed(path:title:pageURL:briefings:entries:)` writes: the site's settings, the
+    /// feed's names and its entries (with an empty feed, the site's newest date).
+    private func feedKey(_ feed: Feed, latest: [Int], entryKeys: [Fingerprint?]) -> Fingerprint {
+        var key = settingsKey
+        key.combine(feed.path)
+        key.combine(feed.title)
+        key.combine(feed.pageURL)
+        key.combine(UInt64(latest.count))
+        for index in latest { key.combine(entryKeys[index] ?? entryKey(index)) }
+        if latest.isEmpty { key.combine(model.briefings.map(\.source.lastModified).max()?.rfc3339 ?? "-") }
+        return key
+    }
+
+    private var settingsKey: Fingerprint {
+        var key = Fingerprint()
+        key.combine(config.language)
+        key.combine(config.author)
+        key.combine(config.title)
+        key.combine(config.absolute("/"))
+        return key
+    }
+
+    private func cachedEntry(_ index: Int, key: Fingerprint? = nil) -> String {
+        // A saved cache leaves entries out: escaping the few thousand that feeds carry takes
+        // milliseconds, and holding them to the end of a build would raise its peak memory.
+        guard let cache, !cache.persistent else { return entry(index) }
+        let key = key ?? entryKey(index)
         if let entry = cache.feedEntries.reuse(key) { return entry }
         let entry = entry(index)
         cache.feedEntries.record(key, entry)
