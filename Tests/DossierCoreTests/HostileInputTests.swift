@@ -493,6 +493,22 @@ final class HostileInputTests: XCTestCase {
         XCTAssertTrue(before == site.outputTree(), "a failed build changed Output/")
     }
 
+    /// `serve` skips the path check when the output paths are those of a build that passed it;
+    /// a new colliding file changes them, and the next rebuild reports it again after a fix.
+    func testServeReportsAPathCollisionThatAppearsBetweenRebuilds() throws {
+        let site = try TestSite([Self.x: briefing("Good")])
+        let serve = ServeRenders(site)
+        XCTAssertTrue(serve.rebuild().succeeded)
+        XCTAssertTrue(serve.rebuild().succeeded)
+        try site.write(["Content/static/timeline": "not a folder"])
+        for _ in 0..<2 {
+            let result = serve.rebuild()
+            XCTAssertTrue(result.errors.contains { $0.id == "dossier.output.collision" }, result.formatted)
+        }
+        try FileManager.default.removeItem(at: site.root.appendingPathComponent("Content/static/timeline"))
+        XCTAssertTrue(serve.rebuild().succeeded)
+    }
+
     // MARK: Symbolic links and special files
 
     private func symlink(_ site: TestSite, _ path: String, to destination: String) throws {

@@ -145,6 +145,8 @@ public final class SessionCache: @unchecked Sendable {
     let feedEntries = GenerationalCache<Fingerprint, String>()
     /// Whole Atom feeds, by the digest of what they show (`FeedWriter.files`), for `serve`.
     let feedFiles = GenerationalCache<Fingerprint, Data>()
+    /// Digests of output path lists that passed `OutputWriter.checkPaths`, for `serve`.
+    let checkedPaths = GenerationalCache<Fingerprint, Bool>()
     /// `search/docs-N.json` texts, by the listed values of their documents.
     let searchChunks = GenerationalCache<Fingerprint, String>()
     /// The search index's postings, updated document by document (not generational: it always
@@ -205,6 +207,7 @@ public final class SessionCache: @unchecked Sendable {
         searchTerms.begin()
         feedEntries.begin()
         feedFiles.begin()
+        checkedPaths.begin()
         searchChunks.begin()
         related.begin()
         relatedBasis.begin()
@@ -222,6 +225,7 @@ public final class SessionCache: @unchecked Sendable {
         searchTerms.commit()
         feedEntries.commit()
         feedFiles.commit()
+        checkedPaths.commit()
         searchChunks.commit()
         related.commit()
         relatedBasis.commit()
