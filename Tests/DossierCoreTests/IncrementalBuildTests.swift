@@ -247,6 +247,9 @@ final class PageKeyCoverageTests: XCTestCase {
         var iraq = "name: Iraq\nkind: country"
         var eventTitle = "Offensive opens"
         var sourceTitle = "Field report"
+        var dateA = "2017-01-01"
+        var eventDate = "2016-10"
+        var sourceDate = "2017-01-01"
         var summaryA = "First."
         var tagA = "iraq"
         var actorsA = "daesh, pmu"
@@ -263,20 +266,20 @@ final class PageKeyCoverageTests: XCTestCase {
                 "Content/briefings/2017-01-01-a.md": """
                     ---
                     title: A
-                    date: 2017-01-01
+                    date: \(dateA)
                     summary: \(summaryA)
                     tags: [\(tagA)]
                     actors: [\(actorsA)]
                     places: [mosul]
                     events:
-                      - date: 2016-10
+                      - date: \(eventDate)
                         title: \(eventTitle)
                         actors: [cell, badr]
                         places: [mosul]
                     sources:
                       - title: \(sourceTitle)
                         url: https://example.org/report
-                        date: 2017-01-01
+                        date: \(sourceDate)
                     ---
                     Daesh in Mosul. See [[b]].
                     """,
@@ -304,6 +307,11 @@ final class PageKeyCoverageTests: XCTestCase {
             ("event title", { $0.eventTitle = "Offensive begins" }),
             ("source title", { $0.sourceTitle = "Field notes" }),
             ("summary", { $0.summaryA = "Changed." }),
+            // Dates that change what is shown but not the order of any list.
+            ("date, same order", { $0.dateA = "2017-01-02" }),
+            ("event date, same order", { $0.eventDate = "2016-11" }),
+            ("event date precision", { $0.eventDate = "2016-11-05" }),
+            ("source date", { $0.sourceDate = "2017-01-05" }),
             ("event added", { $0.eventsB = "events:\n  - date: 2017\n    title: Year event\n    places: [iraq]\n" }),
             ("mention count", { $0.bodyB = "Near Mosul, and Mosul again. Daesh." }),
             ("via", { $0.actorsB = "badr" }),

@@ -41,9 +41,8 @@ struct PageKeys: Sendable {
         let cards = model.briefings.map { briefing -> Fingerprint in
             var key = Fingerprint()
             key.combine(briefing.source.title)
-            key.combine(briefing.url)
-            key.combine(briefing.source.date.display)
-            key.combine(briefing.source.date.description)
+            key.combine(briefing.source.slug)  // the URL is made from it
+            key.combine(date: briefing.source.date)
             key.combine(briefing.source.summary)
             key.combine(UInt64(briefing.tags.count))
             for slug in briefing.tags {
@@ -57,17 +56,16 @@ struct PageKeys: Sendable {
         let publications = model.briefings.map { briefing -> Fingerprint in
             var key = Fingerprint()
             key.combine(briefing.source.title)
-            key.combine(briefing.url)
+            key.combine(briefing.source.slug)  // the URL is made from it
             return key
         }
         let events = model.timeline.map { event -> Fingerprint in
             var key = Fingerprint()
-            key.combine(event.date.display)
-            key.combine(event.date.description)
+            key.combine(date: event.date)
             key.combine(event.title)
             key.combine(byte: event.isPublication ? 1 : 0)
             key.combine(publications[event.briefing])
-            Self.combine(event.actors + event.places, entityRefs, into: &key)
+            Self.combine(event.actors, then: event.places, entityRefs, into: &key)
             return key
         }
         var position = -1
@@ -75,9 +73,8 @@ struct PageKeys: Sendable {
             position += 1
             var key = Fingerprint()
             key.combine(UInt64(position))
-            key.combine(briefing.url)
-            key.combine(briefing.source.date.display)
-            key.combine(briefing.source.date.description)
+            key.combine(briefing.source.slug)  // the URL is made from it
+            key.combine(date: briefing.source.date)
             return key
         }
         position = -1
@@ -85,10 +82,9 @@ struct PageKeys: Sendable {
             position += 1
             var key = Fingerprint()
             key.combine(UInt64(position))
-            key.combine(event.date.display)
-            key.combine(event.date.description)
+            key.combine(date: event.date)
             key.combine(byte: event.isPublication ? 1 : 0)
-            Self.combine(event.actors + event.places, entityRefs, into: &key)
+            Self.combine(event.actors, then: event.places, entityRefs, into: &key)
             return key
         }
         var index = -1
@@ -96,7 +92,7 @@ struct PageKeys: Sendable {
             index += 1
             let source = briefing.source
             var key = cards[index]
-            key.combine(source.updated.map { $0.display + "|" + $0.description } ?? "-")
+            key.combine(date: source.updated)
             key.combine(UInt64(briefing.readingMinutes))
             key.combine(byte: source.draft ? 1 : 0)
             Self.combine(briefing.actors, entityRefs, into: &key)
@@ -106,7 +102,7 @@ struct PageKeys: Sendable {
             for link in source.sources {
                 key.combine(link.title)
                 key.combine(link.url)
-                key.combine(link.date.map { $0.display + "|" + $0.description } ?? "-")
+                key.combine(date: link.date)
             }
             Self.combine(briefing.related, cards, into: &key)
             key.combine(briefing.body.fragment.digest)
@@ -120,6 +116,13 @@ struct PageKeys: Sendable {
     private static func combine(_ indices: [Int], _ digests: [Fingerprint], into key: inout Fingerprint) {
         key.combine(UInt64(indices.count))
         for index in indices { key.combine(digests[index]) }
+    }
+
+    /// As `combine(first + second, …)`, without making the joined array (one per event).
+    private static func combine(_ first: [Int], then second: [Int], _ digests: [Fingerprint], into key: inout Fingerprint) {
+        key.combine(UInt64(first.count + second.count))
+        for index in first { key.combine(digests[index]) }
+        for index in second { key.combine(digests[index]) }
     }
 
     private func combine(via: Int?, into key: inout Fingerprint) {
@@ -216,5 +219,17 @@ struct PageKeys: Sendable {
             key.combine(entityRefs[pair.entity])
             key.combine(UInt64(pair.count))
         }
+    }
+}
+
+extension Fingerprint {
+    /// What a date's `display` and `description` show (year, month and day), without making
+    /// either string: keys are made for every briefing and event on every rebuild.
+    mutating func combine(date: SiteDate?) {
+        guard let date else { return combine(byte: 0) }
+        combine(byte: 1)
+        combine(UInt64(bitPattern: Int64(date.year)))
+        combine(UInt64(bitPattern: Int64(date.month ?? -1)))
+        combine(UInt64(bitPattern: Int64(date.day ?? -1)))
     }
 }
