@@ -54,8 +54,11 @@ public struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
         value << by | value >> (64 - by)
     }
 
+    /// One step of `combine(bytes:)`: page keys fold in hundreds of thousands of digests and
+    /// counts per build.
     mutating func combine(_ number: UInt64) {
-        for shift in stride(from: 0, to: 64, by: 8) { combine(byte: UInt8(truncatingIfNeeded: number >> UInt64(shift))) }
+        high = Self.rotate((high ^ number) &* 0x9E37_79B9_7F4A_7C15, 31)
+        low = Self.rotate((low ^ Self.rotate(number, 17)) &* 0xC2B2_AE3D_27D4_EB4F, 29)
     }
 
     mutating func combine(_ other: Fingerprint) {

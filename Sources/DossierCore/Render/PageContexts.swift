@@ -4,8 +4,8 @@ extension ViewContext {
     /// On an entity's page, the member or contained place through which an event concerns it
     /// (nil when the event names the entity itself).
     static func eventVia(_ event: ResolvedEvent, entity: Int, descendants: Set<Int>) -> Int? {
-        let involved = event.actors + event.places
-        return involved.contains(entity) ? nil : involved.first(where: descendants.contains)
+        if event.actors.contains(entity) || event.places.contains(entity) { return nil }
+        return event.actors.first(where: descendants.contains) ?? event.places.first(where: descendants.contains)
     }
 
     func render(_ job: PageJob) -> (template: String, context: [String: Any]) {
