@@ -56,10 +56,10 @@ struct WatchTargets: Sendable {
     }
 
     /// Editors' swap, backup and temporary files: their final rename (MOVED_TO the real name) is
-    /// what matters. `.well-known` is the one hidden name the content walker reads.
+    /// what matters. The content walker skips the same names (`ContentWalker.isSkipped`), so a
+    /// rebuild that reuses the last listing misses nothing the watcher did not report.
     static func isNoise(_ name: String) -> Bool {
-        if name.hasPrefix(".") { return name != ".well-known" }
-        return name.hasSuffix("~") || name.hasSuffix(".swp") || name.hasSuffix(".swx") || name == "4913"
+        ContentWalker.isSkipped(name)
     }
 
     /// Every folder under `tree` (itself included) that the content walker would enter,

@@ -184,6 +184,29 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(error.line, 3, error.formatted)
     }
 
+    func testEditorLeftoversAreNeitherPublishedNorWarnedAbout() throws {
+        let site = try TestSite([
+            "Content/briefings/a.md": briefing("A"),
+            "Content/briefings/a.md~": briefing("Backup"),
+            "Content/briefings/4913": "",
+            "Content/briefings/.a.md.swp": "swap",
+            "Content/static/logo.svg": "<svg/>",
+            "Content/static/logo.svg~": "<svg/>",
+            "Content/static/notes.swx": "swap",
+            "Content/static/.well-known/security.txt": "Contact: mailto:desk@example.org",
+            "Templates/assets/style.css~": "body {}",
+        ])
+        let result = try site.build()
+        XCTAssertTrue(result.succeeded, result.formatted)
+        XCTAssertTrue(result.diagnostics.isEmpty, result.formatted)
+        let published = Set(site.outputTree().keys)
+        XCTAssertTrue(published.contains("logo.svg"))
+        XCTAssertTrue(published.contains(".well-known/security.txt"))
+        for leftover in ["logo.svg~", "notes.swx", "assets/style.css~"] {
+            XCTAssertFalse(published.contains(leftover), leftover)
+        }
+    }
+
     func testAStandaloneTagOnATemplatesFirstLineLeavesNoBlankLine() throws {
         let site = try TestSite([
             "Content/briefings/a.md": briefing("A"),

@@ -33,6 +33,11 @@ final class RebuildChangeSetTests: XCTestCase {
         for (path, data) in expected where actual[path] != data {
             XCTFail("\(path) differs from a clean build", file: file, line: line)
         }
+        var servedStatic: Set<String> = []
+        for (path, entry) in rebuilder.current?.entries ?? [:] {
+            if case .staticFile = entry { servedStatic.insert(path) }
+        }
+        XCTAssertEqual(servedStatic, Set((clean?.staticFiles ?? []).map(\.outputPath)), "static files", file: file, line: line)
     }
 
     private func start(_ site: PreviewFixture) -> Rebuilder {
@@ -44,23 +49,60 @@ final class RebuildChangeSetTests: XCTestCase {
     /// Files written more than the loader's 50 ms "racily clean" margin ago.
     private func settle() { Thread.sleep(forTimeInterval: 0.1) }
 
-    func testOnlyReportedFilesAreReadAgain() throws {
+    func testTheContentFolderIsListedAgainOnlyWhenAReportedChangeNeedsIt() throws {
         let site = try PreviewFixture()
         settle()
         let rebuilder = start(site)
         try site.write("Content/briefings/2017-06-22-first.md", briefing("First briefing", date: "2017-06-21", body: "Moved a day."))
-        try site.write("Content/briefings/2016-01-05-second.md", briefing("Second briefing", date: "2016-01-05", body: "Unreported."))
+        // Not reported: a new file (a watcher always reports one; this shows the listing is
+        // kept), and an edit to a listed file (every listed file is still stamped).
+        try site.write("Content/briefings/2018-03-03-unreported.md", briefing("Unreported", date: "2018-03-03"))
+        try site.write("Content/briefings/2016-01-05-second.md", briefing("Second briefing", date: "2016-01-05", body: "Seen anyway."))
         settle()
-        // A front-matter edit, saved through a temporary file: a whole rebuild, which takes the
-        // unreported file as it was.
+        // A front-matter edit, saved through a temporary file: a whole rebuild.
         let saved = ["Content/briefings/2017-06-22-first.md", "Content/briefings/2017-06-22-first.md.tmp",
-                     "Content/briefings/.2017-06-22-first.md.swp"]
+                     "Content/briefings/.2017-06-22-first.md.swp", "Content/briefings/2017-06-22-first.md~"]
         XCTAssertFalse(rebuild(rebuilder, site, saved).bodyEdit)
         XCTAssertTrue(String(decoding: served(rebuilder)["briefings/first/index.html"]!, as: UTF8.self).contains("Moved a day."))
-        XCTAssertFalse(String(decoding: served(rebuilder)["briefings/second/index.html"]!, as: UTF8.self).contains("Unreported."))
-        // A change the watcher could not account for (a folder event) reads everything.
+        XCTAssertTrue(String(decoding: served(rebuilder)["briefings/second/index.html"]!, as: UTF8.self).contains("Seen anyway."))
+        XCTAssertNil(served(rebuilder)["briefings/unreported/index.html"])
+        // A change the watcher could not account for (a folder event) lists everything.
         _ = rebuilder.queue.sync { rebuilder.rebuildOnQueue(changes: .everything) }
         assertServesCleanBuild(rebuilder, site)
+    }
+
+    /// The watcher ignores editors' backup files; the walker skips them too, so a rebuild that
+    /// keeps the last listing serves what a clean build publishes.
+    func testAnEditorsBackupFileIsNotPublishedByEither() throws {
+        let site = try PreviewFixture()
+        settle()
+        let rebuilder = start(site)
+        try FileManager.default.copyItem(atPath: path(site, "Content/static/logo.svg"), toPath: path(site, "Content/static/logo.svg~"))
+        try site.write("Content/briefings/2016-01-05-second.md", briefing("Second briefing", date: "2016-01-06"))
+        settle()
+        XCTAssertTrue(rebuild(rebuilder, site, ["Content/briefings/2016-01-05-second.md"]).succeeded)
+        assertServesCleanBuild(rebuilder, site)
+        XCTAssertNotNil(rebuilder.current?.entries["logo.svg"])
+        XCTAssertNil(rebuilder.current?.entries["logo.svg~"])
+    }
+
+    /// A hard link made from outside the content folder: writes through it change a listed
+    /// file, and no watch reports them.
+    func testAFileWrittenThroughALinkFromOutsideIsReadAgain() throws {
+        let site = try PreviewFixture()
+        settle()
+        let rebuilder = start(site)
+        let outside = path(site, "elsewhere.md")
+        try FileManager.default.linkItem(atPath: path(site, "Content/briefings/2017-06-22-first.md"), toPath: outside)
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: outside))
+        try handle.truncate(atOffset: 0)
+        try handle.write(contentsOf: Data(briefing("First briefing", body: "Written through the link.").utf8))
+        try handle.close()
+        try site.write("Content/briefings/2016-01-05-second.md", briefing("Second briefing", date: "2016-01-06"))
+        settle()
+        XCTAssertTrue(rebuild(rebuilder, site, ["Content/briefings/2016-01-05-second.md"]).succeeded)
+        assertServesCleanBuild(rebuilder, site)
+        XCTAssertTrue(String(decoding: served(rebuilder)["briefings/first/index.html"]!, as: UTF8.self).contains("Written through the link."))
     }
 
     func testAWholeRebuildReadsWhatABodyEditChangedBefore() throws {

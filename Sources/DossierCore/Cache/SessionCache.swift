@@ -123,7 +123,8 @@ public final class SessionCache: @unchecked Sendable {
         /// Still the listing after `changed`. Each changed path inside the content folder is
         /// - a file the listing names, and still a plain file (not removed, not replaced by a
         ///   folder or a link);
-        /// - or under a hidden name, which the walker skips;
+        /// - or under a name the walker skips (`ContentWalker.isSkipped`: hidden names,
+        ///   editors' backup and swap files);
         /// - or gone, and never listed: an editor's temporary file, renamed away. (Unless the
         ///   walk reported something: it may have been about that file.)
         /// Anything else may be a new file.
@@ -132,7 +133,7 @@ public final class SessionCache: @unchecked Sendable {
                 guard path.hasPrefix(content + "/") else { return true }
                 if files.contains(path) { return BodyEdit.isPlainFile(path) }
                 let below = path.dropFirst(content.count + 1).split(separator: "/")
-                if below.contains(where: { $0.hasPrefix(".") && $0 != ".well-known" }) { return true }
+                if below.contains(where: { ContentWalker.isSkipped(String($0)) }) { return true }
                 var info = stat()
                 return diagnostics.isEmpty && lstat(path, &info) != 0 && errno == ENOENT
             }

@@ -12,21 +12,20 @@ public struct SiteContent: Sendable {
 /// The Load stage: file system in, typed values and diagnostics out.
 public enum ContentLoader {
     /// `changed` lists every path (absolute, as a file watcher reports it) that may have
-    /// changed since the build `cache` last committed; nil when that is not known.
+    /// changed since the build `cache` last committed; nil when that is not known. With it, the
+    /// last listing of the content folder is reused when no change can have altered it.
     public static func load(paths: SitePaths, includeDrafts: Bool, baseURL: String?, cache: SessionCache? = nil,
                             changed: Set<String>? = nil, diagnostics: inout Diagnostics) -> SiteContent {
         let walker = ContentWalker(root: paths.content, displayBase: paths.root)
         var listing = ContentWalker.Listing()
-        // With a watcher's account of what changed, unchanged files are taken from the cache
-        // without listing folders or asking for their stamps (most of a rebuild's loading).
-        let known: Set<String>?
+        // With a watcher's account of what changed, the folders are not listed again. Every
+        // file is still stamped: a file can change through a hard link made from outside the
+        // content folder, which no watch on it reports.
         if let changed, let cache, let saved = cache.listing.reuse(paths.content.path),
            saved.covers(changed, content: paths.content.path) {
             listing = saved.listing
             diagnostics.append(contentsOf: saved.diagnostics)
-            known = changed
         } else if FileManager.default.fileExists(atPath: paths.content.path) {
-            known = nil
             var local = Diagnostics()
             listing = walker.list(diagnostics: &local)
             if let cache, !cache.persistent, listing.plain {
@@ -34,7 +33,6 @@ public enum ContentLoader {
             }
             diagnostics.append(contentsOf: local.all)
         } else {
-            known = nil
             diagnostics.error("dossier.content.missing", walker.display(paths.content), "content folder does not exist")
         }
 
@@ -51,7 +49,7 @@ public enum ContentLoader {
         let settings = String(reflecting: budgets)
 
         let briefings = parallelMap(listing.briefings, { url, diagnostics in
-            remembered(url, cache: cache, settings: settings, known: known, diagnostics: &diagnostics) { diagnostics in
+            remembered(url, cache: cache, settings: settings, diagnostics: &diagnostics) { diagnostics in
                 readBriefing(url, walker: walker, budgets: budgets, fronts: cache?.persistent == true ? cache : nil,
                              budgetsText: settings, diagnostics: &diagnostics)
             }
@@ -60,7 +58,7 @@ public enum ContentLoader {
         var entities: [Entity] = []
         for (kind, urls) in [(Entity.Kind.actor, listing.actors), (.place, listing.places)] {
             entities += parallelMap(urls, { url, diagnostics in
-                remembered(url, cache: cache, settings: settings, known: known, diagnostics: &diagnostics) { diagnostics in
+                remembered(url, cache: cache, settings: settings, diagnostics: &diagnostics) { diagnostics in
                     readSource(url, walker: walker, budgets: budgets, diagnostics: &diagnostics).flatMap { source in
                         Budgets.with(budgets) {
                             EntityReader.read(source, kind: kind, id: url.deletingPathExtension().lastPathComponent,
@@ -72,7 +70,7 @@ public enum ContentLoader {
         }
 
         let pages = listing.pages.compactMap { url in
-            remembered(url, cache: cache, settings: settings, known: known, diagnostics: &diagnostics) { diagnostics in
+            remembered(url, cache: cache, settings: settings, diagnostics: &diagnostics) { diagnostics in
                 readSource(url, walker: walker, budgets: budgets, diagnostics: &diagnostics).flatMap { source in
                     Budgets.with(budgets) {
                         PageReader.read(source, stem: url.deletingPathExtension().lastPathComponent, diagnostics: &diagnostics)
@@ -167,15 +165,8 @@ public enum ContentLoader {
     /// Reads one source file, or takes what an earlier build of this process read from it when
     /// the file's stamp and the reading settings are unchanged (diagnostics included). The stamp
     /// is taken before reading, so a save during the read makes the next build read it again.
-    /// With `known` (the paths that may have changed since the cache's last build), any other
-    /// path is taken as unchanged without asking for its stamp.
-    static func remembered<T>(_ url: URL, cache: SessionCache?, settings: String, known: Set<String>? = nil,
-                              diagnostics: inout Diagnostics, read: (inout Diagnostics) -> T?) -> T? {
-        if let cache, let known, !known.contains(url.path),
-           let hit = cache.files.reuse(url.path, where: { $0.settled && $0.settings == settings }) {
-            diagnostics.append(contentsOf: hit.diagnostics)
-            return hit.value as? T
-        }
+    static func remembered<T>(_ url: URL, cache: SessionCache?, settings: String, diagnostics: inout Diagnostics,
+                              read: (inout Diagnostics) -> T?) -> T? {
         guard let cache, !cache.persistent, let stamp = FileStamp(path: url.path) else { return read(&diagnostics) }
         if let hit = cache.files.reuse(url.path), hit.settled, hit.stamp == stamp, hit.settings == settings {
             diagnostics.append(contentsOf: hit.diagnostics)

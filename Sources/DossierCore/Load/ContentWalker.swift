@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// Lists content files in a stable order and refuses anything that leads outside the site.
-struct ContentWalker {
+public struct ContentWalker: Sendable {
     let root: URL
     let displayBase: URL
 
@@ -70,7 +70,7 @@ struct ContentWalker {
             ancestors.insert(Self.realPath(directory.path) ?? directory.standardizedFileURL.path)
             var entries: [(URL, String, Bool, Set<String>)] = []
             for name in names.sorted() {
-                if name.hasPrefix(".") && name != ".well-known" { continue }
+                if Self.isSkipped(name) { continue }
                 let url = directory.appendingPathComponent(name)
                 let childRelative = relative.isEmpty ? name : relative + "/" + name
                 guard let kind = classify(url, rootReal: rootReal, ancestors: ancestors, plain: &plain, diagnostics: &diagnostics) else {
@@ -91,6 +91,15 @@ struct ContentWalker {
             }
         }
         return result
+    }
+
+    /// Names the walker never enters or lists: hidden names (but `.well-known`, which static
+    /// hosts serve), and editors' backup, swap and probe files (`name~`, `.swp`, `.swx`, vim's
+    /// `4913`), which would otherwise be published from `static/`. `serve`'s watcher ignores the
+    /// same names, so what it reports and what the walker lists always agree.
+    public static func isSkipped(_ name: String) -> Bool {
+        if name.hasPrefix(".") { return name != ".well-known" }
+        return name.hasSuffix("~") || name.hasSuffix(".swp") || name.hasSuffix(".swx") || name == "4913"
     }
 
     static func fileType(_ mode: mode_t) -> FileAttributeType {

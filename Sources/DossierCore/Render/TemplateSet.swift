@@ -20,7 +20,7 @@ struct TemplateSet: Sendable {
                 let url = folder.appendingPathComponent(relative)
                 var isDirectory: ObjCBool = false
                 guard manager.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue,
-                      !url.lastPathComponent.hasPrefix(".") else { continue }
+                      !ContentWalker.isSkipped(url.lastPathComponent) else { continue }
                 let display = SitePaths.display(url, base: displayBase)
                 if relative.hasPrefix("assets/") {
                     guard StaticPath.isSafe(relative), let data = manager.contents(atPath: url.path) else {
