@@ -207,6 +207,20 @@ final class PipelineTests: XCTestCase {
         }
     }
 
+    /// Swift prints a dictionary in hash order, which differs between processes; an item printed
+    /// whole must come out the same in every build.
+    func testAnItemPrintedWholeListsItsKeysInSortedOrder() throws {
+        let site = try TestSite([
+            "Content/briefings/a.md": briefing("A", extra: "tags: [iraq]"),
+            "Templates/tags.mustache": "{{page}}\n{{#tags}}{{.}}{{/tags}}\n",
+        ])
+        let result = try site.build()
+        XCTAssertTrue(result.succeeded, result.formatted)
+        let expected = #"["canonical": "/tags/", "description": "", "fullTitle": "Tags · Dossier", "kind": "tags", "#
+            + #""ogType": "website", "title": "Tags"]"# + "\n" + #"["count": 1, "name": "iraq", "url": "/tags/iraq/"]"# + "\n"
+        XCTAssertEqual(site.output("tags/index.html"), expected.replacingOccurrences(of: "\"", with: "&quot;"))
+    }
+
     func testAStandaloneTagOnATemplatesFirstLineLeavesNoBlankLine() throws {
         let site = try TestSite([
             "Content/briefings/a.md": briefing("A"),
