@@ -12,12 +12,16 @@ public enum URLPolicy {
             return nil
         }
         // Browsers ignore tabs/newlines and case inside a scheme, so compare a squeezed form.
-        let squeezed = trimmed.lowercased().filter { !$0.isWhitespace }
+        // Scalar by scalar: as `Character`s, a colon followed by a combining mark (":" + U+0301)
+        // is not ":", and `javascript:́…` passed for a relative link.
+        let squeezed = trimmed.lowercased().unicodeScalars.filter { !$0.properties.isWhitespace }
         if let colon = squeezed.firstIndex(of: ":") {
+            // Anything before the first colon that is not a path, query or fragment is a scheme,
+            // and only the allowed ones pass (whatever a browser would make of the others).
             let scheme = squeezed[..<colon]
-            let isScheme = !scheme.isEmpty && scheme.allSatisfy { $0.isLetter || $0.isNumber || "+-.".contains($0) }
-                && !scheme.contains("/")
-            if isScheme { return allowedSchemes.contains(String(scheme)) ? trimmed : nil }
+            if !scheme.contains(where: { "/?#".unicodeScalars.contains($0) }) {
+                return allowedSchemes.contains(String(String.UnicodeScalarView(scheme))) ? trimmed : nil
+            }
         }
         return trimmed
     }

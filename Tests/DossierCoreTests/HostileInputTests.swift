@@ -236,10 +236,13 @@ final class HostileInputTests: XCTestCase {
 
     func testURLPolicy() {
         for bad in ["javascript:x", "JAVASCRIPT:x", "\tjavascript:x", "java\nscript:x", "vbscript:x", "data:text/html,x",
-                    "file:///etc/passwd", "jav&#x61;script:x".replacingOccurrences(of: "&#x61;", with: "a"), "\u{1}http://x"] {
+                    "file:///etc/passwd", "jav&#x61;script:x".replacingOccurrences(of: "&#x61;", with: "a"), "\u{1}http://x",
+                    // A colon, or a letter of the scheme, followed by a combining mark.
+                    "javascript:\u{301}alert(1)", "data:\u{301}text/html,x", "java\u{301}script:x", ":x"] {
             XCTAssertNil(URLPolicy.safeLink(bad), bad)
         }
-        for good in ["https://example.org", "http://a/b", "mailto:a@example.org", "/briefings/x/", "../x", "#top", "x.html"] {
+        for good in ["https://example.org", "http://a/b", "mailto:a@example.org", "/briefings/x/", "../x", "#top", "x.html",
+                     "notes/a:b.html", "?q=a:b", "#a:b", "HTTPS://example.org"] {
             XCTAssertNotNil(URLPolicy.safeLink(good), good)
         }
         XCTAssertNotNil(URLPolicy.safeImageSource("data:image/png;base64,iVBOR"))
