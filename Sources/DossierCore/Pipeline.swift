@@ -24,7 +24,8 @@ public struct BuildOptions: Sendable {
     /// Keep what `BodyEdit` needs to patch this build's site (`serve`, with a session cache).
     public var keepLastBuild = false
     /// Every path that may have changed since `session` was last committed, as a file watcher
-    /// reported them (`serve`); nil when unknown. Other files are then not looked at again.
+    /// reported them (`serve`); nil when unknown. While none of them can have changed the content
+    /// folder's listing, it is not listed again (files are still stamped).
     public var changedPaths: Set<String>?
 
     public init(paths: SitePaths) {

@@ -34,8 +34,9 @@ final class Rebuilder: @unchecked Sendable {
     // Only touched on `queue`.
     private var generation = 0
     private var lastSite: RenderedSite?
-    /// What changed since the last whole rebuild that succeeded (the one `session` holds): the
-    /// files the next whole rebuild must read again. Body edits and failed rebuilds add to it.
+    /// What changed since the last whole rebuild that succeeded (the one `session` holds): what
+    /// the kept listing of the content folder must still account for. Body edits and failed
+    /// rebuilds add to it.
     private var sinceWholeBuild = ChangeSet.everything
 
     init(options: BuildOptions, boot: String, hub: EventHub, report: @escaping @Sendable (RebuildOutcome) -> Void) {

@@ -62,9 +62,9 @@ struct FeedWriter {
             for list in latest { for index in list where keys[index] == nil { keys[index] = entryKey(index) } }
             return keys
         }()
+        let feedKeys = serving ? self.feedKeys(feeds, latest: latest, entryKeys: entryKeys) : nil
         let reused: [Data?] = feeds.indices.map { index in
-            guard let cache, serving else { return nil }
-            return cache.feedFiles.reuse(feedKey(feeds[index], latest: latest[index], entryKeys: entryKeys))
+            feedKeys.flatMap { cache?.feedFiles.reuse($0[index]) }
         }
         var needed = Set<Int>()
         for index in feeds.indices where reused[index] == nil { needed.formUnion(latest[index]) }
@@ -80,9 +80,7 @@ struct FeedWriter {
             let feed = allFeeds[index]
             if let data = reused[index] { return feedSlots.set(index, OutputFile(path: String(feed.path.dropFirst()), contents: data)) }
             let file = self.feed(path: feed.path, title: feed.title, pageURL: feed.pageURL, briefings: feed.briefings, entries: entries)
-            if let cache, serving {
-                cache.feedFiles.record(feedKey(feed, latest: latest[index], entryKeys: entryKeys), file.contents)
-            }
+            if let cache, let feedKeys { cache.feedFiles.record(feedKeys[index], file.contents) }
             feedSlots.set(index, file)
         }
         return feedSlots.values.compactMap { $0 } + [
@@ -108,26 +106,25 @@ struct FeedWriter {
         return key
     }
 
-    /// Everything `feed(path:title:pageURL:briefings:entries:)` writes: the site's settings, the
-    /// feed's names and its entries (with an empty feed, the site's newest date).
-    private func feedKey(_ feed: Feed, latest: [Int], entryKeys: [Fingerprint?]) -> Fingerprint {
-        var key = settingsKey
-        key.combine(feed.path)
-        key.combine(feed.title)
-        key.combine(feed.pageURL)
-        key.combine(UInt64(latest.count))
-        for index in latest { key.combine(entryKeys[index] ?? entryKey(index)) }
-        if latest.isEmpty { key.combine(model.briefings.map(\.source.lastModified).max()?.rfc3339 ?? "-") }
-        return key
-    }
-
-    private var settingsKey: Fingerprint {
-        var key = Fingerprint()
-        key.combine(config.language)
-        key.combine(config.author)
-        key.combine(config.title)
-        key.combine(config.absolute("/"))
-        return key
+    /// Everything `feed(path:title:pageURL:briefings:entries:)` writes, for each feed: the site's
+    /// settings, the feed's names and its entries (with an empty feed, the site's newest date).
+    private func feedKeys(_ feeds: [Feed], latest: [[Int]], entryKeys: [Fingerprint?]) -> [Fingerprint] {
+        var settings = Fingerprint()
+        settings.combine(config.language)
+        settings.combine(config.author)
+        settings.combine(config.title)
+        settings.combine(config.absolute("/"))
+        let newest = model.briefings.map(\.source.lastModified).max()?.rfc3339 ?? "-"
+        return feeds.indices.map { index in
+            var key = settings
+            key.combine(feeds[index].path)
+            key.combine(feeds[index].title)
+            key.combine(feeds[index].pageURL)
+            key.combine(UInt64(latest[index].count))
+            for briefing in latest[index] { key.combine(entryKeys[briefing] ?? entryKey(briefing)) }
+            if latest[index].isEmpty { key.combine(newest) }
+            return key
+        }
     }
 
     private func cachedEntry(_ index: Int, key: Fingerprint? = nil) -> String {
