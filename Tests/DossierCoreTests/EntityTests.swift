@@ -212,6 +212,33 @@ final class EntityTests: XCTestCase {
         assertContains(site.output("places/nineveh/atom.xml"), "Mosul falls")
     }
 
+    /// `reference-meta` is rendered once per distinct line and shared, so it must see only the
+    /// line's own values: a name from the briefing or the page renders nothing.
+    func testReferenceLinesComeFromTheirOwnTemplateAndSeeOnlyTheirValues() throws {
+        let site = try site([
+            "Content/briefings/a.md": briefing("First", date: "2014-06-10", extra: "places: [mosul]", body: "Mosul. Mosul again."),
+            "Content/briefings/b.md": briefing("Second", date: "2014-06-11", extra: "places: [mosul]", body: "Mosul and al-Mawsil."),
+            "Content/briefings/c.md": briefing("Third", date: "2014-06-12", extra: "places: [nineveh]", body: "Nineveh once."),
+            "Templates/reference-meta.mustache": """
+            <p class="line">[{{#via}}via {{name}}{{/via}}{{^via}}direct{{/via}}|{{mentions}}|{{#plural}}many{{/plural}}|{{title}}{{site.title}}{{name}}]</p>
+            """,
+        ])
+        let result = try site.build()
+        XCTAssertTrue(result.succeeded, result.formatted)
+        let nineveh = try XCTUnwrap(site.output("places/nineveh/index.html"))
+        let lines = nineveh.components(separatedBy: "<p class=\"line\">").dropFirst().map { $0.prefix { $0 != "<" } }
+        XCTAssertEqual(lines, ["[direct|1||]", "[via Mosul|2|many|]", "[via Mosul|2|many|]"], nineveh)
+        // Outside entity pages there is no line, and the template is not used.
+        XCTAssertFalse(try XCTUnwrap(site.output("briefings/index.html")).contains("class=\"line\""))
+        // The built-in line is unchanged where `briefing-item` is overridden the old way.
+        let overridden = try self.site([
+            "Content/briefings/a.md": briefing("First", extra: "places: [mosul]", body: "Mosul."),
+            "Templates/briefing-item.mustache": "{{{card}}}{{#reference}}<p class=\"old\">{{mentions}} mention{{#plural}}s{{/plural}}</p>{{/reference}}",
+        ])
+        try overridden.build()
+        assertContains(overridden.output("places/mosul/index.html"), "<p class=\"old\">1 mention</p>")
+    }
+
     func testIndexesGroupActorsByKindAndPlacesAsATree() throws {
         let site = try site(["Content/briefings/a.md": briefing("A")])
         try site.build()

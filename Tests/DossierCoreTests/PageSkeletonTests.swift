@@ -166,7 +166,10 @@ final class PageSkeletonTests: XCTestCase {
     }
 
     func testASkeletonRejectsAnythingThatIsNotOneOfItsMarkers() throws {
-        var view = ViewContext(model: try XCTUnwrap(builtModel()))
+        var noDiagnostics = Diagnostics()
+        let templates = TemplateSet.load(from: URL(fileURLWithPath: "/nonexistent"), displayBase: URL(fileURLWithPath: "/"),
+                                         diagnostics: &noDiagnostics)
+        var view = ViewContext(model: try XCTUnwrap(builtModel()), templates: templates)
         view.briefingCards = [HTMLFragment("<b>zero</b>"), HTMLFragment("<b>one</b>\n")]
         view.eventCards = [HTMLFragment("<i>event</i>")]
         let marked = view.withMarkers()

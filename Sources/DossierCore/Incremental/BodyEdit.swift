@@ -97,7 +97,7 @@ public enum BodyEdit {
         let last = site.last!
         let model = last.model
 
-        var view = ViewContext(model: model)
+        var view = ViewContext(model: model, templates: last.templates)
         view.briefingCards = last.briefingCards
         view.eventCards = last.eventCards
         var written: [OutputFile] = []

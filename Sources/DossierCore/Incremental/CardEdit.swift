@@ -119,7 +119,7 @@ enum CardEdit {
     /// Renders the cards of these briefings and of their events again; false when a card's
     /// shape changed (the skeletons' markers copy it).
     static func renderCards(of briefings: Set<Int>, last: inout LastBuild) -> Bool {
-        let view = ViewContext(model: last.model)
+        let view = ViewContext(model: last.model, templates: last.templates)
         var unchangedShapes = true
         func render(_ context: [String: Any], template: String, replacing old: HTMLFragment) -> HTMLFragment {
             var ignored = Diagnostics()

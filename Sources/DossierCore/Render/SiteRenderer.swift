@@ -35,7 +35,7 @@ enum SiteRenderer {
         let slots = ResultSlots<(OutputFile?, Diagnostics)>(count: jobs.count)
         let keys = cache == nil && session == nil ? nil
             : PageKeys(model: model, templates: templates, forSkeletons: session.map { !$0.persistent } ?? false)
-        let view = ViewContext(model: model).withCards(templates: templates, cache: session, keys: keys)
+        let view = ViewContext(model: model, templates: templates).withCards(templates: templates, cache: session, keys: keys)
         let box = UncheckedBox(view)
         let lists = SkeletonLists(session: session, keys: keys, view: view)
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in

@@ -10,6 +10,13 @@ struct ViewContext {
     /// Set while a page skeleton renders (see `PageSkeleton`): list items then note reads of the
     /// values their cards show.
     var cardReads: SkeletonReads?
+    /// `reference-meta`, rendered once per distinct line.
+    let referenceLines: ReferenceLines
+
+    init(model: SiteModel, templates: TemplateSet) {
+        self.model = model
+        referenceLines = ReferenceLines(templates: templates)
+    }
 
     /// swift-mustache treats "" and 0 as true in sections, so absent values are passed as false.
     static func present(_ text: String) -> Any { text.isEmpty ? false : text }
@@ -97,10 +104,12 @@ struct ViewContext {
         let card = briefingCards.indices.contains(index) ? briefingCards[index] : HTMLFragment("")
         // Absent values are explicit `false`: Mustache otherwise searches every enclosing
         // context for the name, which dominates long lists.
-        item["reference"] = isReference && (via != nil || (mentions ?? 0) > 0)
+        let reference = isReference && (via != nil || (mentions ?? 0) > 0)
+        item["reference"] = reference
         item["mentions"] = mentions.flatMap { $0 > 0 ? $0 : nil } ?? false
         item["plural"] = (mentions ?? 0) != 1
         item["via"] = via.map(entityRef) ?? false
+        item["referenceMeta"] = reference ? referenceLines.line(via: via, mentions: mentions ?? 0, view: self) : HTMLFragment("")
         guard let cardReads else {
             item["card"] = card
             return item

@@ -72,9 +72,14 @@ extension DefaultTheme {
 """#
 
     /// A briefing in a list: the pre-rendered card, plus what is specific to this list
-    /// (on entity pages: the place it concerns and the number of mentions).
+    /// (on entity pages, `reference-meta`: the place it concerns and the number of mentions).
     static let briefingItem = #"""
-{{{card}}}{{#reference}}<p class="reference-meta">{{#via}}Concerns <a href="{{url}}">{{name}}</a>{{/via}}{{#mentions}}{{#via}} · {{/via}}{{mentions}} mention{{#plural}}s{{/plural}}{{/mentions}}</p>{{/reference}}
+{{{card}}}{{{referenceMeta}}}
+"""#
+
+    /// Rendered once per distinct line (see `ReferenceLines`), only where `reference` is true.
+    static let referenceMeta = #"""
+<p class="reference-meta">{{#via}}Concerns <a href="{{url}}">{{name}}</a>{{/via}}{{#mentions}}{{#via}} · {{/via}}{{mentions}} mention{{#plural}}s{{/plural}}{{/mentions}}</p>
 """#
 
     static let entityList = #"""

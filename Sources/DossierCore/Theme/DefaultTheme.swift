@@ -7,6 +7,7 @@ enum DefaultTheme {
         "footer": footer,
         "briefing-card": briefingCard,
         "briefing-item": briefingItem,
+        "reference-meta": referenceMeta,
         "entity-list": entityList,
         "event-card": eventCard,
         "event-item": eventItem,
