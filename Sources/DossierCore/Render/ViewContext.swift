@@ -7,6 +7,12 @@ struct ViewContext {
     /// `briefing-card` and `event-card` rendered once per briefing and event (see `withCards`).
     var briefingCards: [HTMLFragment] = []
     var eventCards: [HTMLFragment] = []
+    /// Values computed once per briefing and entity by `withCards`, because each appears in many
+    /// lists: the plain values of a briefing item, and an entity ref. Empty when the view was
+    /// made without `withCards`; they are then computed as needed. (Event cards' contexts are
+    /// not kept: at 10,000 briefings they would hold 37 MB through the whole render stage.)
+    private var itemBases: [[String: Any]] = []
+    private var entityRefs: [[String: Any]] = []
     /// Set while a page skeleton renders (see `PageSkeleton`): list items then note reads of the
     /// values their cards show.
     var cardReads: SkeletonReads?
@@ -65,7 +71,12 @@ struct ViewContext {
         return page
     }
 
+    /// Shared by every list that names the entity (dictionaries are copied only when written).
     func entityRef(_ index: Int) -> [String: Any] {
+        entityRefs.indices.contains(index) ? entityRefs[index] : makeEntityRef(index)
+    }
+
+    private func makeEntityRef(_ index: Int) -> [String: Any] {
         let entity = model.entities[index]
         return ["name": entity.name, "url": link(entity.url), "stub": entity.isStub, "category": Self.present(entity.category),
                 "kind": entity.kind.rawValue]
@@ -92,15 +103,7 @@ struct ViewContext {
 
     /// A briefing in a list: its card, and on entity pages what ties it to the entity.
     func briefingItem(_ index: Int, mentions: Int? = nil, via: Int? = nil, isReference: Bool = false) -> Any {
-        // The card carries the tags and the rest; the item keeps only cheap plain values.
-        let briefing = model.briefings[index]
-        var item: [String: Any] = [
-            "title": briefing.source.title,
-            "url": link(briefing.url),
-            "date": briefing.source.date.display,
-            "dateISO": briefing.source.date.description,
-            "summary": Self.present(briefing.source.summary),
-        ]
+        var item = itemBases.indices.contains(index) ? itemBases[index] : itemBase(index)
         let card = briefingCards.indices.contains(index) ? briefingCards[index] : HTMLFragment("")
         // Absent values are explicit `false`: Mustache otherwise searches every enclosing
         // context for the name, which dominates long lists.
@@ -118,16 +121,30 @@ struct ViewContext {
         return SkeletonItem(item, cardFields: SkeletonItem.briefingCardFields, reads: cardReads)
     }
 
+    /// The card carries the tags and the rest; the item keeps only cheap plain values. Room is
+    /// made for the values `briefingItem` adds, so adding them does not grow the storage.
+    private func itemBase(_ index: Int) -> [String: Any] {
+        var item = [String: Any](minimumCapacity: 12)
+        item["title"] = model.briefings[index].source.title
+        item["url"] = link(model.briefings[index].url)
+        item["date"] = model.briefings[index].source.date.display
+        item["dateISO"] = model.briefings[index].source.date.description
+        item["summary"] = Self.present(model.briefings[index].source.summary)
+        return item
+    }
+
     func eventCard(_ position: Int) -> [String: Any] {
         let event = model.timeline[position]
-        let briefing = model.briefings[event.briefing]
+        // Read in place: copying the whole resolved briefing retains every one of its values.
+        let briefingTitle = model.briefings[event.briefing].source.title
+        let briefingURL = model.briefings[event.briefing].url
         let entities = (event.actors + event.places).map(entityRef)
         return [
             "date": event.date.display,
             "dateISO": event.date.description,
             "title": event.title,
             "publication": event.isPublication,
-            "briefing": ["title": briefing.source.title, "url": link(briefing.url)],
+            "briefing": ["title": briefingTitle, "url": link(briefingURL)],
             "entities": entities,
             "hasEntities": !entities.isEmpty,
         ]
@@ -164,11 +181,21 @@ struct ViewContext {
     func withCards(templates: TemplateSet, cache: SessionCache? = nil, keys: PageKeys? = nil) -> ViewContext {
         var view = self
         let keys = cache == nil ? nil : keys
+        view.entityRefs = model.entities.indices.map(makeEntityRef)
+        let shared = view
+        view.itemBases = Self.computeAll(model.briefings.count) { shared.itemBase($0) }
         view.briefingCards = Self.renderAll(model.briefings.count, template: "briefing-card", templates: templates,
-                                            cache: cache, key: keys?.briefingCardKey) { self.briefingCard($0) }
+                                            cache: cache, key: keys?.briefingCardKey) { shared.briefingCard($0) }
         view.eventCards = Self.renderAll(model.timeline.count, template: "event-card", templates: templates,
-                                         cache: cache, key: keys?.eventCardKey) { self.eventCard($0) }
+                                         cache: cache, key: keys?.eventCardKey) { shared.eventCard($0) }
         return view
+    }
+
+    private static func computeAll(_ count: Int, _ make: @escaping (Int) -> [String: Any]) -> [[String: Any]] {
+        let slots = ResultSlots<[String: Any]>(count: count)
+        let box = UncheckedBox(make)
+        DispatchQueue.concurrentPerform(iterations: count) { slots.set($0, box.value($0)) }
+        return slots.values.map { $0 ?? [:] }
     }
 
     private static func renderAll(_ count: Int, template: String, templates: TemplateSet, cache: SessionCache?,
