@@ -134,6 +134,35 @@ final class LoadingDiagnosticsTests: XCTestCase {
         }
     }
 
+    /// The quick check (eight ASCII bytes at a time) must agree with the positional one on every
+    /// input: a clean text is never sent on, and a bad byte is never let through. Random texts
+    /// mix printable ASCII with every byte class the checks tell apart, at every offset.
+    func testTheQuickUTF8CheckAgreesWithThePositionalOne() {
+        let pieces: [[UInt8]] = [
+            Array("plain ascii text ".utf8), [0x0A], [0x09], [0x0D], [0x0C], [0x00], [0x01], [0x1F], [0x7F], [0x20], [0x7E],
+            Array("é".utf8), Array("’".utf8), Array("😀".utf8), [0xC2, 0x80], [0xC2, 0x9F], [0xC2, 0xA0], [0xEF, 0xBF, 0xBE],
+            [0xEF, 0xB7, 0x90], [0xED, 0xA0, 0x80], [0xC0, 0xAF], [0xE0, 0x80, 0xAF], [0xF4, 0x90, 0x80, 0x80], [0xFF], [0x80],
+            [0xE2, 0x80], [0xF0, 0x9F, 0x98],
+        ]
+        var generator = SystemRandomNumberGenerator()
+        var clean = 0
+        for round in 0..<4_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...12, using: &generator) {
+                // Mostly long clean runs, so the eight-byte path is taken and left at every offset.
+                bytes += Bool.random(using: &generator) ? Array(repeating: UInt8(ascii: "a"), count: Int.random(in: 0...19, using: &generator))
+                    : pieces.randomElement(using: &generator)!
+            }
+            let slice = bytes[...]
+            let expected = UTF8Check.firstProblem(in: slice) == nil
+            if expected { clean += 1 }
+            XCTAssertEqual(UTF8Check.isClean(slice), expected, "round \(round): \(bytes)")
+            let shifted = ([UInt8(ascii: "x")] + bytes)[1...]
+            XCTAssertEqual(UTF8Check.isClean(shifted), expected, "round \(round), not at index 0: \(bytes)")
+        }
+        XCTAssertGreaterThan(clean, 200, "the rounds should include clean texts too")
+    }
+
     // MARK: 9–10 slugs
 
     func testDuplicateSlugsFromFileNamesNameBothFiles() throws {

@@ -209,6 +209,8 @@ final class ResultSlots<T>: @unchecked Sendable {
 
     init(count: Int) { storage = Array(repeating: nil, count: count) }
 
+    var count: Int { storage.count }
+
     func set(_ index: Int, _ value: T) {
         lock.lock()
         storage[index] = value

@@ -74,7 +74,7 @@ struct SearchIndex {
             entries = cache.searchPostings.entries(digests: digests, terms: scored)
         } else {
             let postings = Self.postings(documents, saving: cache)
-            entries = postings.keys.sorted(by: Self.codePointOrder).map { SearchPostings.entry($0, postings[$0]!) }
+            entries = Self.entries(postings)
         }
         var files = termFiles(entries, documentCount: documents.count)
         for start in stride(from: 0, to: documents.count, by: chunkSize) {
@@ -346,6 +346,19 @@ struct SearchIndex {
             rest /= 10
         } while rest > 0
         bytes[start...].reverse()
+    }
+
+    /// Every term's shard entry, in code point order (the order of `terms`, when given); the
+    /// JSON is written in parallel.
+    static func entries(_ postings: [String: [UInt32]], terms: [String]? = nil) -> [ShardEntry] {
+        let terms = terms ?? postings.keys.sorted(by: codePointOrder)
+        let stride = 2_048
+        let slots = ResultSlots<[ShardEntry]>(count: (terms.count + stride - 1) / stride)
+        DispatchQueue.concurrentPerform(iterations: slots.count) { chunk in
+            let range = chunk * stride..<min(terms.count, (chunk + 1) * stride)
+            slots.set(chunk, terms[range].map { SearchPostings.entry($0, postings[$0]!) })
+        }
+        return slots.values.flatMap { $0 ?? [] }
     }
 
     static func codePointOrder(_ a: String, _ b: String) -> Bool {

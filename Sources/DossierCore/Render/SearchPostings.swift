@@ -25,7 +25,7 @@ final class SearchPostings: @unchecked Sendable {
         } else {
             postings = Self.postings(terms)
             sortedTerms = postings.keys.sorted(by: SearchIndex.codePointOrder)
-            entries = Dictionary(uniqueKeysWithValues: sortedTerms.map { ($0, Self.entry($0, postings[$0]!)) })
+            entries = Dictionary(uniqueKeysWithValues: zip(sortedTerms, SearchIndex.entries(postings, terms: sortedTerms)))
         }
         self.digests = digests
         self.terms = terms
