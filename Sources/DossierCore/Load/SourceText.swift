@@ -99,9 +99,8 @@ enum UTF8Check {
     static func isClean(_ bytes: ArraySlice<UInt8>) -> Bool {
         bytes.withUnsafeBufferPointer { buffer in
             var index = 0
-            let count = buffer.count
-            while index < count {
-                if index + 8 <= count {
+            while index < buffer.count {
+                if index + 8 <= buffer.count {
                     let word = UnsafeRawPointer(buffer.baseAddress! + index).loadUnaligned(as: UInt64.self)
                     // No high bit, and every byte above 0x1F and not 0x7F: plain printable ASCII.
                     let high = word & 0x8080_8080_8080_8080
@@ -112,91 +111,72 @@ enum UTF8Check {
                         continue
                     }
                 }
-                let byte = buffer[index]
-                if byte < 0x80 {
-                    if byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D && byte != 0x0C || byte == 0x7F { return false }
-                    index += 1
-                    continue
+                switch character(at: index, in: buffer) {
+                case let .valid(length): index += length
+                case .invalid: return false
                 }
-                let length: Int
-                var minimum: UInt32
-                var scalar: UInt32
-                switch byte {
-                case 0xC2...0xDF: length = 2; minimum = 0x80; scalar = UInt32(byte & 0x1F)
-                case 0xE0...0xEF: length = 3; minimum = 0x800; scalar = UInt32(byte & 0x0F)
-                case 0xF0...0xF4: length = 4; minimum = 0x10000; scalar = UInt32(byte & 0x07)
-                default: return false
-                }
-                guard index + length <= count else { return false }
-                for offset in 1..<length {
-                    let continuation = buffer[index + offset]
-                    guard continuation & 0xC0 == 0x80 else { return false }
-                    scalar = scalar << 6 | UInt32(continuation & 0x3F)
-                }
-                if scalar < minimum || (0xD800...0xDFFF).contains(scalar) || scalar > 0x10FFFF
-                    || (0x80...0x9F).contains(scalar) || scalar & 0xFFFE == 0xFFFE || (0xFDD0...0xFDEF).contains(scalar) {
-                    return false
-                }
-                index += length
             }
             return true
         }
     }
 
     static func firstProblem(in bytes: ArraySlice<UInt8>) -> Problem? {
-        var line = 1
-        var column = 1
-        var index = bytes.startIndex
-        while index < bytes.endIndex {
-            let byte = bytes[index]
-            if byte == 0 {
-                return Problem(line: line, column: column, message: "NUL byte in text file")
-            }
-            if byte < 0x80 {
-                // Tab, line feed, carriage return and form feed are text; other C0 controls and
-                // DEL are invalid in HTML and XML, and never meant.
-                if byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D && byte != 0x0C || byte == 0x7F {
-                    return Problem(line: line, column: column,
-                                   message: String(format: "control character U+%04X in text file (remove it)", byte))
+        bytes.withUnsafeBufferPointer { buffer in
+            var line = 1
+            var column = 1
+            var index = 0
+            while index < buffer.count {
+                switch character(at: index, in: buffer) {
+                case let .invalid(message):
+                    return Problem(line: line, column: column, message: message)
+                case let .valid(length):
+                    if buffer[index] == 0x0A { line += 1; column = 1 } else { column += 1 }
+                    index += length
                 }
-                if byte == 0x0A { line += 1; column = 1 } else { column += 1 }
-                index += 1
-                continue
             }
-            let length: Int
-            var minimum: UInt32
-            var scalar: UInt32
-            switch byte {
-            case 0xC2...0xDF: length = 2; minimum = 0x80; scalar = UInt32(byte & 0x1F)
-            case 0xE0...0xEF: length = 3; minimum = 0x800; scalar = UInt32(byte & 0x0F)
-            case 0xF0...0xF4: length = 4; minimum = 0x10000; scalar = UInt32(byte & 0x07)
-            default:
-                return Problem(line: line, column: column,
-                               message: String(format: "invalid UTF-8 byte 0x%02X (save the file as UTF-8)", byte))
-            }
-            guard index + length <= bytes.endIndex else {
-                return Problem(line: line, column: column, message: "truncated UTF-8 sequence at end of file")
-            }
-            for offset in 1..<length {
-                let continuation = bytes[index + offset]
-                guard continuation & 0xC0 == 0x80 else {
-                    return Problem(line: line, column: column, message: "invalid UTF-8 sequence (save the file as UTF-8)")
-                }
-                scalar = scalar << 6 | UInt32(continuation & 0x3F)
-            }
-            if scalar < minimum {
-                return Problem(line: line, column: column, message: "overlong UTF-8 encoding")
-            }
-            if (0xD800...0xDFFF).contains(scalar) || scalar > 0x10FFFF {
-                return Problem(line: line, column: column, message: "UTF-8 encodes an invalid code point (surrogate or out of range)")
-            }
-            if (0x80...0x9F).contains(scalar) || scalar & 0xFFFE == 0xFFFE || (0xFDD0...0xFDEF).contains(scalar) {
-                return Problem(line: line, column: column,
-                               message: String(format: "control character or noncharacter U+%04X in text file (remove it)", scalar))
-            }
-            index += length
-            column += 1
+            return nil
         }
-        return nil
+    }
+
+    private enum Decoded {
+        case valid(length: Int)
+        case invalid(String)
+    }
+
+    /// The character starting at `index`: its length in bytes, or why it is not text.
+    private static func character(at index: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Decoded {
+        let byte = bytes[index]
+        if byte == 0 { return .invalid("NUL byte in text file") }
+        if byte < 0x80 {
+            // Tab, line feed, carriage return and form feed are text; other C0 controls and
+            // DEL are invalid in HTML and XML, and never meant.
+            if byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D && byte != 0x0C || byte == 0x7F {
+                return .invalid(String(format: "control character U+%04X in text file (remove it)", byte))
+            }
+            return .valid(length: 1)
+        }
+        let length: Int
+        var minimum: UInt32
+        var scalar: UInt32
+        switch byte {
+        case 0xC2...0xDF: length = 2; minimum = 0x80; scalar = UInt32(byte & 0x1F)
+        case 0xE0...0xEF: length = 3; minimum = 0x800; scalar = UInt32(byte & 0x0F)
+        case 0xF0...0xF4: length = 4; minimum = 0x10000; scalar = UInt32(byte & 0x07)
+        default: return .invalid(String(format: "invalid UTF-8 byte 0x%02X (save the file as UTF-8)", byte))
+        }
+        guard index + length <= bytes.count else { return .invalid("truncated UTF-8 sequence at end of file") }
+        for offset in 1..<length {
+            let continuation = bytes[index + offset]
+            guard continuation & 0xC0 == 0x80 else { return .invalid("invalid UTF-8 sequence (save the file as UTF-8)") }
+            scalar = scalar << 6 | UInt32(continuation & 0x3F)
+        }
+        if scalar < minimum { return .invalid("overlong UTF-8 encoding") }
+        if (0xD800...0xDFFF).contains(scalar) || scalar > 0x10FFFF {
+            return .invalid("UTF-8 encodes an invalid code point (surrogate or out of range)")
+        }
+        if (0x80...0x9F).contains(scalar) || scalar & 0xFFFE == 0xFFFE || (0xFDD0...0xFDEF).contains(scalar) {
+            return .invalid(String(format: "control character or noncharacter U+%04X in text file (remove it)", scalar))
+        }
+        return .valid(length: length)
     }
 }
