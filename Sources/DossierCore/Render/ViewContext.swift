@@ -89,21 +89,15 @@ struct ViewContext {
 
     /// The values of one briefing's card: the same in every list.
     func briefingCard(_ index: Int) -> [String: Any] {
-        let briefing = model.briefings[index]
-        return [
-            "title": briefing.source.title,
-            "url": link(briefing.url),
-            "date": briefing.source.date.display,
-            "dateISO": briefing.source.date.description,
-            "summary": Self.present(briefing.source.summary),
-            "tags": briefing.tags.map(tagRef),
-            "hasTags": !briefing.tags.isEmpty,
-        ]
+        var card = itemBase(index)
+        card["tags"] = model.briefings[index].tags.map(tagRef)
+        card["hasTags"] = !model.briefings[index].tags.isEmpty
+        return card
     }
 
     /// A briefing in a list: its card, and on entity pages what ties it to the entity.
     func briefingItem(_ index: Int, mentions: Int? = nil, via: Int? = nil, isReference: Bool = false) -> Any {
-        var item = itemBases.indices.contains(index) ? itemBases[index] : itemBase(index)
+        var item = itemBase(index)
         let card = briefingCards.indices.contains(index) ? briefingCards[index] : HTMLFragment("")
         // Absent values are explicit `false`: Mustache otherwise searches every enclosing
         // context for the name, which dominates long lists.
@@ -121,9 +115,14 @@ struct ViewContext {
         return SkeletonItem(item, cardFields: SkeletonItem.briefingCardFields, reads: cardReads)
     }
 
-    /// The card carries the tags and the rest; the item keeps only cheap plain values. Room is
-    /// made for the values `briefingItem` adds, so adding them does not grow the storage.
+    /// A briefing's plain values, shared by its card and by its items in every list (the card
+    /// carries the tags and the rest).
     private func itemBase(_ index: Int) -> [String: Any] {
+        itemBases.indices.contains(index) ? itemBases[index] : makeItemBase(index)
+    }
+
+    /// Room is made for the values `briefingItem` adds, so adding them does not grow the storage.
+    private func makeItemBase(_ index: Int) -> [String: Any] {
         var item = [String: Any](minimumCapacity: 12)
         item["title"] = model.briefings[index].source.title
         item["url"] = link(model.briefings[index].url)
@@ -183,7 +182,7 @@ struct ViewContext {
         let keys = cache == nil ? nil : keys
         view.entityRefs = model.entities.indices.map(makeEntityRef)
         let shared = view
-        view.itemBases = Self.computeAll(model.briefings.count) { shared.itemBase($0) }
+        view.itemBases = Self.computeAll(model.briefings.count) { shared.makeItemBase($0) }
         view.briefingCards = Self.renderAll(model.briefings.count, template: "briefing-card", templates: templates,
                                             cache: cache, key: keys?.briefingCardKey) { shared.briefingCard($0) }
         view.eventCards = Self.renderAll(model.timeline.count, template: "event-card", templates: templates,
