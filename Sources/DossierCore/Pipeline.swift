@@ -58,6 +58,9 @@ public struct BuildResult: Sendable {
     /// Search documents scored, and whose terms were read from that cache.
     public var searchDocumentsScored: Int?
     public var searchDocumentsReused: Int?
+    /// Output files (pages and feeds) taken unchanged from the previous build through the render
+    /// cache, sorted; nil without one.
+    public var filesReused: [String]?
 
     public var succeeded: Bool { !diagnostics.contains { $0.severity == .error } }
 }
@@ -197,6 +200,7 @@ public enum Pipeline {
         var result = BuildResult(diagnostics: all, pageCount: files.filter { $0.path.hasSuffix(".html") }.count,
                                  fileCount: files.count + content.staticFiles.count, written: nil,
                                  seconds: Date().timeIntervalSince(start), stages: stages)
+        result.filesReused = options.cache?.reusedPaths
         result.bodiesRendered = options.session?.bodies.misses
         result.bodiesReused = options.session?.bodies.hits
         if let session = options.session, session.persistent {

@@ -73,6 +73,10 @@ struct Build: ParsableCommand {
             if let scored = result.searchDocumentsScored, let reused = result.searchDocumentsReused {
                 print("  search      \(scored) documents scored, \(reused) reused from the cache")
             }
+            if let reused = result.filesReused {
+                let feeds = reused.filter { $0.hasSuffix("atom.xml") }.count
+                print("  reused      \(reused.count - feeds) pages and \(feeds) feeds from the previous build")
+            }
         }
         let written = result.written.map { ", \($0.written) written, \($0.unchanged) unchanged" } ?? ""
         print("built \(result.pageCount) pages (\(result.fileCount) files\(written)) into \(outputFolder)/ in "

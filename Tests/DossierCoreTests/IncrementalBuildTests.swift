@@ -228,6 +228,38 @@ final class IncrementalBuildTests: XCTestCase {
         try site.build()
         assertContains(site.output("briefings/a/index.html"), "<h1>A</h1>")
     }
+
+    /// A feed is kept from the previous build while nothing it shows changed: the build does not
+    /// escape its entries again. Any change to what it shows, or a hand edit, makes it again.
+    func testFeedsThatShowNothingNewAreKeptFromThePreviousBuild() throws {
+        let site = try TestSite([
+            "site.yml": "title: Desk\nauthor: Desk A",
+            "Content/briefings/a.md": briefing("A", date: "2017-01-01", extra: "tags: [iraq]\nactors: [daesh]", body: "Daesh."),
+            "Content/briefings/b.md": briefing("B", date: "2017-02-01", extra: "tags: [syria]", body: "Raqqa."),
+            "Content/actors/daesh.md": "---\nname: Daesh\n---\n",
+        ])
+        let feeds = ["actors/daesh/atom.xml", "atom.xml", "tags/iraq/atom.xml", "tags/syria/atom.xml"]
+        func reusedFeeds(_ result: BuildResult) -> [String] {
+            XCTAssertTrue(result.succeeded, result.formatted)
+            return (result.filesReused ?? []).filter { $0.hasSuffix("atom.xml") }
+        }
+        XCTAssertEqual(reusedFeeds(try site.build()), [])
+        XCTAssertEqual(reusedFeeds(try site.build()), feeds)
+
+        try site.write(["Content/briefings/b.md": briefing("B", date: "2017-02-01", extra: "tags: [syria]", body: "Raqqa, again.")])
+        XCTAssertEqual(reusedFeeds(try site.build()), ["actors/daesh/atom.xml", "tags/iraq/atom.xml"])
+        assertContains(site.output("tags/syria/atom.xml"), "Raqqa, again.")
+        assertContains(site.output("atom.xml"), "Raqqa, again.")
+
+        try Data("tampered".utf8).write(to: site.output.appendingPathComponent("tags/iraq/atom.xml"))
+        XCTAssertEqual(reusedFeeds(try site.build()), ["actors/daesh/atom.xml", "atom.xml", "tags/syria/atom.xml"])
+        assertContains(site.output("tags/iraq/atom.xml"), "<title>A</title>")
+
+        try site.write(["site.yml": "title: Desk\nauthor: Desk B"])
+        XCTAssertEqual(reusedFeeds(try site.build()), [], "every feed names the author")
+        assertContains(site.output("actors/daesh/atom.xml"), "<name>Desk B</name>")
+        XCTAssertEqual(site.outputTree().filter { !$0.key.hasPrefix(".") }, try cleanTree(site))
+    }
 }
 
 /// Every value a page shows, changed one at a time: each rebuild (with the on-disk page cache,

@@ -144,8 +144,6 @@ public final class SessionCache: @unchecked Sendable {
     let fragments = GenerationalCache<Fingerprint, HTMLFragment>()
     let searchTerms = GenerationalCache<Fingerprint, [(String, UInt32)]>()
     let feedEntries = GenerationalCache<Fingerprint, String>()
-    /// Whole Atom feeds, by the digest of what they show (`FeedWriter.files`), for `serve`.
-    let feedFiles = GenerationalCache<Fingerprint, Data>()
     /// Digests of output path lists that passed `OutputWriter.checkPaths`, for `serve`.
     let checkedPaths = GenerationalCache<Fingerprint, Bool>()
     /// `search/docs-N.json` texts, by the listed values of their documents.
@@ -207,7 +205,6 @@ public final class SessionCache: @unchecked Sendable {
         fragments.begin()
         searchTerms.begin()
         feedEntries.begin()
-        feedFiles.begin()
         checkedPaths.begin()
         searchChunks.begin()
         related.begin()
@@ -225,7 +222,6 @@ public final class SessionCache: @unchecked Sendable {
         fragments.commit()
         searchTerms.commit()
         feedEntries.commit()
-        feedFiles.commit()
         checkedPaths.commit()
         searchChunks.commit()
         related.commit()

@@ -50,21 +50,26 @@ struct FeedWriter {
         return files
     }
 
-    func files() -> [OutputFile] {
+    /// Every feed, the sitemap and robots.txt. A feed whose key (`feedKeys`) is the one
+    /// `pages` recorded for its path in the previous build is not written again: `serve` gets
+    /// the bytes back, `dossier build` keeps the previous build's file. Escaping the entries
+    /// (every briefing's HTML, once per build) was a quarter of a build with nothing changed.
+    func files(reusing pages: RenderCache? = nil) -> [OutputFile] {
         let feeds = feedList()
         let latest = feeds.map { Array($0.briefings.sorted().prefix(Self.entriesPerFeed)) }
         // A briefing's entry is the same in every feed that carries it: escape it once, and only
-        // for the feeds that are not the same as in the previous build of `serve`.
-        let serving = cache.map { !$0.persistent } ?? false
+        // for the feeds that are not the same as in the previous build.
+        let keyed = pages != nil
         let entryKeys: [Fingerprint?] = {
             var keys = [Fingerprint?](repeating: nil, count: model.briefings.count)
-            guard serving else { return keys }
+            guard keyed else { return keys }
             for list in latest { for index in list where keys[index] == nil { keys[index] = entryKey(index) } }
             return keys
         }()
-        let feedKeys = serving ? self.feedKeys(feeds, latest: latest, entryKeys: entryKeys) : nil
-        let reused: [Data?] = feeds.indices.map { index in
-            feedKeys.flatMap { cache?.feedFiles.reuse($0[index]) }
+        let feedKeys = keyed ? self.feedKeys(feeds, latest: latest, entryKeys: entryKeys) : nil
+        let paths = feeds.map { String($0.path.dropFirst()) }
+        let reused: [RenderCache.Reuse?] = feeds.indices.map { index in
+            feedKeys.flatMap { pages?.reuse(paths[index], fingerprint: $0[index]) }
         }
         var needed = Set<Int>()
         for index in feeds.indices where reused[index] == nil { needed.formUnion(latest[index]) }
@@ -77,10 +82,20 @@ struct FeedWriter {
         let feedSlots = ResultSlots<OutputFile>(count: feeds.count)
         let allFeeds = feeds
         DispatchQueue.concurrentPerform(iterations: allFeeds.count) { index in
-            let feed = allFeeds[index]
-            if let data = reused[index] { return feedSlots.set(index, OutputFile(path: String(feed.path.dropFirst()), contents: data)) }
-            let file = self.feed(path: feed.path, title: feed.title, pageURL: feed.pageURL, briefings: feed.briefings, entries: entries)
-            if let cache, let feedKeys { cache.feedFiles.record(feedKeys[index], file.contents) }
+            let file: OutputFile
+            switch reused[index] {
+            case let .bytes(data)?:
+                file = OutputFile(path: paths[index], contents: data)
+            case .previousFile?:
+                file = OutputFile(path: paths[index], contents: Data(), reusePrevious: true)
+            case nil:
+                let feed = allFeeds[index]
+                file = self.feed(path: feed.path, title: feed.title, pageURL: feed.pageURL, briefings: feed.briefings,
+                                 entries: entries)
+            }
+            if let pages, let feedKeys {
+                pages.record(paths[index], fingerprint: feedKeys[index], data: file.reusePrevious ? nil : file.contents)
+            }
             feedSlots.set(index, file)
         }
         return feedSlots.values.compactMap { $0 } + [

@@ -31,6 +31,8 @@ public final class RenderCache: @unchecked Sendable {
     private let lock = NSLock()
     private var previous: [String: Entry]
     private var next: [String: Entry] = [:]
+    /// Paths this build took from the previous one, for `--verbose` and tests.
+    private var reusedNow: [String] = []
     private let output: URL?
 
     /// An in-memory cache that keeps page bytes between builds of one process.
@@ -73,7 +75,15 @@ public final class RenderCache: @unchecked Sendable {
     func begin() {
         lock.lock()
         next = [:]
+        reusedNow = []
         lock.unlock()
+    }
+
+    /// The output paths this build reused (pages and feeds), sorted.
+    var reusedPaths: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return reusedNow.sorted()
     }
 
     func reuse(_ path: String, fingerprint: Fingerprint) -> Reuse? {
@@ -81,10 +91,18 @@ public final class RenderCache: @unchecked Sendable {
         let entry = previous[path]
         lock.unlock()
         guard let entry, entry.fingerprint == fingerprint else { return nil }
-        if let data = entry.data { return .bytes(data) }
-        guard let output, let size = entry.size, let stamp = FileStamp(path: output.path + "/" + path),
-              Int(stamp.size) == size, "\(stamp.modified)" == entry.modified else { return nil }
-        return .previousFile
+        let reuse: Reuse
+        if let data = entry.data {
+            reuse = .bytes(data)
+        } else {
+            guard let output, let size = entry.size, let stamp = FileStamp(path: output.path + "/" + path),
+                  Int(stamp.size) == size, "\(stamp.modified)" == entry.modified else { return nil }
+            reuse = .previousFile
+        }
+        lock.lock()
+        reusedNow.append(path)
+        lock.unlock()
+        return reuse
     }
 
     func record(_ path: String, fingerprint: Fingerprint, data: Data?) {

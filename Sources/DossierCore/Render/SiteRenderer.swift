@@ -101,11 +101,13 @@ enum SiteRenderer {
             diagnostics.append(contentsOf: local.all)
             if let file { files.append(file) }
         }
-        var generated = FeedWriter(model: model, cache: session).files()
+        var generated = FeedWriter(model: model, cache: session).files(reusing: cache)
         generated += SearchIndex(model: model, cache: session).files()
         generated += templates.assets.keys.sorted().map { OutputFile(path: $0, contents: templates.assets[$0]!) }
         guard let staging else { return (files + generated, view) }
-        for file in generated { staging.add(file.path, data: file.contents) }
+        for file in generated {
+            if file.reusePrevious { staging.reusePrevious(file.path) } else { staging.add(file.path, data: file.contents) }
+        }
         return (files + generated.map { OutputFile(path: $0.path, contents: Data()) }, view)
     }
 }
