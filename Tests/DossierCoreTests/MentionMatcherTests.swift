@@ -2,6 +2,21 @@ import XCTest
 @testable import DossierCore
 
 final class MentionMatcherTests: XCTestCase {
+    /// Entity lookup keys take a byte-wise path for ASCII text; it must fold exactly as the
+    /// Unicode one does (lowercase, whitespace runs to one space, none at either end).
+    func testTheASCIILookupKeyEqualsTheUnicodeOne() {
+        let pieces = ["A", "z", "Q", "7", " ", "  ", "\t", "\n", "\r\n", "\r", "\u{0B}", "\u{0C}", "'", "-", "_", ".",
+                      "\u{1F}", "\u{7F}", "ISIS", "Al-Nusra", "O'Brien"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let text = (0..<Int.random(in: 0...9, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            XCTAssertEqual(EntityDirectory.asciiKey(text), EntityDirectory.unicodeKey(text), "\(Array(text.utf8))")
+        }
+        XCTAssertNil(EntityDirectory.asciiKey("Daesh\u{2019}s"))
+        XCTAssertEqual(EntityDirectory.key("  Islamic\t\tSTATE \r\n"), "islamic state")
+        XCTAssertEqual(EntityDirectory.key("Daesh\u{2019}s  Front"), "daesh's front")
+    }
+
     private func pattern(_ text: String, _ entity: Int, ci: Bool = false) -> MentionPattern {
         MentionPattern(text: text, entity: entity, caseInsensitive: ci)
     }
