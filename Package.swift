@@ -20,7 +20,9 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
-        .target(name: "DossierMarkdown", dependencies: ["CCmarkGFM"]),
+        // Keeps cmark-gfm's table of special characters set, so documents parse in parallel.
+        .target(name: "CCmarkSpecialChars", linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "DossierMarkdown", dependencies: ["CCmarkGFM", "CCmarkSpecialChars"]),
         .target(
             name: "DossierCore",
             dependencies: [
