@@ -20,9 +20,7 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
-        // Keeps cmark-gfm's table of special characters set, so documents parse in parallel.
-        .target(name: "CCmarkSpecialChars", linkerSettings: [.linkedLibrary("dl")]),
-        .target(name: "DossierMarkdown", dependencies: ["CCmarkGFM", "CCmarkSpecialChars"]),
+        .target(name: "DossierMarkdown", dependencies: ["CCmarkGFM"]),
         .target(
             name: "DossierCore",
             dependencies: [

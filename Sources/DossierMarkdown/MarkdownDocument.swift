@@ -1,5 +1,4 @@
 import CCmarkGFM
-import CCmarkSpecialChars
 import Foundation
 
 /// Parsing options Dossier exposes; everything else is fixed so every site renders the same way.
@@ -95,8 +94,7 @@ public final class MarkdownDocument {
     }
 }
 
-/// Process-wide cmark-gfm state: extension registration and, when it is needed, the
-/// parser-finish lock.
+/// Process-wide cmark-gfm state: extension registration and the parser-finish lock.
 enum CmarkRuntime {
     static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
 
@@ -104,42 +102,15 @@ enum CmarkRuntime {
         cmark_gfm_core_extensions_ensure_registered()
     }()
 
-    /// `cmark_parser_finish` adds the extensions' characters to a process-global table and
-    /// removes them when done; two concurrent finishes then corrupt each other's output
-    /// silently. The `CCmarkSpecialChars` target stops the removal; when it is not the one the
-    /// library calls (a platform without symbol interposition), finishes are serialised.
+    /// `cmark_parser_finish` mutates a process-global table of special characters; two
+    /// concurrent finishes corrupt each other's output silently, so they are serialised.
     private static let finishLock = NSLock()
-
-    /// Whether parsers may finish in parallel: a probe document parsed at start-up showed that
-    /// the library calls `CCmarkSpecialChars` and that strikethrough still renders.
-    static let finishesInParallel: Bool = {
-        ensureRegistered()
-        finishLock.lock()
-        defer { finishLock.unlock() }
-        let parser = cmark_parser_new(MarkdownOptions().cmarkFlags)!
-        defer { cmark_parser_free(parser) }
-        for name in extensionNames {
-            if let ext = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, ext) }
-        }
-        let probe = "~~gone~~ www.example.org\n"
-        cmark_parser_feed(parser, probe, probe.utf8.count)
-        let root = cmark_parser_finish(parser)!
-        defer { cmark_node_free(root) }
-        guard let raw = cmark_render_html(root, MarkdownOptions().cmarkFlags, cmark_parser_get_syntax_extensions(parser)) else {
-            return false
-        }
-        defer { free(raw) }
-        let html = String(cString: raw)
-        return dossier_cmark_keeps_special_characters() && html.contains("<del>gone</del>")
-            && html.contains("href=\"http://www.example.org\"")
-    }()
 
     static func ensureRegistered() {
         _ = registration
     }
 
     static func finish(_ parser: OpaquePointer) -> OpaquePointer {
-        if finishesInParallel { return cmark_parser_finish(parser) }
         finishLock.lock()
         defer { finishLock.unlock() }
         return cmark_parser_finish(parser)
