@@ -171,6 +171,30 @@ final class EntityTests: XCTestCase {
         assertContains(html, #"<a href="/briefings/b/">The other briefing</a>"#)
     }
 
+    /// "Appears with": most shared briefings first, then by name, then by file name (two
+    /// entities may share a name); the same on every build.
+    func testCompanionsAreOrderedByCountThenNameThenIndex() throws {
+        let site = try TestSite([
+            "Content/actors/hadi-b.md": "---\nname: Hadi\n---\n",
+            "Content/actors/hadi-a.md": "---\nname: Hadi\n---\n",
+            "Content/actors/abbas.md": "---\nname: Abbas\n---\n",
+            "Content/actors/zaid.md": "---\nname: Zaid\n---\n",
+            "Content/places/mosul.md": "---\nname: Mosul\n---\n",
+            "Content/briefings/one.md": briefing("One", extra: "places: [mosul]\nactors: [hadi-b, hadi-a, abbas, zaid]"),
+            "Content/briefings/two.md": briefing("Two", extra: "places: [mosul]\nactors: [zaid]"),
+        ])
+        for _ in 0..<3 {
+            XCTAssertTrue(try site.build(write: true).succeeded)
+            let mosul = try XCTUnwrap(site.output("places/mosul/index.html"))
+            let order = ["/actors/zaid/", "/actors/abbas/", "/actors/hadi-a/", "/actors/hadi-b/"].map {
+                mosul.range(of: "<li><a href=\"\($0)\"")?.lowerBound
+            }
+            XCTAssertFalse(order.contains(nil), mosul)
+            XCTAssertEqual(order.compactMap { $0 }, order.compactMap { $0 }.sorted())
+            try site.remove("Output")
+        }
+    }
+
     func testEntityPagesShowHierarchyReferencesAndCompanions() throws {
         let site = try site([
             "Content/briefings/old.md": briefing("Old", date: "2014-06-10", extra: "places: [mosul]", body: "Daesh took Mosul. Daesh again."),

@@ -83,6 +83,7 @@ enum Aggregates {
             for entity in Set(event.actors + event.places) { eventsByEntity[entity].append(position) }
         }
 
+        let nameRanks = Self.nameRanks(model.entities)
         return (0..<count).map { entity in
             var facts = EntityFacts(profile: profiles.indices.contains(entity) ? profiles[entity] : nil)
             // Roll-up: a place shows what happened in the places within it; an actor its members'.
@@ -98,11 +99,30 @@ enum Aggregates {
             // Briefings are stored newest first, so index order is date order.
             facts.references = references.sorted { $0.briefing < $1.briefing }
             facts.events = events.sorted()
+            // Most often first, then by name, then by index: entities may share a name, and the
+            // dictionary's order changes from one process to the next.
             facts.appearsWith = pairCounts[entity].map { (entity: $0.key, count: $0.value) }
-                .sorted { ($0.count, model.entities[$1.entity].name) > ($1.count, model.entities[$0.entity].name) }
+                .sorted { a, b in
+                    if a.count != b.count { return a.count > b.count }
+                    if nameRanks[a.entity] != nameRanks[b.entity] { return nameRanks[a.entity] < nameRanks[b.entity] }
+                    return a.entity < b.entity
+                }
                 .prefix(10).map { $0 }
             return facts
         }
+    }
+
+    /// Each entity's place in name order, equal names sharing one: comparing two ranks is what
+    /// comparing the names would say, without comparing strings in every entity's sort.
+    static func nameRanks(_ entities: [Entity]) -> [Int] {
+        let order = entities.indices.sorted { entities[$0].name < entities[$1].name }
+        var ranks = [Int](repeating: 0, count: entities.count)
+        var rank = 0
+        for (position, index) in order.enumerated() {
+            if position > 0, entities[index].name != entities[order[position - 1]].name { rank += 1 }
+            ranks[index] = rank
+        }
+        return ranks
     }
 
     /// Top five related briefings by shared actors, places and tags, rarer features weighing
