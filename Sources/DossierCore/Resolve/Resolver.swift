@@ -124,20 +124,31 @@ enum Resolver {
     /// Reports briefings that share a slug and keeps one of each, so the clash is reported once,
     /// at the `slug:` line that caused it when there is one.
     private static func uniqueSlugs(_ briefings: [Briefing], diagnostics: inout Diagnostics) -> [Int] {
-        var groups: [String: [Int]] = [:]
-        for (index, briefing) in briefings.enumerated() { groups[briefing.slug, default: []].append(index) }
-        var kept: [Int] = []
-        for slug in groups.keys.sorted() {
-            let group = groups[slug]!.sorted { a, b in
+        // One dictionary of first holders, and groups only for the rare shared slugs: a group
+        // per slug and a sort of every slug took 100 ms of each rebuild at 10,000 briefings.
+        var firstHolder: [String: Int] = [:]
+        firstHolder.reserveCapacity(briefings.count)
+        var shared: [String: [Int]] = [:]
+        for index in briefings.indices {
+            if let first = firstHolder[briefings[index].slug] {
+                shared[briefings[index].slug, default: [first]].append(index)
+            } else {
+                firstHolder[briefings[index].slug] = index
+            }
+        }
+        var kept = [Bool](repeating: false, count: briefings.count)
+        for index in briefings.indices where shared[briefings[index].slug] == nil { kept[index] = true }
+        for slug in shared.keys.sorted() {
+            let group = shared[slug]!.sorted { a, b in
                 (briefings[a].slugLine > 1 ? 1 : 0, briefings[a].file) < (briefings[b].slugLine > 1 ? 1 : 0, briefings[b].file)
             }
-            kept.append(group[0])
+            kept[group[0]] = true
             for other in group.dropFirst() {
                 diagnostics.error("dossier.briefing.duplicate-slug", briefings[other].file, line: briefings[other].slugLine,
                                   "slug '\(slug)' is also used by \(briefings[group[0]].file)")
             }
         }
-        return kept
+        return briefings.indices.filter { kept[$0] }
     }
 
     private static func checkPageSlugs(_ pages: [Page], diagnostics: inout Diagnostics) {
