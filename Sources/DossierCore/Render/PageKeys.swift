@@ -90,16 +90,15 @@ struct PageKeys: Sendable {
         var index = -1
         briefingPages = model.briefings.map { briefing in
             index += 1
-            let source = briefing.source
             var key = cards[index]
-            key.combine(date: source.updated)
+            key.combine(date: briefing.source.updated)
             key.combine(UInt64(briefing.readingMinutes))
-            key.combine(byte: source.draft ? 1 : 0)
+            key.combine(byte: briefing.source.draft ? 1 : 0)
             Self.combine(briefing.actors, entityRefs, into: &key)
             Self.combine(briefing.places, entityRefs, into: &key)
             Self.combine(model.eventsByBriefing[index], events, into: &key)
-            key.combine(UInt64(source.sources.count))
-            for link in source.sources {
+            key.combine(UInt64(briefing.source.sources.count))
+            for link in briefing.source.sources {
                 key.combine(link.title)
                 key.combine(link.url)
                 key.combine(date: link.date)

@@ -115,11 +115,17 @@ enum Aggregates {
     /// Each entity's place in name order, equal names sharing one: comparing two ranks is what
     /// comparing the names would say, without comparing strings in every entity's sort.
     static func nameRanks(_ entities: [Entity]) -> [Int] {
-        let order = entities.indices.sorted { entities[$0].name < entities[$1].name }
-        var ranks = [Int](repeating: 0, count: entities.count)
+        ranks(entities.count) { entities[$0].name < entities[$1].name }
+    }
+
+    /// The place of each of `count` items in the order `less` gives, items that neither
+    /// precedes sharing one.
+    static func ranks(_ count: Int, by less: (Int, Int) -> Bool) -> [Int] {
+        let order = (0..<count).sorted(by: less)
+        var ranks = [Int](repeating: 0, count: count)
         var rank = 0
         for (position, index) in order.enumerated() {
-            if position > 0, entities[index].name != entities[order[position - 1]].name { rank += 1 }
+            if position > 0, less(order[position - 1], index) { rank += 1 }
             ranks[index] = rank
         }
         return ranks
@@ -139,8 +145,9 @@ enum Aggregates {
         if let cache {
             key.combine(UInt64(total))
             for briefing in briefings {
-                key.combine(UInt64(briefing.entities.count))
-                for entity in briefing.entities { key.combine(UInt64(entity)) }
+                key.combine(UInt64(briefing.actors.count + briefing.places.count))
+                for entity in briefing.actors { key.combine(UInt64(entity)) }
+                for entity in briefing.places { key.combine(UInt64(entity)) }
                 for tag in briefing.tags { key.combine(tag) }
                 key.combine(byte: 0xFE)
             }
@@ -151,7 +158,7 @@ enum Aggregates {
             }
         }
         defer { cache?.related.record(key, briefings.map(\.related)) }
-        let entityCount = (briefings.flatMap(\.entities).max() ?? -1) + 1
+        let entityCount = (briefings.lazy.map { max($0.actors.max() ?? -1, $0.places.max() ?? -1) }.max() ?? -1) + 1
         var tagNumbers: [String: Int] = [:]
         let features = briefings.map { briefing -> [Int] in
             var set = Set(briefing.entities)

@@ -27,13 +27,16 @@ enum Resolver {
         // Front-matter references resolve before bodies, so stubs exist for every listed name.
         var listed: [(actors: [Int], places: [Int])] = []
         var eventEntities: [[(actors: [Int], places: [Int])]] = []
-        for briefing in briefings {
-            let actors = briefing.actors.map { resolveReference($0, .actor, briefing.file, &directory, &diagnostics) }
-            let places = briefing.places.map { resolveReference($0, .place, briefing.file, &directory, &diagnostics) }
+        // By index, field by field: `for briefing in briefings` copies each Briefing, retaining
+        // every value in it, and this stage runs on every rebuild of `serve`.
+        for index in briefings.indices {
+            let file = briefings[index].file
+            let actors = briefings[index].actors.map { resolveReference($0, .actor, file, &directory, &diagnostics) }
+            let places = briefings[index].places.map { resolveReference($0, .place, file, &directory, &diagnostics) }
             listed.append((actors, places))
-            eventEntities.append(briefing.events.map { event in
-                (event.actors.map { resolveReference($0, .actor, briefing.file, &directory, &diagnostics) },
-                 event.places.map { resolveReference($0, .place, briefing.file, &directory, &diagnostics) })
+            eventEntities.append(briefings[index].events.map { event in
+                (event.actors.map { resolveReference($0, .actor, file, &directory, &diagnostics) },
+                 event.places.map { resolveReference($0, .place, file, &directory, &diagnostics) })
             })
         }
         let hierarchyWithStubs = hierarchy.extended(to: directory.entities.count)
@@ -46,7 +49,9 @@ enum Resolver {
         }
         var documentURLs: [String: (url: String, title: String)] = [:]
         for page in content.pages { documentURLs[page.slug] = ("/\(page.slug)/", page.title) }
-        for briefing in briefings { documentURLs[briefing.slug] = ("/briefings/\(briefing.slug)/", briefing.title) }
+        for index in briefings.indices {
+            documentURLs[briefings[index].slug] = ("/briefings/\(briefings[index].slug)/", briefings[index].title)
+        }
         let renderer = BodyRenderer(matcher: MentionMatcher(patterns: patterns), directory: directory, config: config,
                                     documentURLs: documentURLs)
         let reuse = cache.map { BodyReuse(cache: $0, renderer: renderer) }
@@ -56,19 +61,23 @@ enum Resolver {
         }, renderer: renderer, reuse: reuse, diagnostics: &diagnostics)
 
         var resolved: [ResolvedBriefing] = []
-        for (index, briefing) in briefings.enumerated() {
+        resolved.reserveCapacity(briefings.count)
+        // (name, id) is unique within a kind, so ranks order each briefing's actors and places as
+        // comparing the strings would, without comparing them for every briefing.
+        let entities = directory.entities
+        let ranks = Aggregates.ranks(entities.count) { (entities[$0].name, entities[$0].id) < (entities[$1].name, entities[$1].id) }
+        let byName = { (a: Int, b: Int) in ranks[a] < ranks[b] }
+        for index in briefings.indices {
             let body = bodies[index]
             let mentioned = body.mentions.keys
-            let byName = { (a: Int, b: Int) in
-                (directory.entities[a].name, directory.entities[a].id) < (directory.entities[b].name, directory.entities[b].id)
-            }
             let actors = Set(listed[index].actors + mentioned.filter { directory.entities[$0].kind == .actor })
             let places = Set(listed[index].places + mentioned.filter { directory.entities[$0].kind == .place })
             var tagSlugs: [String] = []
-            for tag in briefing.tags where !tagSlugs.contains(Slug.makeOrHash(tag.value)) {
-                tagSlugs.append(Slug.makeOrHash(tag.value))
+            for tag in briefings[index].tags {
+                let slug = Slug.makeOrHash(tag.value)
+                if !tagSlugs.contains(slug) { tagSlugs.append(slug) }
             }
-            resolved.append(ResolvedBriefing(source: briefing, body: body, actors: actors.sorted(by: byName),
+            resolved.append(ResolvedBriefing(source: briefings[index], body: body, actors: actors.sorted(by: byName),
                                              places: places.sorted(by: byName), tags: tagSlugs,
                                              listed: listed[index].actors + listed[index].places))
         }
