@@ -229,6 +229,29 @@ final class IncrementalBuildTests: XCTestCase {
         assertContains(site.output("briefings/a/index.html"), "<h1>A</h1>")
     }
 
+    /// A page edited in place, keeping its size and given back its modification time, is still
+    /// noticed (by its change time) and made again.
+    func testAnOutputFileEditedWithItsSizeAndTimeKeptIsRenderedAgain() throws {
+        let site = try TestSite(["Content/briefings/a.md": briefing("A")])
+        try site.build()
+        let path = site.output.appendingPathComponent("briefings/a/index.html").path
+        var before = stat()
+        XCTAssertEqual(stat(path, &before), 0)
+        let original = try Data(contentsOf: URL(fileURLWithPath: path))
+        var tampered = original
+        tampered[tampered.count - 2] = UInt8(ascii: "X")
+        try tampered.write(to: URL(fileURLWithPath: path))
+        var times = [before.st_atim, before.st_mtim]
+        XCTAssertEqual(utimensat(AT_FDCWD, path, &times, 0), 0)
+        var after = stat()
+        XCTAssertEqual(stat(path, &after), 0)
+        XCTAssertEqual([after.st_size, after.st_mtim.tv_sec, after.st_mtim.tv_nsec, Int(after.st_ino)],
+                       [before.st_size, before.st_mtim.tv_sec, before.st_mtim.tv_nsec, Int(before.st_ino)])
+        let result = try site.build()
+        XCTAssertFalse(result.filesReused?.contains("briefings/a/index.html") ?? true)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), original)
+    }
+
     /// A feed is kept from the previous build while nothing it shows changed: the build does not
     /// escape its entries again. Any change to what it shows, or a hand edit, makes it again.
     func testFeedsThatShowNothingNewAreKeptFromThePreviousBuild() throws {

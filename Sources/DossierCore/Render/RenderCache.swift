@@ -13,7 +13,7 @@ public final class RenderCache: @unchecked Sendable {
     struct Entry {
         var fingerprint: Fingerprint
         var data: Data?
-        /// Size and modification time of the output file, to notice hand edits and deletions.
+        /// Size and `stampText` of the output file, to notice hand edits and deletions.
         var size: Int?
         var modified: String?
     }
@@ -23,7 +23,7 @@ public final class RenderCache: @unchecked Sendable {
         case previousFile
     }
 
-    private static let format = "dossier-render-cache 3"
+    private static let format = "dossier-render-cache 4"
     /// The first line: the format and the executable that wrote it. Page keys digest the site
     /// model, not the code that turns it into pages, so another build of Dossier must not
     /// trust them.
@@ -96,7 +96,7 @@ public final class RenderCache: @unchecked Sendable {
             reuse = .bytes(data)
         } else {
             guard let output, let size = entry.size, let stamp = FileStamp(path: output.path + "/" + path),
-                  Int(stamp.size) == size, "\(stamp.modified)" == entry.modified else { return nil }
+                  Int(stamp.size) == size, Self.stampText(stamp) == entry.modified else { return nil }
             reuse = .previousFile
         }
         lock.lock()
@@ -122,13 +122,21 @@ public final class RenderCache: @unchecked Sendable {
         var text = header + "\n"
         for path in previous.keys.sorted() {
             guard let stamp = FileStamp(path: output.path + "/" + path) else { continue }
-            text += "\(previous[path]!.fingerprint)\t\(stamp.size)\t\(stamp.modified)\t\(path)\n"
+            text += "\(previous[path]!.fingerprint)\t\(stamp.size)\t\(Self.stampText(stamp))\t\(path)\n"
             previous[path]!.size = Int(stamp.size)
-            previous[path]!.modified = "\(stamp.modified)"
+            previous[path]!.modified = Self.stampText(stamp)
         }
         // Written beside and renamed over: a symbolic link planted under the cache's name is
         // replaced, not written through.
         try? Data(text.utf8).write(to: Self.file(in: output), options: .atomic)
+    }
+
+    /// Modification time, inode and change time: a file rewritten in place within one tick of a
+    /// coarse clock, replaced by another file, or edited and given its old time back (`touch -r`)
+    /// no longer matches. Builds leave kept files alone between two builds (unchanged files are
+    /// hard-linked before the stamps are taken), so a kept file keeps all three.
+    private static func stampText(_ stamp: FileStamp) -> String {
+        "\(stamp.modified):\(stamp.inode):\(stamp.changed)"
     }
 
     /// Forgets what this build recorded, e.g. after a failed write. The file on disk is left
