@@ -49,6 +49,20 @@ final class SitePagesTests: XCTestCase {
         assertContains(page, "10 June 2014")
     }
 
+    /// The timeline sorts by `packedDay`, then time of day: the same order as `SiteDate.<`.
+    func testPackedDaysThenTimesOrderDatesAsTheyCompare() {
+        let texts = ["0001", "2014", "2014-01", "2014-06", "2014-12", "2014-06-01", "2014-06-10", "2014-06-30", "2014-12-31",
+                     "2014-06-10T08:00:00Z", "2014-06-10T21:15", "2014-06-10T08:00:00+02:00", "2015", "2015-01-01", "9999-12-31"]
+        let dates = texts.map { SiteDate(parsing: $0)! }
+        for a in dates {
+            for b in dates {
+                let packed = (a.packedDay, a.time ?? "") < (b.packedDay, b.time ?? "")
+                XCTAssertEqual(packed, a < b, "\(a) and \(b)")
+                XCTAssertEqual(a.packedDay == b.packedDay && a.time == b.time, a == b, "\(a) and \(b)")
+            }
+        }
+    }
+
     func testPaginationEdges() throws {
         func site(count: Int) throws -> TestSite {
             var files = ["site.yml": "per_page: 3"]

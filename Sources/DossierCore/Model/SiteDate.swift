@@ -107,6 +107,12 @@ public struct SiteDate: Sendable, Hashable, Comparable, CustomStringConvertible 
         (year, month ?? 0, day ?? 0, precision.rawValue, time ?? "")
     }
 
+    /// `sortKey` without the time, as one number: two dates with the same time of day (or none)
+    /// compare as their packed days do.
+    var packedDay: Int {
+        ((year * 16 + (month ?? 0)) * 32 + (day ?? 0)) * 4 + precision.rawValue
+    }
+
     public static func < (lhs: SiteDate, rhs: SiteDate) -> Bool {
         lhs.sortKey < rhs.sortKey
     }

@@ -28,9 +28,14 @@ enum Aggregates {
                                         briefing: index, isPublication: true))
         }
         // Sort positions, not the events themselves (moving structs was most of the cost).
-        // Field by field: binding `events[i]` to a constant would copy the event's arrays.
+        // Field by field: binding `events[i]` to a constant would copy the event's arrays. Dates
+        // compare as one packed number, then by time of day, which is what `SiteDate.<` does.
+        let days = events.map { $0.date.packedDay }
         return events.indices.sorted { lhs, rhs in
-            if events[lhs].date != events[rhs].date { return events[lhs].date < events[rhs].date }
+            if days[lhs] != days[rhs] { return days[lhs] < days[rhs] }
+            if events[lhs].date.time != events[rhs].date.time {
+                return (events[lhs].date.time ?? "") < (events[rhs].date.time ?? "")
+            }
             if events[lhs].isPublication != events[rhs].isPublication { return !events[lhs].isPublication }
             if events[lhs].title != events[rhs].title { return events[lhs].title < events[rhs].title }
             return lhs < rhs
