@@ -103,12 +103,12 @@ public struct SiteDate: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     public var monthName: String? { month.map { Self.monthNames[$0 - 1] } }
 
-    private var sortKey: (Int, Int, Int, Int, String) {
-        (year, month ?? 0, day ?? 0, precision.rawValue, time ?? "")
+    private var sortKey: (Int, String) {
+        (packedDay, time ?? "")
     }
 
-    /// `sortKey` without the time, as one number: two dates with the same time of day (or none)
-    /// compare as their packed days do.
+    /// Year, month, day and precision as one number, in that order of significance: dates with
+    /// the same time of day (or none) compare as their packed days do.
     var packedDay: Int {
         ((year * 16 + (month ?? 0)) * 32 + (day ?? 0)) * 4 + precision.rawValue
     }

@@ -13,9 +13,8 @@ public final class RenderCache: @unchecked Sendable {
     struct Entry {
         var fingerprint: Fingerprint
         var data: Data?
-        /// Size and `stampText` of the output file, to notice hand edits and deletions.
-        var size: Int?
-        var modified: String?
+        /// `stampText` of the output file, to notice hand edits and deletions.
+        var stamp: String?
     }
 
     enum Reuse {
@@ -64,9 +63,9 @@ public final class RenderCache: @unchecked Sendable {
         guard lines.first == Substring(empty.header) else { return empty }
         var entries: [String: Entry] = [:]
         for line in lines.dropFirst() {
-            let fields = line.split(separator: "\t", maxSplits: 3, omittingEmptySubsequences: false)
-            guard fields.count == 4, let fingerprint = Fingerprint(hex: fields[0]), let size = Int(fields[1]) else { continue }
-            entries[String(fields[3])] = Entry(fingerprint: fingerprint, size: size, modified: String(fields[2]))
+            let fields = line.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false)
+            guard fields.count == 3, let fingerprint = Fingerprint(hex: fields[0]) else { continue }
+            entries[String(fields[2])] = Entry(fingerprint: fingerprint, stamp: String(fields[1]))
         }
         return RenderCache(output: output, identity: identity, entries: entries)
     }
@@ -95,8 +94,8 @@ public final class RenderCache: @unchecked Sendable {
         if let data = entry.data {
             reuse = .bytes(data)
         } else {
-            guard let output, let size = entry.size, let stamp = FileStamp(path: output.path + "/" + path),
-                  Int(stamp.size) == size, Self.stampText(stamp) == entry.modified else { return nil }
+            guard let output, let recorded = entry.stamp, let stamp = FileStamp(path: output.path + "/" + path),
+                  Self.stampText(stamp) == recorded else { return nil }
             reuse = .previousFile
         }
         lock.lock()
@@ -112,7 +111,7 @@ public final class RenderCache: @unchecked Sendable {
     }
 
     /// Makes this build's fingerprints the ones the next build compares against; on disk,
-    /// records the written files' sizes and times in the output folder.
+    /// records the written files' stamps in the output folder.
     public func commit() {
         lock.lock()
         defer { lock.unlock() }
@@ -122,21 +121,20 @@ public final class RenderCache: @unchecked Sendable {
         var text = header + "\n"
         for path in previous.keys.sorted() {
             guard let stamp = FileStamp(path: output.path + "/" + path) else { continue }
-            text += "\(previous[path]!.fingerprint)\t\(stamp.size)\t\(Self.stampText(stamp))\t\(path)\n"
-            previous[path]!.size = Int(stamp.size)
-            previous[path]!.modified = Self.stampText(stamp)
+            previous[path]!.stamp = Self.stampText(stamp)
+            text += "\(previous[path]!.fingerprint)\t\(Self.stampText(stamp))\t\(path)\n"
         }
         // Written beside and renamed over: a symbolic link planted under the cache's name is
         // replaced, not written through.
         try? Data(text.utf8).write(to: Self.file(in: output), options: .atomic)
     }
 
-    /// Modification time, inode and change time: a file rewritten in place within one tick of a
+    /// Size, modification time, inode and change time: a file rewritten in place within one tick of a
     /// coarse clock, replaced by another file, or edited and given its old time back (`touch -r`)
     /// no longer matches. Builds leave kept files alone between two builds (unchanged files are
     /// hard-linked before the stamps are taken), so a kept file keeps all three.
     private static func stampText(_ stamp: FileStamp) -> String {
-        "\(stamp.modified):\(stamp.inode):\(stamp.changed)"
+        "\(stamp.size):\(stamp.modified):\(stamp.inode):\(stamp.changed)"
     }
 
     /// Forgets what this build recorded, e.g. after a failed write. The file on disk is left
