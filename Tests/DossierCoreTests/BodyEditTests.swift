@@ -334,4 +334,67 @@ final class BodyEditTests: XCTestCase {
         XCTAssertEqual(applied.result.bodyEdits, 1)
         try assertSame(patched, site, "after a save through a temporary file")
     }
+
+    /// Tags added, removed, new to the site or gone from it: the tag pages and feeds, the tags
+    /// index, the sitemap, the cards and related briefings follow, as in a clean build.
+    func testTagEditsGiveTheSameSiteAsACleanBuild() throws {
+        let site = try makeSite()
+        let serve = try Session(self, site)
+        func save(_ index: Int, tags: String, title: String? = nil) -> [String: String] {
+            ["Content/briefings/b\(index).md": briefing(
+                title ?? "Briefing \(index)", date: String(format: "2017-%02d-%02d", index / 28 + 1, index % 28 + 1),
+                extra: "tags: [\(tags)]\nactors: [daesh]\nevents:\n  - date: 2017-0\(index % 9 + 1)\n    title: Event \(index)\n    places: [mosul]",
+                body: "ISIS holds Mosul, part \(index). See [[b0]].\n\n")]
+        }
+        let steps: [(String, [String: String], added: [String], removed: [String])] = [
+            ("a tag another briefing has", save(4, tags: "Iraq, Offensive, Syria"), [], []),
+            ("a tag new to the site", save(7, tags: "Syria, Kurdish forces"), ["tags/kurdish-forces/index.html", "tags/kurdish-forces/atom.xml"], []),
+            ("the same tag on an older briefing, spelled another way", save(6, tags: "Iraq, Offensive, kurdish FORCES"), [], []),
+            ("the tag taken off the older one", save(6, tags: "Iraq, Offensive"), [], []),
+            ("and off the last one", save(7, tags: "Syria"), [], ["tags/kurdish-forces/atom.xml", "tags/kurdish-forces/index.html"]),
+            ("every tag taken off the newest briefing", save(23, tags: ""), [], []),
+            ("tags reordered", save(2, tags: "Offensive, Iraq"), [], []),
+            ("a tag and the title at once", save(5, tags: "Syria, Offensive", title: "Briefing five, retagged"), [], []),
+            ("two briefings at once", save(10, tags: "Syria").merging(save(11, tags: "Iraq")) { a, _ in a }, [], []),
+        ]
+        for (step, saved, added, removed) in steps {
+            let before = Set(files(serve.site).keys)
+            let result = try XCTUnwrap(try serve.edit(saved), "\(step): refused")
+            XCTAssertEqual(result.bodyEdits, saved.count, step)
+            try assertSame(serve.site, site, step)
+            let after = Set(files(serve.site).keys)
+            XCTAssertEqual(after.subtracting(before).sorted(), added.sorted(), step)
+            XCTAssertEqual(before.subtracting(after).sorted(), removed.sorted(), step)
+        }
+        let tagPage = String(decoding: files(serve.site)["tags/offensive/index.html"]!, as: UTF8.self)
+        XCTAssertTrue(tagPage.contains("Briefing five, retagged"))
+        // A tag page whose briefings changed was rendered whole; a later retitle must not splice
+        // it from the skeleton of its old list.
+        _ = try XCTUnwrap(try serve.edit(save(4, tags: "Iraq, Offensive, Syria", title: "Briefing four, retitled")))
+        try assertSame(serve.site, site, "a retitle after the tag pages changed")
+    }
+
+    /// A tag is named by its first spelling in briefing order: a save that would rename a tag
+    /// that stays on the site changes every card that shows it, and is left to the whole rebuild.
+    func testATagEditThatRenamesATagIsLeftToTheWholeRebuild() throws {
+        let site = try makeSite()
+        let serve = try Session(self, site)
+        // b23 is the newest briefing, so its spelling of "Syria" names the tag.
+        let front = "actors: [daesh]\nevents:\n  - date: 2017-06\n    title: Event 23\n    places: [mosul]"
+        XCTAssertNil(try serve.edit(["Content/briefings/b23.md": briefing(
+            "Briefing 23", date: "2017-01-24", extra: "tags: [SYRIA]\n" + front, body: "ISIS holds Mosul, part 23. See [[b0]].\n\n")]))
+        try site.write(["Content/briefings/b23.md": briefing(
+            "Briefing 23", date: "2017-01-24", extra: "tags: [Syria]\n" + front, body: "ISIS holds Mosul, part 23. See [[b0]].\n\n")])
+        // An older briefing's spelling names nothing.
+        let older = "actors: [daesh]\nevents:\n  - date: 2017-02\n    title: Event 1\n    places: [mosul]"
+        XCTAssertNotNil(try serve.edit(["Content/briefings/b1.md": briefing(
+            "Briefing 1", date: "2017-01-02", extra: "tags: [SYRIA]\n" + older, body: "ISIS holds Mosul, part 1. See [[b0]].\n\n")]))
+        try assertSame(serve.site, site, "another spelling on an older briefing")
+        // Taking the tag off the briefing that names it hands the name to the next one's spelling.
+        let next = "actors: [daesh]\nevents:\n  - date: 2017-04\n    title: Event 21\n    places: [mosul]"
+        XCTAssertNotNil(try serve.edit(["Content/briefings/b21.md": briefing(
+            "Briefing 21", date: "2017-01-22", extra: "tags: [SYRIA]\n" + next, body: "ISIS holds Mosul, part 21. See [[b0]].\n\n")]))
+        XCTAssertNil(try serve.edit(["Content/briefings/b23.md": briefing(
+            "Briefing 23", date: "2017-01-24", extra: "tags: []\n" + front, body: "ISIS holds Mosul, part 23. See [[b0]].\n\n")]))
+    }
 }

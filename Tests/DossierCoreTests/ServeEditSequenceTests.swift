@@ -33,6 +33,9 @@ final class ServeEditSequenceTests: XCTestCase {
         ]
     }
 
+    /// Saves that changed tags and were patched in (`TagEdit`), over every sequence run.
+    private var tagsPatched = 0
+
     private func run(seed: UInt64, templates: [String: String], perPage: Int, steps: Int = 30) throws {
         var rng = SplitMix(state: seed)
         var files = siteFiles(perPage: perPage)
@@ -53,13 +56,16 @@ final class ServeEditSequenceTests: XCTestCase {
             var changed: [Int] = []
             let n = Int.random(in: 1...2, using: &rng)
             var wholeRebuild = false
+            var retagged = false
             for _ in 0..<n {
                 let i = Int.random(in: 0..<count, using: &rng)
                 switch Int.random(in: 0..<11, using: &rng) {
                 case 0..<4: states[i].title = titles.randomElement(using: &rng)!.isEmpty ? "T\(i)" : titles.randomElement(using: &rng)!
                 case 4..<6: states[i].summary = ["", "S", "Other summary", "S\(i)"].randomElement(using: &rng)!
                 case 6..<8: states[i].body = ["ISIS in Mosul \(i).", "ISIS in Mosul \(i). More words here.", "ISIS in Mosul \(i). See [[b\((i + 1) % count)]]."].randomElement(using: &rng)!
-                case 8: states[i].tags = ["Iraq", "Syria, Iraq", "Kurds"].randomElement(using: &rng)!
+                case 8:
+                    retagged = true
+                    states[i].tags = ["Iraq", "Syria, Iraq", "Kurds", "iraq, Kurds", ""].randomElement(using: &rng)!
                 case 9: states[i].eventTitle = [nil, "Event 0", "Alpha event", "Zulu event"].randomElement(using: &rng)!
                 default: wholeRebuild = true
                 }
@@ -69,6 +75,7 @@ final class ServeEditSequenceTests: XCTestCase {
             var how = "whole"
             if !wholeRebuild, serve.patch(Set(changed).map { "Content/briefings/b\($0).md" }) != nil {
                 how = "patched"
+                if retagged { tagsPatched += 1 }
             } else {
                 if !serve.rebuild().succeeded { continue }
             }
@@ -82,6 +89,7 @@ final class ServeEditSequenceTests: XCTestCase {
 
     func testDefaultTemplates() throws {
         for seed in 1...2 { try run(seed: UInt64(seed), templates: [:], perPage: 3) }
+        XCTAssertGreaterThan(tagsPatched, 0, "no tag edit was patched in")
     }
 
     func testItemTemplatesReadingCardValues() throws {

@@ -61,6 +61,14 @@ final class GenerationalCache<Key: Hashable, Value>: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// Drops a value that no longer describes its key's output, from both generations.
+    func forget(_ key: Key) {
+        lock.lock()
+        previous[key] = nil
+        next[key] = nil
+        lock.unlock()
+    }
+
     func commit() {
         lock.lock()
         previous = next

@@ -89,7 +89,13 @@ public enum BodyEdit {
             site.last!.model.briefings[edit.index].body = edit.body
         }
         let edited = edits.map(\.index)
-        let recarded = Set(edits.filter(\.cardChanged).map(\.index))
+        let recarded = Set(edits.filter { $0.reach >= .card }.map(\.index))
+        let retagged = Set(edits.filter { $0.reach == .tags }.map(\.index))
+        var tagChange = TagEdit.Change()
+        if !retagged.isEmpty {
+            guard let change = TagEdit.retag(retagged, in: &site.last!.model, cache: session) else { return nil }
+            tagChange = change
+        }
         if !recarded.isEmpty {
             guard CardEdit.retitleTimeline(of: recarded, previous: previousEvents, in: &site.last!.model),
                   CardEdit.renderCards(of: recarded, last: &site.last!) else { return nil }
@@ -105,7 +111,10 @@ public enum BodyEdit {
             if case let .briefing(index) = $0 { return !edited.contains(index) }
             return true
         }
-        let jobs = edited.map(PageJob.briefing) + lists
+        let firstJobs = edited.map(PageJob.briefing) + lists
+        let jobs = firstJobs + TagEdit.pages(for: tagChange, in: model).filter { !firstJobs.contains($0) }
+        // A tag page whose briefings changed no longer matches its skeleton's markers.
+        for slug in tagChange.changedTags { session.skeletons.forget(TagEdit.pagePath(slug)) }
         let pages = ResultSlots<OutputFile>(count: jobs.count)
         let shared = UncheckedBox(view)
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
@@ -117,7 +126,9 @@ public enum BodyEdit {
             guard let page else { return nil }
             written.append(page)
         }
-        written += FeedWriter(model: model, cache: session).feeds(carrying: Set(edited))
+        let feeds = FeedWriter(model: model, cache: session)
+        written += feeds.feeds(carrying: Set(edited), tags: tagChange.changedTags)
+        if !tagChange.isEmpty { written.append(feeds.sitemap()) }
         let index = SearchIndex(model: model, cache: session)
         guard let search = index.files(afterBodyEdits: edited) else { return nil }
         written += search + index.documentChunks(containing: recarded)
@@ -129,16 +140,33 @@ public enum BodyEdit {
             removed = last.shards.subtracting(shards).sorted()
             site.files.removeAll { isSearchTerms($0.path) }
             site.files += search.filter { isSearchTerms($0.path) }
-            site.last!.positions = LastBuild.positions(of: site.files)
             site.last!.shards = shards
         }
+        // Tags no longer used take their page and feed away; tags new to the site bring theirs.
+        let gone = Set(tagChange.removedTags.flatMap { [TagEdit.pagePath($0), TagEdit.feedPath($0)] })
+        let added = Set(tagChange.addedTags.flatMap { [TagEdit.pagePath($0), TagEdit.feedPath($0)] })
+        guard added.isSubset(of: written.map(\.path)) else { return nil }
+        if !gone.isEmpty {
+            removed += gone.sorted()
+            site.files.removeAll { gone.contains($0.path) }
+        }
+        if shards != last.shards || !gone.isEmpty {
+            site.last!.positions = LastBuild.positions(of: site.files)
+        }
+        site.last!.pageCount += tagChange.addedTags.count - tagChange.removedTags.count
         for file in written {
-            guard let position = site.last!.positions[file.path] else { return nil }
-            site.files[position] = file
+            if let position = site.last!.positions[file.path] {
+                site.files[position] = file
+            } else if added.contains(file.path) {
+                site.last!.positions[file.path] = site.files.count
+                site.files.append(file)
+            } else {
+                return nil
+            }
         }
 
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        var result = BuildResult(diagnostics: last.diagnostics, pageCount: last.pageCount,
+        var result = BuildResult(diagnostics: last.diagnostics, pageCount: site.last!.pageCount,
                                  fileCount: site.files.count + site.staticFiles.count, written: nil, seconds: seconds,
                                  stages: [("body edit", seconds)])
         result.bodyEdits = edits.count
@@ -149,8 +177,8 @@ public enum BodyEdit {
         var index: Int
         var briefing: Briefing
         var body: RenderedBody
-        /// The title or summary changed too (`CardEdit`).
-        var cardChanged: Bool
+        /// How far its front matter's change reaches (`CardEdit`, `TagEdit`).
+        var reach: CardEdit.Reach
     }
 
     /// The edited briefings with their new bodies, or nil when an edit is not a body edit (or
@@ -158,7 +186,7 @@ public enum BodyEdit {
     private static func readEdits(_ changed: Set<String>, last: inout LastBuild, paths: SitePaths) -> [Edit]? {
         let walker = ContentWalker(root: paths.content, displayBase: paths.root)
         let budgets = last.model.config.budgets
-        var read: [(index: Int, briefing: Briefing, cardChanged: Bool)] = []
+        var read: [(index: Int, briefing: Briefing, reach: CardEdit.Reach)] = []
         guard !last.hasSharedSources else { return nil }
         for path in changed.sorted() {
             let url = URL(fileURLWithPath: path)
@@ -172,9 +200,9 @@ public enum BodyEdit {
             guard let briefing = ContentLoader.readBriefing(url, walker: walker, budgets: budgets, diagnostics: &diagnostics),
                   diagnostics.all.isEmpty else { return nil }
             if sameFrontMatter(briefing, old.source) {
-                read.append((index, briefing, false))
+                read.append((index, briefing, .ownPage))
             } else if let reach = CardEdit.reach(of: briefing, from: old.source) {
-                read.append((index, briefing, reach == .card))
+                read.append((index, briefing, reach))
             } else {
                 return nil
             }
@@ -187,11 +215,11 @@ public enum BodyEdit {
             for edit in retitled { last.renderer.documentURLs[edit.briefing.slug]?.title = edit.briefing.title }
         }
         var edits: [Edit] = []
-        for (index, briefing, cardChanged) in read {
+        for (index, briefing, reach) in read {
             let old = last.model.briefings[index]
             let body = last.renderer.render(Resolver.bodyRequest(briefing, listed: old.listed, config: last.model.config))
             guard body.diagnostics.isEmpty, body.mentions == old.body.mentions else { return nil }
-            edits.append(Edit(index: index, briefing: briefing, body: body, cardChanged: cardChanged))
+            edits.append(Edit(index: index, briefing: briefing, body: body, reach: reach))
         }
         return edits
     }

@@ -2,7 +2,7 @@ import Foundation
 
 /// The part of `BodyEdit` for saves that also change a briefing's title or summary (the values
 /// its card shows), its events' titles (their cards show them) or its sources (shown on its own
-/// page only).
+/// page only). Tags, which its card shows too, add what `TagEdit` describes.
 ///
 /// Such a save changes, besides what a body edit changes: the briefing's card and its events'
 /// cards; every list that shows them (its entity pages, tag pages and list page, the timeline,
@@ -14,25 +14,36 @@ import Foundation
 /// publication or one of its events on the timeline, when another document wiki-links to the
 /// briefing (the link shows its title), or when a new card's shape differs from the old one's.
 enum CardEdit {
-    /// How far a save's front matter reaches, when `serve` can patch it in.
-    enum Reach {
+    /// How far a save's front matter reaches, when `serve` can patch it in; each case includes
+    /// the ones before it.
+    enum Reach: Int, Comparable {
         /// The briefing's own page: its sources, or only positions (a line added above a value).
         case ownPage
         /// Its card too: its title or summary.
         case card
+        /// Its tags: its card, the tag pages and feeds, related briefings (`TagEdit`).
+        case tags
+
+        static func < (lhs: Reach, rhs: Reach) -> Bool { lhs.rawValue < rhs.rawValue }
     }
 
-    /// Nil when the front matter differs in anything but the title, summary and sources.
-    /// Positions may differ: they only place diagnostics, and an edit with any is refused.
+    /// Nil when the front matter differs in anything but the title, summary, sources, event
+    /// titles and tags. Positions may differ: they only place diagnostics, and an edit with any
+    /// is refused.
     static func reach(of new: Briefing, from old: Briefing) -> Reach? {
         var stripped = withoutPositions(new)
+        let oldStripped = withoutPositions(old)
         stripped.title = old.title
         stripped.summary = old.summary
         stripped.sources = old.sources
+        stripped.tags = oldStripped.tags
         if stripped.events.count == old.events.count {
             for index in old.events.indices { stripped.events[index].title = old.events[index].title }
         }
-        guard BodyEdit.identical(stripped, withoutPositions(old)) else { return nil }
+        guard BodyEdit.identical(stripped, oldStripped) else { return nil }
+        let sameTags = new.tags.count == old.tags.count
+            && zip(new.tags, old.tags).allSatisfy { $0.value.utf8.elementsEqual($1.value.utf8) }
+        if !sameTags { return .tags }
         let sameCard = new.title.utf8.elementsEqual(old.title.utf8) && new.summary.utf8.elementsEqual(old.summary.utf8)
             && zip(new.events, old.events).allSatisfy { $0.title.utf8.elementsEqual($1.title.utf8) }
         return sameCard ? .ownPage : .card

@@ -29,19 +29,23 @@ struct FeedWriter {
         [siteFeed()] + model.entities.indices.map(entityFeed) + model.tags.indices.map(tagFeed)
     }
 
-    /// Only the feeds whose entries include one of `briefings`: what changes when nothing but
-    /// those briefings' bodies changed (`BodyEdit`).
-    func feeds(carrying briefings: Set<Int>) -> [OutputFile] {
+    /// Only the feeds whose entries include one of `briefings`, and the feeds of `tags`: what
+    /// changes when nothing but those briefings' bodies changed (`BodyEdit`), or their tags
+    /// (`TagEdit`: the tags whose briefings changed).
+    func feeds(carrying briefings: Set<Int>, tags: Set<String> = []) -> [OutputFile] {
         var files: [OutputFile] = []
-        var feeds: [Feed] = []
+        var feeds: [(feed: Feed, always: Bool)] = []
         // The site's feed carries the newest briefings, which have the lowest indices.
-        if briefings.contains(where: { $0 < Self.entriesPerFeed }) { feeds.append(siteFeed()) }
+        if briefings.contains(where: { $0 < Self.entriesPerFeed }) { feeds.append((siteFeed(), false)) }
         feeds += model.facts.indices.filter { model.facts[$0].references.contains { briefings.contains($0.briefing) } }
-            .map(entityFeed)
-        feeds += model.tags.indices.filter { model.tags[$0].briefings.contains(where: briefings.contains) }.map(tagFeed)
-        for feed in feeds {
+            .map { (entityFeed($0), false) }
+        for index in model.tags.indices {
+            let always = tags.contains(model.tags[index].slug)
+            if always || model.tags[index].briefings.contains(where: briefings.contains) { feeds.append((tagFeed(index), always)) }
+        }
+        for (feed, always) in feeds {
             let latest = feed.briefings.sorted().prefix(Self.entriesPerFeed)
-            guard latest.contains(where: briefings.contains) else { continue }
+            guard always || latest.contains(where: briefings.contains) else { continue }
             var entries = [String?](repeating: nil, count: model.briefings.count)
             for index in latest { entries[index] = cachedEntry(index) }
             files.append(self.feed(path: feed.path, title: feed.title, pageURL: feed.pageURL, briefings: feed.briefings,

@@ -72,13 +72,8 @@ enum Resolver {
             let mentioned = body.mentions.keys
             let actors = Set(listed[index].actors + mentioned.filter { directory.entities[$0].kind == .actor })
             let places = Set(listed[index].places + mentioned.filter { directory.entities[$0].kind == .place })
-            var tagSlugs: [String] = []
-            for tag in briefings[index].tags {
-                let slug = Slug.makeOrHash(tag.value)
-                if !tagSlugs.contains(slug) { tagSlugs.append(slug) }
-            }
             resolved.append(ResolvedBriefing(source: briefings[index], body: body, actors: actors.sorted(by: byName),
-                                             places: places.sorted(by: byName), tags: tagSlugs,
+                                             places: places.sorted(by: byName), tags: tagSlugs(briefings[index]),
                                              listed: listed[index].actors + listed[index].places))
         }
 
@@ -103,6 +98,16 @@ enum Resolver {
         Aggregates.relate(&model.briefings, entities: model.entities, cache: cache)
         model.indexLookups()
         return (model, renderer)
+    }
+
+    /// A briefing's tags as slugs, in the order written, each once.
+    static func tagSlugs(_ briefing: Briefing) -> [String] {
+        var slugs: [String] = []
+        for tag in briefing.tags {
+            let slug = Slug.makeOrHash(tag.value)
+            if !slugs.contains(slug) { slugs.append(slug) }
+        }
+        return slugs
     }
 
     /// What the body renderer is asked for a briefing's body; `listed` are the entities its
