@@ -2,12 +2,13 @@
 # Save-to-reload latency of `dossier serve`.
 #
 #   scripts/bench-serve.sh [SITE_DIR] [ROUNDS]     (defaults: this repository's sample site, 7)
+#   DOSSIER_BIN=path/to/dossier scripts/bench-serve.sh …   (time that binary; nothing is built)
 #
-# Builds dossier in release mode, starts `dossier serve --port 0` in SITE_DIR, listens on the
+# Builds dossier in release mode (unless DOSSIER_BIN is set), starts `dossier serve --port 0` in SITE_DIR, listens on the
 # live-reload stream (/__dossier/events) like an open page does, then rewrites one briefing
 # ROUNDS times (atomically, as editors save) and measures the time from the write to the
-# `reload` event. Three kinds of edit: a sentence added to the body and a changed title (both
-# patched into the served site) and one more tag (a whole rebuild). Also prints the server's
+# `reload` event. Three kinds of edit, each patched into the served site: a sentence added to
+# the body, a changed title, and one more tag (new to the site). Also prints the server's
 # own rebuild time for each round and how it rebuilt. The briefing is restored afterwards. A
 # timed figure, not a test: run it on an otherwise idle machine.
 set -euo pipefail
@@ -15,8 +16,12 @@ repo="$(cd "$(dirname "$0")/.." && pwd)"
 site="$(cd "${1:-$repo}" && pwd)"
 rounds="${2:-7}"
 
-(cd "$repo" && swift build -c release --product dossier --scratch-path .build-serve >&2)
-exec python3 - "$repo/.build-serve/release/dossier" "$site" "$rounds" <<'PY'
+binary="${DOSSIER_BIN:-}"
+if [ -z "$binary" ]; then
+    (cd "$repo" && swift build -c release --product dossier --scratch-path .build-serve >&2)
+    binary="$repo/.build-serve/release/dossier"
+fi
+exec python3 - "$binary" "$site" "$rounds" <<'PY'
 import os, re, socket, statistics, subprocess, sys, threading, time
 
 binary, site, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -67,7 +72,7 @@ def write_atomically(path, data):
     os.replace(temporary, path)
 
 def retagged(data, round):
-    """The same briefing with one more tag: a front-matter edit that rebuilds the site."""
+    """The same briefing with one more tag, new to the site: its page and feed appear."""
     text = data.decode()
     lines = text.split("\n")
     for i, line in enumerate(lines[1:], 1):

@@ -397,4 +397,32 @@ final class BodyEditTests: XCTestCase {
         XCTAssertNil(try serve.edit(["Content/briefings/b23.md": briefing(
             "Briefing 23", date: "2017-01-24", extra: "tags: []\n" + front, body: "ISIS holds Mosul, part 23. See [[b0]].\n\n")]))
     }
+
+    /// A tag held by more than 200 briefings (and a twentieth of the site) no longer counts for
+    /// related briefings: the save that crosses that line changes the related lists of every
+    /// briefing that holds it.
+    func testATagThatBecomesTooCommonToRelateBriefingsGivesTheSameSiteAsACleanBuild() throws {
+        var sources = [
+            "site.yml": "title: Common\n",
+            "Content/actors/daesh.md": "---\nname: Daesh\n---\nA group.\n",
+            "Content/actors/pmu.md": "---\nname: PMU\n---\nMilitias.\n",
+        ]
+        func save(_ index: Int, common: Bool) -> [String: String] {
+            let tags = (common ? ["Common"] : []) + ["T\(index % 7)"]
+            let day = String(format: "2017-%02d-%02d", index / 28 % 12 + 1, index % 28 + 1)
+            return ["Content/briefings/b\(index).md": briefing(
+                "Briefing \(index)", date: day, extra: "tags: [\(tags.joined(separator: ", "))]\nactors: [\(index % 3 == 0 ? "daesh" : "pmu")]",
+                body: "Part \(index).")]
+        }
+        for index in 0..<205 { sources.merge(save(index, common: index < 200)) { a, _ in a } }
+        let site = try TestSite(sources)
+        let serve = try Session(self, site)
+        for (step, common) in [("the 201st holder", true), ("back to 200", false)] {
+            let before = files(serve.site)
+            _ = try XCTUnwrap(try serve.edit(save(203, common: common)), "\(step): refused")
+            try assertSame(serve.site, site, step)
+            let relatedChanged = files(serve.site).filter { $0.key.hasPrefix("briefings/b1") && before[$0.key] != $0.value }
+            XCTAssertGreaterThan(relatedChanged.count, 20, "\(step): the related lists of the tag's holders did not change")
+        }
+    }
 }

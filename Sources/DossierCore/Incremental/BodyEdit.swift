@@ -24,6 +24,10 @@ struct LastBuild: @unchecked Sendable {
     /// Paths of the search index's term shards.
     var shards: Set<String>
     var pageCount: Int
+    /// Made by the first tag edit after a whole rebuild, and kept up to date by the next ones
+    /// (`TagEdit`).
+    var relatedFeatures: RelatedFeatures?
+    var sitemap: SitemapLines?
 
     init(model: SiteModel, templates: TemplateSet, view: ViewContext, renderer: BodyRenderer, diagnostics: [Diagnostic],
          files: [OutputFile], root: URL) {
@@ -82,7 +86,16 @@ public enum BodyEdit {
               let edits = readEdits(changed, last: &site.last!, paths: options.paths), !edits.isEmpty
         else { return nil }
         var previousEvents: [Int: [BriefingEvent]] = [:]
-        for edit in edits { previousEvents[edit.index] = site.last!.model.briefings[edit.index].source.events }
+        // Event cards show the briefing's title and their own: the briefings whose event cards change.
+        var eventsRecarded = Set<Int>()
+        for edit in edits {
+            let old = site.last!.model.briefings[edit.index].source
+            previousEvents[edit.index] = old.events
+            if !edit.briefing.title.utf8.elementsEqual(old.title.utf8)
+                || !zip(edit.briefing.events, old.events).allSatisfy({ $0.title.utf8.elementsEqual($1.title.utf8) }) {
+                eventsRecarded.insert(edit.index)
+            }
+        }
         // Nothing else holds the model now, so the briefings are updated without copying the array.
         for edit in edits {
             site.last!.model.briefings[edit.index].source = edit.briefing
@@ -93,12 +106,12 @@ public enum BodyEdit {
         let retagged = Set(edits.filter { $0.reach == .tags }.map(\.index))
         var tagChange = TagEdit.Change()
         if !retagged.isEmpty {
-            guard let change = TagEdit.retag(retagged, in: &site.last!.model, cache: session) else { return nil }
+            guard let change = TagEdit.retag(retagged, last: &site.last!) else { return nil }
             tagChange = change
         }
         if !recarded.isEmpty {
             guard CardEdit.retitleTimeline(of: recarded, previous: previousEvents, in: &site.last!.model),
-                  CardEdit.renderCards(of: recarded, last: &site.last!) else { return nil }
+                  CardEdit.renderCards(of: recarded, events: eventsRecarded, last: &site.last!) else { return nil }
         }
         let last = site.last!
         let model = last.model
@@ -107,7 +120,7 @@ public enum BodyEdit {
         view.briefingCards = last.briefingCards
         view.eventCards = last.eventCards
         var written: [OutputFile] = []
-        let lists = recarded.isEmpty ? [] : CardEdit.listsShowing(recarded, in: model).filter {
+        let lists = recarded.isEmpty ? [] : CardEdit.listsShowing(recarded, events: eventsRecarded, in: model).filter {
             if case let .briefing(index) = $0 { return !edited.contains(index) }
             return true
         }
@@ -128,7 +141,7 @@ public enum BodyEdit {
         }
         let feeds = FeedWriter(model: model, cache: session)
         written += feeds.feeds(carrying: Set(edited), tags: tagChange.changedTags)
-        if !tagChange.isEmpty { written.append(feeds.sitemap()) }
+        if !tagChange.changedTags.isEmpty, let sitemap = site.last!.sitemap { written.append(sitemap.file()) }
         let index = SearchIndex(model: model, cache: session)
         guard let search = index.files(afterBodyEdits: edited) else { return nil }
         written += search + index.documentChunks(containing: recarded)

@@ -129,7 +129,9 @@ enum CardEdit {
 
     /// Renders the cards of these briefings and of their events again; false when a card's
     /// shape changed (the skeletons' markers copy it).
-    static func renderCards(of briefings: Set<Int>, last: inout LastBuild) -> Bool {
+    /// `events` are the briefings whose events' cards may have changed too (a new title of the
+    /// briefing or of an event); an event card shows nothing else of its briefing.
+    static func renderCards(of briefings: Set<Int>, events: Set<Int>, last: inout LastBuild) -> Bool {
         let view = ViewContext(model: last.model, templates: last.templates)
         var unchangedShapes = true
         func render(_ context: [String: Any], template: String, replacing old: HTMLFragment) -> HTMLFragment {
@@ -141,15 +143,16 @@ enum CardEdit {
         for index in briefings.sorted() {
             last.briefingCards[index] = render(view.briefingCard(index), template: "briefing-card", replacing: last.briefingCards[index])
         }
-        for position in last.model.timeline.indices where briefings.contains(last.model.timeline[position].briefing) {
+        for position in last.model.timeline.indices where events.contains(last.model.timeline[position].briefing) {
             last.eventCards[position] = render(view.eventCard(position), template: "event-card", replacing: last.eventCards[position])
         }
         return unchangedShapes
     }
 
-    /// The pages other than the briefings' own that show their cards or their events' cards.
-    static func listsShowing(_ briefings: Set<Int>, in model: SiteModel) -> [PageJob] {
-        var jobs: [PageJob] = [.home, .timeline]
+    /// The pages other than the briefings' own that show the cards of `briefings`, or the cards
+    /// of the events of `events`.
+    static func listsShowing(_ briefings: Set<Int>, events: Set<Int>, in model: SiteModel) -> [PageJob] {
+        var jobs: [PageJob] = events.isEmpty ? [.home] : [.home, .timeline]
         let pages = Set(briefings.map { $0 / max(1, model.config.perPage) + 1 })
         jobs += pages.sorted().map { PageJob.briefingList(page: $0) }
         let slugs = Set(briefings.flatMap { model.briefings[$0].tags })
@@ -157,9 +160,12 @@ enum CardEdit {
         // Flags, not sets: every reference and event of the site is looked up.
         var shown = [Bool](repeating: false, count: model.briefings.count)
         for index in briefings { shown[index] = true }
-        let events = model.timeline.map { shown[$0.briefing] }
+        var eventShown = [Bool](repeating: false, count: model.timeline.count)
+        if !events.isEmpty {
+            for position in model.timeline.indices where events.contains(model.timeline[position].briefing) { eventShown[position] = true }
+        }
         jobs += model.facts.indices.filter { index in
-            model.facts[index].references.contains { shown[$0.briefing] } || model.facts[index].events.contains { events[$0] }
+            model.facts[index].references.contains { shown[$0.briefing] } || model.facts[index].events.contains { eventShown[$0] }
         }.map(PageJob.entity)
         jobs += model.briefings.indices.filter { index in
             !shown[index] && model.briefings[index].related.contains { shown[$0] }

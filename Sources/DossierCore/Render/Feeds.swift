@@ -235,26 +235,6 @@ struct FeedWriter {
     }
 
     func sitemap() -> OutputFile {
-        var entries: [(url: String, lastmod: SiteDate?)] = []
-        let newest = model.briefings.map(\.source.lastModified).max()
-        for job in PageJob.all(for: model) where job != .notFound {
-            switch job {
-            case let .briefing(index): entries.append((job.url(in: model), model.briefings[index].source.lastModified))
-            case let .entity(index):
-                entries.append((job.url(in: model), model.facts[index].references.map { model.briefings[$0.briefing].source.lastModified }.max()))
-            case let .tag(index):
-                entries.append((job.url(in: model), model.tags[index].briefings.map { model.briefings[$0].source.lastModified }.max()))
-            case .page: entries.append((job.url(in: model), nil))
-            default: entries.append((job.url(in: model), newest))
-            }
-        }
-        var xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
-        for entry in entries.sorted(by: { $0.url < $1.url }) {
-            xml += "  <url><loc>\(Escape.xml(config.absolute(entry.url)))</loc>"
-            if let lastmod = entry.lastmod { xml += "<lastmod>\(lastmod.description)</lastmod>" }
-            xml += "</url>\n"
-        }
-        xml += "</urlset>\n"
-        return OutputFile(path: "sitemap.xml", text: xml)
+        SitemapLines(model: model).file()
     }
 }

@@ -163,17 +163,11 @@ enum Aggregates {
             }
         }
         defer { cache?.related.record(key, briefings.map(\.related)) }
-        let entityCount = (briefings.lazy.map { max($0.actors.max() ?? -1, $0.places.max() ?? -1) }.max() ?? -1) + 1
-        var tagNumbers: [String: Int] = [:]
-        let features = briefings.map { briefing -> [Int] in
-            var set = Set(briefing.entities)
-            for tag in briefing.tags {
-                if tagNumbers[tag] == nil { tagNumbers[tag] = entityCount + tagNumbers.count }
-                set.insert(tagNumbers[tag]!)
-            }
-            return set.sorted()
-        }
-        let graph = FeatureGraph(features: features, featureCount: entityCount + tagNumbers.count, total: total)
+        let numbered = RelatedFeatures(briefings)
+        let features = numbered.features
+        let entityCount = numbered.entityCount
+        let tagNumbers = numbered.tagNumbers
+        let graph = FeatureGraph(features: features, featureCount: numbered.count, total: total)
 
         // `serve` scores again only the briefings an edit can reach (`RelatedBasis`).
         var basis: RelatedBasis?

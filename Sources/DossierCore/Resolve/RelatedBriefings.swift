@@ -46,6 +46,34 @@ struct FeatureGraph: @unchecked Sendable {
     }
 }
 
+/// Every briefing's features, numbered: entities by index, then tags in the order first met.
+/// `serve` keeps them with its last build, so that a tag edit renumbers nothing (`TagEdit`).
+struct RelatedFeatures: Sendable {
+    let entityCount: Int
+    private(set) var tagNumbers: [String: Int] = [:]
+    /// Each briefing's features, in increasing order.
+    var features: [[Int]] = []
+
+    /// Features are numbered below this.
+    var count: Int { entityCount + tagNumbers.count }
+
+    init(_ briefings: [ResolvedBriefing]) {
+        entityCount = (briefings.lazy.map { max($0.actors.max() ?? -1, $0.places.max() ?? -1) }.max() ?? -1) + 1
+        features.reserveCapacity(briefings.count)
+        for index in briefings.indices { features.append(numbering(briefings[index])) }
+    }
+
+    /// The briefing's features, numbering tags not met before.
+    mutating func numbering(_ briefing: ResolvedBriefing) -> [Int] {
+        var set = Set(briefing.entities)
+        for tag in briefing.tags {
+            if tagNumbers[tag] == nil { tagNumbers[tag] = entityCount + tagNumbers.count }
+            set.insert(tagNumbers[tag]!)
+        }
+        return set.sorted()
+    }
+}
+
 /// One worker's scratch space for scoring: a dense score per briefing and the list of
 /// briefings touched, reset after each briefing (no hashing in the loop).
 struct RelatedScorer {
