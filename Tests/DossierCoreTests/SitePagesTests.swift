@@ -182,6 +182,33 @@ final class SitePagesTests: XCTestCase {
         }
     }
 
+    /// A list's date in the sitemap is the newest last modification among its briefings, which
+    /// need not be the newest briefing's: an older one may have been updated later.
+    func testSitemapDatesListsByTheirNewestModificationAndSortsByURL() throws {
+        let site = try TestSite([
+            "site.yml": "base_url: https://example.org/\n",
+            "Content/actors/daesh.md": "---\nname: Daesh\n---\nA group.\n",
+            "Content/places/mosul.md": "---\nname: Mosul\n---\nA city.\n",
+            "Content/briefings/old.md": briefing("Old", date: "2016-03-01", extra: "updated: 2018-02-03\ntags: [iraq]\nactors: [daesh]"),
+            "Content/briefings/new.md": briefing("New", date: "2017-06-22", extra: "tags: [iraq, syria]\nactors: [daesh]\nplaces: [mosul]"),
+            "Content/briefings/mid.md": briefing("Mid", date: "2017-01-15", extra: "tags: [syria]"),
+        ])
+        try site.build()
+        let sitemap = try xml(site.output("sitemap.xml"))
+        func lastmod(_ path: String) throws -> [String] {
+            try strings(sitemap, "//*[local-name()='url'][*[local-name()='loc']='https://example.org\(path)']/*[local-name()='lastmod']")
+        }
+        XCTAssertEqual(try lastmod("/actors/daesh/"), ["2018-02-03"])
+        XCTAssertEqual(try lastmod("/places/mosul/"), ["2017-06-22"])
+        XCTAssertEqual(try lastmod("/tags/iraq/"), ["2018-02-03"])
+        XCTAssertEqual(try lastmod("/tags/syria/"), ["2017-06-22"])
+        XCTAssertEqual(try lastmod("/"), ["2018-02-03"])
+        XCTAssertEqual(try lastmod("/briefings/mid/"), ["2017-01-15"])
+        let locations = try strings(sitemap, "//*[local-name()='loc']")
+        XCTAssertEqual(locations, locations.sorted())
+        XCTAssertEqual(Set(locations).count, locations.count)
+    }
+
     func testSitemapRobotsNotFoundCanonicalAndOpenGraph() throws {
         let site = try TestSite([
             "site.yml": "base_url: https://example.org/levant/",

@@ -110,7 +110,7 @@ public enum BodyEdit {
             tagChange = change
         }
         if !recarded.isEmpty {
-            guard CardEdit.retitleTimeline(of: recarded, previous: previousEvents, in: &site.last!.model),
+            guard CardEdit.retitleTimeline(of: eventsRecarded, previous: previousEvents, in: &site.last!.model),
                   CardEdit.renderCards(of: recarded, events: eventsRecarded, last: &site.last!) else { return nil }
         }
         let last = site.last!
@@ -119,7 +119,6 @@ public enum BodyEdit {
         var view = ViewContext(model: model, templates: last.templates)
         view.briefingCards = last.briefingCards
         view.eventCards = last.eventCards
-        var written: [OutputFile] = []
         let lists = recarded.isEmpty ? [] : CardEdit.listsShowing(recarded, events: eventsRecarded, in: model).filter {
             if case let .briefing(index) = $0 { return !edited.contains(index) }
             return true
@@ -128,23 +127,32 @@ public enum BodyEdit {
         let jobs = firstJobs + TagEdit.pages(for: tagChange, in: model).filter { !firstJobs.contains($0) }
         // A tag page whose briefings changed no longer matches its skeleton's markers.
         for slug in tagChange.changedTags { session.skeletons.forget(TagEdit.pagePath(slug)) }
-        let pages = ResultSlots<OutputFile>(count: jobs.count)
+        // The feeds and the search index run beside the pages: each is one thread's work.
+        let feeds = FeedWriter(model: model, cache: session)
+        let index = SearchIndex(model: model, cache: session)
+        let changedTags = tagChange.changedTags
+        let sitemap = changedTags.isEmpty ? nil : site.last!.sitemap
+        let extras = 2
+        let outputs = ResultSlots<[OutputFile]>(count: extras + jobs.count)
         let shared = UncheckedBox(view)
-        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
-            if let file = CardEdit.render(jobs[index], view: shared.value, templates: last.templates, session: session) {
-                pages.set(index, file)
+        DispatchQueue.concurrentPerform(iterations: extras + jobs.count) { slot in
+            switch slot {
+            case 0:
+                outputs.set(slot, feeds.feeds(carrying: Set(edited), tags: changedTags) + (sitemap.map { [$0.file()] } ?? []))
+            case 1:
+                if let search = index.files(afterBodyEdits: edited) { outputs.set(slot, search + index.documentChunks(containing: recarded)) }
+            default:
+                if let file = CardEdit.render(jobs[slot - extras], view: shared.value, templates: last.templates, session: session) {
+                    outputs.set(slot, [file])
+                }
             }
         }
-        for page in pages.values {
-            guard let page else { return nil }
-            written.append(page)
+        var written: [OutputFile] = []
+        for files in outputs.values {
+            guard let files else { return nil }
+            written += files
         }
-        let feeds = FeedWriter(model: model, cache: session)
-        written += feeds.feeds(carrying: Set(edited), tags: tagChange.changedTags)
-        if !tagChange.changedTags.isEmpty, let sitemap = site.last!.sitemap { written.append(sitemap.file()) }
-        let index = SearchIndex(model: model, cache: session)
-        guard let search = index.files(afterBodyEdits: edited) else { return nil }
-        written += search + index.documentChunks(containing: recarded)
+        let search = outputs.values[1]!
 
         // Term shards are split by size, so an edit can change which shard files exist.
         let shards = Set(search.lazy.map(\.path).filter(isSearchTerms))
@@ -159,12 +167,16 @@ public enum BodyEdit {
         let gone = Set(tagChange.removedTags.flatMap { [TagEdit.pagePath($0), TagEdit.feedPath($0)] })
         let added = Set(tagChange.addedTags.flatMap { [TagEdit.pagePath($0), TagEdit.feedPath($0)] })
         guard added.isSubset(of: written.map(\.path)) else { return nil }
-        if !gone.isEmpty {
-            removed += gone.sorted()
-            site.files.removeAll { gone.contains($0.path) }
-        }
-        if shards != last.shards || !gone.isEmpty {
-            site.last!.positions = LastBuild.positions(of: site.files)
+        if shards != last.shards { site.last!.positions = LastBuild.positions(of: site.files) }
+        for path in gone.sorted() {
+            guard let position = site.last!.positions.removeValue(forKey: path) else { return nil }
+            // The last file takes the place of the removed one: no other file moves.
+            let moved = site.files.removeLast()
+            if position < site.files.count {
+                site.files[position] = moved
+                site.last!.positions[moved.path] = position
+            }
+            removed.append(path)
         }
         site.last!.pageCount += tagChange.addedTags.count - tagChange.removedTags.count
         for file in written {
