@@ -123,6 +123,9 @@ final class Rebuilder: @unchecked Sendable {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         let outcome = RebuildOutcome(result: result, generation: served, seconds: seconds)
         report(outcome)
+        // After the reload went out: a save arriving meanwhile waits on this queue, as it would
+        // for the first tag edit otherwise.
+        if applied == nil { lastSite?.prepareForEdits() }
         return outcome
     }
 }

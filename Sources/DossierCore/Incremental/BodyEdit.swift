@@ -24,8 +24,7 @@ struct LastBuild: @unchecked Sendable {
     /// Paths of the search index's term shards.
     var shards: Set<String>
     var pageCount: Int
-    /// Made by the first tag edit after a whole rebuild, and kept up to date by the next ones
-    /// (`TagEdit`).
+    /// Made after a whole rebuild (`prepareForTagEdits`), and kept up to date by tag edits.
     var relatedFeatures: RelatedFeatures?
     var sitemap: SitemapLines?
 
@@ -47,8 +46,23 @@ struct LastBuild: @unchecked Sendable {
         hasSharedSources = sources.contains { !BodyEdit.isPlainFile($0.hasPrefix("/") ? $0 : root.path + "/" + $0) }
     }
 
+    /// Makes what a tag edit starts from (`TagEdit`), if it is not there yet: about 90 ms at
+    /// 10,000 briefings. `serve` calls it after publishing a whole rebuild, so that the first tag
+    /// edit does not wait for it.
+    mutating func prepareForTagEdits() {
+        if relatedFeatures == nil { relatedFeatures = RelatedFeatures(model.briefings) }
+        if sitemap == nil { sitemap = SitemapLines(model: model) }
+    }
+
     static func positions(of files: [OutputFile]) -> [String: Int] {
         Dictionary(files.indices.map { (files[$0].path, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+}
+
+extension RenderedSite {
+    /// Makes ahead of time what patching a tag edit into this site starts from (see `LastBuild`).
+    public mutating func prepareForEdits() {
+        last?.prepareForTagEdits()
     }
 }
 

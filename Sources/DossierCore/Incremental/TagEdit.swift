@@ -34,8 +34,7 @@ enum TagEdit {
     /// related briefings and sitemap lines that follow; nil when a tag that stays would be renamed.
     static func retag(_ briefings: Set<Int>, last: inout LastBuild) -> Change? {
         // Made from the model before the edit, once per whole rebuild, then kept up to date.
-        if last.relatedFeatures == nil { last.relatedFeatures = RelatedFeatures(last.model.briefings) }
-        if last.sitemap == nil { last.sitemap = SitemapLines(model: last.model) }
+        last.prepareForTagEdits()
         var touched = Set<String>()
         for index in briefings {
             let slugs = Resolver.tagSlugs(last.model.briefings[index].source)
