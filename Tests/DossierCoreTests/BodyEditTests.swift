@@ -234,7 +234,8 @@ final class BodyEditTests: XCTestCase {
                 "Briefing 5", date: "2017-01-06", extra: front.replacingOccurrences(of: "Event 5", with: "Event 0a"), body: body)]),
             ("an event's date", ["Content/briefings/b5.md": briefing(
                 "Briefing 5", date: "2017-01-06", extra: front.replacingOccurrences(of: "2017-06", with: "2017-07"), body: body)]),
-            ("a front-matter field", ["Content/briefings/b5.md": briefing("Briefing 5", date: "2017-01-06", extra: front + "\nupdated: 2017-02-01", body: body)]),
+            ("a front-matter field", ["Content/briefings/b5.md": briefing("Briefing 5", date: "2017-01-06", extra: front + "\nplaces: [iraq]", body: body)]),
+            ("an update newer than every other briefing", ["Content/briefings/b5.md": briefing("Briefing 5", date: "2017-01-06", extra: front + "\nupdated: 2017-02-01", body: body)]),
             ("one more mention of an entity", ["Content/briefings/b5.md": briefing("Briefing 5", date: "2017-01-06", extra: front, body: body + "Daesh again.")]),
             ("a first mention of another entity", ["Content/briefings/b5.md": briefing("Briefing 5", date: "2017-01-06", extra: front, body: body + "The PMU moved.")]),
             ("a broken wiki-link", ["Content/briefings/b5.md": briefing("Briefing 5", date: "2017-01-06", extra: front, body: body + "[[nowhere]]")]),
@@ -424,5 +425,42 @@ final class BodyEditTests: XCTestCase {
             let relatedChanged = files(serve.site).filter { $0.key.hasPrefix("briefings/b1") && before[$0.key] != $0.value }
             XCTAssertGreaterThan(relatedChanged.count, 20, "\(step): the related lists of the tag's holders did not change")
         }
+    }
+
+    /// A new `updated` date shows on the briefing's page and dates its feed entries, the feeds
+    /// that carry it and the sitemap's lines for its page, its entities' pages and its tags'.
+    func testUpdatedDatesGiveTheSameSiteAsACleanBuild() throws {
+        var sources = [
+            "site.yml": "title: Updates\nbase_url: https://example.org/\n",
+            "Content/actors/daesh.md": "---\nname: Daesh\n---\nA group.\n",
+            "Content/actors/pmu.md": "---\nname: PMU\n---\nMilitias.\n",
+        ]
+        // b5 is the newest briefing; only b1 and b3 list the PMU; only b1 has the tag Rare.
+        func save(_ index: Int, updated: String?, title: String? = nil, tags: String? = nil) -> [String: String] {
+            let tags = tags ?? (index == 1 ? "Iraq, Rare" : "Iraq")
+            return ["Content/briefings/b\(index).md": briefing(
+                title ?? "Briefing \(index)", date: "2017-01-0\(index + 1)",
+                extra: "tags: [\(tags)]\nactors: [\(index == 1 || index == 3 ? "pmu" : "daesh")]" + (updated.map { "\nupdated: \($0)" } ?? ""),
+                body: "Part \(index).")]
+        }
+        for index in 0..<6 { sources.merge(save(index, updated: nil)) { a, _ in a } }
+        let site = try TestSite(sources)
+        let serve = try Session(self, site)
+        let steps: [(String, [String: String])] = [
+            ("an update to an old briefing, newer than the other PMU briefing", save(1, updated: "2017-01-05")),
+            ("the update moved back", save(1, updated: "2017-01-03")),
+            ("an update on the newest briefing's day", save(1, updated: "2017-01-06")),
+            ("an update with a new title and tags", save(3, updated: "2017-01-06", title: "Three, revised", tags: "Rare")),
+            ("the update taken away", save(1, updated: nil)),
+        ]
+        for (step, saved) in steps {
+            let before = files(serve.site)
+            let result = try XCTUnwrap(try serve.edit(saved), "\(step): refused")
+            XCTAssertEqual(result.bodyEdits, saved.count, step)
+            try assertSame(serve.site, site, step)
+            XCTAssertNotEqual(before["sitemap.xml"], files(serve.site)["sitemap.xml"], "\(step): the sitemap did not change")
+        }
+        XCTAssertTrue(String(decoding: files(serve.site)["briefings/b3/index.html"]!, as: UTF8.self).contains("2017-01-06"))
+        XCTAssertNil(try serve.edit(save(2, updated: "2017-02-01")), "a newer modification than any was patched in")
     }
 }

@@ -3,8 +3,8 @@ import XCTest
 @testable import DossierCore
 
 /// Random but seeded sequences of saves, each patched in or rebuilt as `serve` would, compared
-/// with a clean build after every save (titles, summaries, bodies, wiki-links, tags, two files
-/// at once), under templates that read card values and cards with line breaks.
+/// with a clean build after every save (titles, summaries, bodies, wiki-links, tags, `updated`
+/// dates, two files at once), under templates that read card values and cards with line breaks.
 final class ServeEditSequenceTests: XCTestCase {
     struct State {
         var title: String
@@ -13,10 +13,11 @@ final class ServeEditSequenceTests: XCTestCase {
         var date: String
         var tags: String
         var eventTitle: String? = nil
+        var updated: String? = nil
     }
 
     private func text(_ s: State, _ index: Int) -> String {
-        let summary = s.summary.isEmpty ? "" : "\nsummary: \"\(s.summary)\""
+        let summary = (s.summary.isEmpty ? "" : "\nsummary: \"\(s.summary)\"") + (s.updated.map { "\nupdated: \($0)" } ?? "")
         let extra = "tags: [\(s.tags)]\nactors: [daesh]\(summary)\nevents:\n  - date: 2017-0\(index % 9 + 1)\n    title: \(s.eventTitle ?? "Event \(index)")\n    places: [mosul]"
         return briefing(s.title, date: s.date, extra: extra, body: s.body)
     }
@@ -59,7 +60,7 @@ final class ServeEditSequenceTests: XCTestCase {
             var retagged = false
             for _ in 0..<n {
                 let i = Int.random(in: 0..<count, using: &rng)
-                switch Int.random(in: 0..<11, using: &rng) {
+                switch Int.random(in: 0..<12, using: &rng) {
                 case 0..<4: states[i].title = titles.randomElement(using: &rng)!.isEmpty ? "T\(i)" : titles.randomElement(using: &rng)!
                 case 4..<6: states[i].summary = ["", "S", "Other summary", "S\(i)"].randomElement(using: &rng)!
                 case 6..<8: states[i].body = ["ISIS in Mosul \(i).", "ISIS in Mosul \(i). More words here.", "ISIS in Mosul \(i). See [[b\((i + 1) % count)]]."].randomElement(using: &rng)!
@@ -67,6 +68,7 @@ final class ServeEditSequenceTests: XCTestCase {
                     retagged = true
                     states[i].tags = ["Iraq", "Syria, Iraq", "Kurds", "iraq, Kurds", ""].randomElement(using: &rng)!
                 case 9: states[i].eventTitle = [nil, "Event 0", "Alpha event", "Zulu event"].randomElement(using: &rng)!
+                case 10: states[i].updated = [nil, "2017-03-05", "2017-02-01", "2017-05-01"].randomElement(using: &rng)!
                 default: wholeRebuild = true
                 }
                 changed.append(i)

@@ -24,7 +24,7 @@ struct LastBuild: @unchecked Sendable {
     /// Paths of the search index's term shards.
     var shards: Set<String>
     var pageCount: Int
-    /// Made after a whole rebuild (`prepareForTagEdits`), and kept up to date by tag edits.
+    /// Made after a whole rebuild (`prepareForPatches`), and kept up to date by tag and date edits.
     var relatedFeatures: RelatedFeatures?
     var sitemap: SitemapLines?
 
@@ -46,10 +46,10 @@ struct LastBuild: @unchecked Sendable {
         hasSharedSources = sources.contains { !BodyEdit.isPlainFile($0.hasPrefix("/") ? $0 : root.path + "/" + $0) }
     }
 
-    /// Makes what a tag edit starts from (`TagEdit`), if it is not there yet: about 90 ms at
-    /// 10,000 briefings. `serve` calls it after publishing a whole rebuild, so that the first tag
+    /// Makes what tag and date edits start from (`TagEdit`, `ModifiedEdit`), if it is not there
+    /// yet: about 90 ms at 10,000 briefings. `serve` calls it after publishing a whole rebuild, so that the first tag
     /// edit does not wait for it.
-    mutating func prepareForTagEdits() {
+    mutating func prepareForPatches() {
         if relatedFeatures == nil { relatedFeatures = RelatedFeatures(model.briefings) }
         if sitemap == nil { sitemap = SitemapLines(model: model) }
     }
@@ -62,7 +62,7 @@ struct LastBuild: @unchecked Sendable {
 extension RenderedSite {
     /// Makes ahead of time what patching a tag edit into this site starts from (see `LastBuild`).
     public mutating func prepareForEdits() {
-        last?.prepareForTagEdits()
+        last?.prepareForPatches()
     }
 }
 
@@ -110,18 +110,25 @@ public enum BodyEdit {
                 eventsRecarded.insert(edit.index)
             }
         }
+        let redated = Set(edits.filter { $0.reach.contains(.updated) }.map(\.index))
+        let newestBefore = redated.isEmpty ? nil : ModifiedEdit.newest(in: site.last!.model)
+        // From the model as it was (`serve` made them after the last whole rebuild already).
+        if edits.contains(where: { !$0.reach.isDisjoint(with: [.tags, .updated]) }) { site.last!.prepareForPatches() }
         // Nothing else holds the model now, so the briefings are updated without copying the array.
         for edit in edits {
             site.last!.model.briefings[edit.index].source = edit.briefing
             site.last!.model.briefings[edit.index].body = edit.body
         }
         let edited = edits.map(\.index)
-        let recarded = Set(edits.filter { $0.reach >= .card }.map(\.index))
-        let retagged = Set(edits.filter { $0.reach == .tags }.map(\.index))
+        let recarded = Set(edits.filter { $0.reach.contains(.card) }.map(\.index))
+        let retagged = Set(edits.filter { $0.reach.contains(.tags) }.map(\.index))
         var tagChange = TagEdit.Change()
         if !retagged.isEmpty {
             guard let change = TagEdit.retag(retagged, last: &site.last!) else { return nil }
             tagChange = change
+        }
+        if !redated.isEmpty {
+            guard ModifiedEdit.redate(redated, newestBefore: newestBefore, last: &site.last!) else { return nil }
         }
         if !recarded.isEmpty {
             guard CardEdit.retitleTimeline(of: eventsRecarded, previous: previousEvents, in: &site.last!.model),
@@ -145,7 +152,7 @@ public enum BodyEdit {
         let feeds = FeedWriter(model: model, cache: session)
         let index = SearchIndex(model: model, cache: session)
         let changedTags = tagChange.changedTags
-        let sitemap = changedTags.isEmpty ? nil : site.last!.sitemap
+        let sitemap = changedTags.isEmpty && redated.isEmpty ? nil : site.last!.sitemap
         let extras = 2
         let outputs = ResultSlots<[OutputFile]>(count: extras + jobs.count)
         let shared = UncheckedBox(view)
@@ -239,7 +246,7 @@ public enum BodyEdit {
             guard let briefing = ContentLoader.readBriefing(url, walker: walker, budgets: budgets, diagnostics: &diagnostics),
                   diagnostics.all.isEmpty else { return nil }
             if sameFrontMatter(briefing, old.source) {
-                read.append((index, briefing, .ownPage))
+                read.append((index, briefing, []))
             } else if let reach = CardEdit.reach(of: briefing, from: old.source) {
                 read.append((index, briefing, reach))
             } else {

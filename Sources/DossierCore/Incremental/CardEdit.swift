@@ -14,22 +14,21 @@ import Foundation
 /// publication or one of its events on the timeline, when another document wiki-links to the
 /// briefing (the link shows its title), or when a new card's shape differs from the old one's.
 enum CardEdit {
-    /// How far a save's front matter reaches, when `serve` can patch it in; each case includes
-    /// the ones before it.
-    enum Reach: Int, Comparable {
-        /// The briefing's own page: its sources, or only positions (a line added above a value).
-        case ownPage
-        /// Its card too: its title or summary.
-        case card
+    /// How far a save's front matter reaches, when `serve` can patch it in. Empty: the
+    /// briefing's own page (its sources, or only positions: a line added above a value).
+    struct Reach: OptionSet {
+        let rawValue: Int
+        /// Its card: its title, summary or event titles.
+        static let card = Reach(rawValue: 1)
         /// Its tags: its card, the tag pages and feeds, related briefings (`TagEdit`).
-        case tags
-
-        static func < (lhs: Reach, rhs: Reach) -> Bool { lhs.rawValue < rhs.rawValue }
+        static let tags = Reach(rawValue: 2)
+        /// Its `updated` date: its feeds' dates and the sitemap's (`ModifiedEdit`).
+        static let updated = Reach(rawValue: 4)
     }
 
     /// Nil when the front matter differs in anything but the title, summary, sources, event
-    /// titles and tags. Positions may differ: they only place diagnostics, and an edit with any
-    /// is refused.
+    /// titles, tags and `updated` date. Positions may differ: they only place diagnostics, and
+    /// an edit with any is refused.
     static func reach(of new: Briefing, from old: Briefing) -> Reach? {
         var stripped = withoutPositions(new)
         let oldStripped = withoutPositions(old)
@@ -37,16 +36,20 @@ enum CardEdit {
         stripped.summary = old.summary
         stripped.sources = old.sources
         stripped.tags = oldStripped.tags
+        stripped.updated = old.updated
         if stripped.events.count == old.events.count {
             for index in old.events.indices { stripped.events[index].title = old.events[index].title }
         }
         guard BodyEdit.identical(stripped, oldStripped) else { return nil }
+        var reach: Reach = []
         let sameTags = new.tags.count == old.tags.count
             && zip(new.tags, old.tags).allSatisfy { $0.value.utf8.elementsEqual($1.value.utf8) }
-        if !sameTags { return .tags }
+        if !sameTags { reach.formUnion([.tags, .card]) }
         let sameCard = new.title.utf8.elementsEqual(old.title.utf8) && new.summary.utf8.elementsEqual(old.summary.utf8)
             && zip(new.events, old.events).allSatisfy { $0.title.utf8.elementsEqual($1.title.utf8) }
-        return sameCard ? .ownPage : .card
+        if !sameCard { reach.insert(.card) }
+        if String(reflecting: new.updated) != String(reflecting: old.updated) { reach.insert(.updated) }
+        return reach
     }
 
     private static func withoutPositions(_ briefing: Briefing) -> Briefing {

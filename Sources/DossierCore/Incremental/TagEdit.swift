@@ -34,7 +34,7 @@ enum TagEdit {
     /// related briefings and sitemap lines that follow; nil when a tag that stays would be renamed.
     static func retag(_ briefings: Set<Int>, last: inout LastBuild) -> Change? {
         // Made from the model before the edit, once per whole rebuild, then kept up to date.
-        last.prepareForTagEdits()
+        last.prepareForPatches()
         var touched = Set<String>()
         for index in briefings {
             let slugs = Resolver.tagSlugs(last.model.briefings[index].source)

@@ -42,6 +42,11 @@ struct SitemapLines: Sendable {
         tag.briefings.map { model.briefings[$0].source.lastModified }.max()
     }
 
+    /// An entity page's date: the newest of the briefings it lists.
+    static func lastModified(ofEntity entity: Int, in model: SiteModel) -> SiteDate? {
+        model.facts[entity].references.map { model.briefings[$0.briefing].source.lastModified }.max()
+    }
+
     private func line(_ url: String, lastmod: SiteDate?) -> String {
         var line = "  <url><loc>\(Escape.xml(config.absolute(url)))</loc>"
         if let lastmod { line += "<lastmod>\(lastmod.description)</lastmod>" }
