@@ -123,18 +123,9 @@ enum TagEdit {
         let reached = Set(holders.filter { index in features.features[index].contains { counts[$0] } })
         let pending = edited.union(reached).sorted()
         let graph = FeatureGraph(features: features.features, featureCount: features.count, total: total)
-        let slots = ResultSlots<[Int]>(count: pending.count)
-        let chunk = max(16, pending.count / 8)
-        DispatchQueue.concurrentPerform(iterations: (pending.count + chunk - 1) / chunk) { part in
-            var scorer = RelatedScorer(total: total)
-            for slot in (part * chunk)..<min(pending.count, (part + 1) * chunk) {
-                slots.set(slot, scorer.topFive(for: pending[slot], in: graph))
-            }
-        }
         var relatedChanged: [Int] = []
-        for (slot, related) in slots.values.enumerated() {
+        for (slot, related) in RelatedScorer.topFives(for: pending, in: graph).enumerated() {
             let index = pending[slot]
-            let related = related ?? []
             if related != model.briefings[index].related {
                 model.briefings[index].related = related
                 if !edited.contains(index) { relatedChanged.append(index) }

@@ -183,15 +183,7 @@ enum Aggregates {
             related = carried
         }
         let pending = related.indices.filter { related[$0] == nil }
-        let slots = ResultSlots<[Int]>(count: pending.count)
-        let chunk = max(64, pending.count / 16)
-        DispatchQueue.concurrentPerform(iterations: (pending.count + chunk - 1) / chunk) { part in
-            var scorer = RelatedScorer(total: total)
-            for slot in (part * chunk)..<min(pending.count, (part + 1) * chunk) {
-                slots.set(slot, scorer.topFive(for: pending[slot], in: graph))
-            }
-        }
-        for (slot, value) in slots.values.enumerated() { related[pending[slot]] = value ?? [] }
+        for (slot, value) in RelatedScorer.topFives(for: pending, in: graph).enumerated() { related[pending[slot]] = value }
         for index in briefings.indices { briefings[index].related = related[index] ?? [] }
         if var basis {
             basis.related = briefings.map(\.related)

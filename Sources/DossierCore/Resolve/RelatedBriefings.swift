@@ -82,6 +82,20 @@ struct RelatedScorer {
 
     init(total: Int) { scores = Array(repeating: 0, count: total) }
 
+    /// The top five of each of `briefings`, in that order, scored on all cores.
+    static func topFives(for briefings: [Int], in graph: FeatureGraph) -> [[Int]] {
+        let total = graph.featureStarts.count - 1
+        let slots = ResultSlots<[Int]>(count: briefings.count)
+        let chunk = max(16, briefings.count / 16)
+        DispatchQueue.concurrentPerform(iterations: (briefings.count + chunk - 1) / chunk) { part in
+            var scorer = RelatedScorer(total: total)
+            for slot in (part * chunk)..<min(briefings.count, (part + 1) * chunk) {
+                slots.set(slot, scorer.topFive(for: briefings[slot], in: graph))
+            }
+        }
+        return slots.values.map { $0 ?? [] }
+    }
+
     /// The five best-scored briefings sharing a feature with `briefing`, ties broken by
     /// briefing order (which is date order).
     mutating func topFive(for briefing: Int, in graph: FeatureGraph) -> [Int] {
