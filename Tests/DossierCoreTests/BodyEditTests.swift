@@ -234,7 +234,8 @@ final class BodyEditTests: XCTestCase {
                 "Briefing 5", date: "2017-01-06", extra: front.replacingOccurrences(of: "Event 5", with: "Event 0a"), body: body)]),
             ("an event's date", ["Content/briefings/b5.md": briefing(
                 "Briefing 5", date: "2017-01-06", extra: front.replacingOccurrences(of: "2017-06", with: "2017-07"), body: body)]),
-            ("a front-matter field", ["Content/briefings/b5.md": briefing("Briefing 5", date: "2017-01-06", extra: front + "\nplaces: [iraq]", body: body)]),
+            ("a front-matter field", ["Content/briefings/b5.md": briefing("Briefing 5", date: "2017-01-06", extra: front + "\nlinking: all", body: body)]),
+            ("an actor with no page of its own", ["Content/briefings/b5.md": briefing("Briefing 5", date: "2017-01-06", extra: front.replacingOccurrences(of: "actors: [daesh]", with: "actors: [daesh, Kurdish militias]"), body: body)]),
             ("an update newer than every other briefing", ["Content/briefings/b5.md": briefing("Briefing 5", date: "2017-01-06", extra: front + "\nupdated: 2017-02-01", body: body)]),
             ("one more mention of an entity", ["Content/briefings/b5.md": briefing("Briefing 5", date: "2017-01-06", extra: front, body: body + "Daesh again.")]),
             ("a first mention of another entity", ["Content/briefings/b5.md": briefing("Briefing 5", date: "2017-01-06", extra: front, body: body + "The PMU moved.")]),
@@ -462,5 +463,85 @@ final class BodyEditTests: XCTestCase {
         }
         XCTAssertTrue(String(decoding: files(serve.site)["briefings/b3/index.html"]!, as: UTF8.self).contains("2017-01-06"))
         XCTAssertNil(try serve.edit(save(2, updated: "2017-02-01")), "a newer modification than any was patched in")
+    }
+
+    /// A tag new to the site whose page or feed a static file already takes (or needs as a
+    /// folder) is a collision a whole build reports: such a save is not patched in (found by
+    /// review).
+    func testATagWhosePageAStaticFileTakesIsLeftToTheWholeRebuild() throws {
+        for (name, path) in [("the same path", "Content/static/tags/kurds/index.html"),
+                             ("the same path in another case", "Content/static/Tags/Kurds/atom.xml"),
+                             ("a file where the page needs a folder", "Content/static/tags/kurds")] {
+            let site = try makeSite()
+            try site.write([path: "<p>static</p>"])
+            let serve = try Session(self, site)
+            let front = "tags: [Syria, Kurds]\nactors: [daesh]\nevents:\n  - date: 2017-02\n    title: Event 1\n    places: [mosul]"
+            XCTAssertNil(try serve.edit(["Content/briefings/b1.md": briefing("Briefing 1", date: "2017-01-02", extra: front,
+                                                                              body: "ISIS holds Mosul, part 1. See [[b0]].\n\n")]), name)
+            XCTAssertFalse(Pipeline.render(options(site)).0.succeeded, "\(name): a clean build should fail")
+        }
+    }
+
+    /// Actors and places added to or taken from a briefing's front matter: its page, the entity
+    /// pages (with roll-up and "appears with"), their feeds and sitemap lines, the indexes, the
+    /// home page and related briefings follow, as in a clean build.
+    func testActorAndPlaceEditsGiveTheSameSiteAsACleanBuild() throws {
+        let site = try makeSite()
+        let serve = try Session(self, site)
+        func save(_ index: Int, actors: String, places: String? = nil, tags: String? = nil, title: String? = nil) -> [String: String] {
+            let tags = tags ?? (index % 2 == 0 ? "Iraq, Offensive" : "Syria")
+            return ["Content/briefings/b\(index).md": briefing(
+                title ?? "Briefing \(index)", date: String(format: "2017-%02d-%02d", index / 28 + 1, index % 28 + 1),
+                extra: "tags: [\(tags)]\nactors: [\(actors)]" + (places.map { "\nplaces: [\($0)]" } ?? "")
+                    + "\nevents:\n  - date: 2017-0\(index % 9 + 1)\n    title: Event \(index)\n    places: [mosul]",
+                body: "ISIS holds Mosul, part \(index). See [[b0]].\n\n")]
+        }
+        let steps: [(String, [String: String])] = [
+            ("an actor no briefing named", save(4, actors: "daesh, pmu")),
+            ("the same actor by its alias, on a newer briefing", save(20, actors: "daesh, PMU")),
+            ("a place the body's place rolls up to", save(5, actors: "daesh", places: "iraq")),
+            ("actors reordered: nothing else changes", save(4, actors: "pmu, daesh")),
+            ("an actor taken away", save(4, actors: "daesh")),
+            ("an actor and tags and the title at once", save(7, actors: "Popular Mobilization Units", tags: "Militias", title: "Seven, revised")),
+            ("two briefings at once", save(20, actors: "daesh").merging(save(5, actors: "daesh")) { a, _ in a }),
+            ("the last naming of an actor taken away", save(7, actors: "daesh")),
+        ]
+        for (step, saved) in steps {
+            let result = try XCTUnwrap(try serve.edit(saved), "\(step): refused")
+            XCTAssertEqual(result.bodyEdits, saved.count, step)
+            try assertSame(serve.site, site, step)
+        }
+        // A title edit after the entity pages were rendered whole splices the lists it can.
+        _ = try XCTUnwrap(try serve.edit(save(4, actors: "daesh, pmu", title: "Four, retitled")))
+        try assertSame(serve.site, site, "a retitle after entity edits")
+    }
+
+    /// A place's page lists the briefings of the places within it ("via"): listing a city
+    /// changes its country's page, and so does listing the country itself.
+    func testPlaceEditsRollUpToTheirCountry() throws {
+        var sources = [
+            "site.yml": "title: Roll-up\n",
+            "Content/places/iraq.md": "---\nname: Iraq\n---\nA country.\n",
+            "Content/places/mosul.md": "---\nname: Mosul\nwithin: iraq\n---\nA city.\n",
+            "Content/places/kirkuk.md": "---\nname: Kirkuk\nwithin: iraq\n---\nA city.\n",
+            "Content/places/erbil.md": "---\nname: Erbil\nwithin: kirkuk\n---\nNot really, but a deeper level.\n",
+        ]
+        func save(_ index: Int, places: String) -> [String: String] {
+            ["Content/briefings/b\(index).md": briefing("Briefing \(index)", date: "2017-01-0\(index + 1)",
+                                                         extra: "places: [\(places)]", body: "Text \(index).")]
+        }
+        for index in 0..<4 { sources.merge(save(index, places: index == 0 ? "mosul" : "")) { a, _ in a } }
+        let site = try TestSite(sources)
+        let serve = try Session(self, site)
+        for (step, saved) in [("a city within the country", save(2, places: "kirkuk")),
+                              ("a place two levels down", save(3, places: "erbil")),
+                              ("a second city on the same briefing", save(2, places: "erbil, mosul")),
+                              ("the country itself", save(2, places: "iraq, erbil")),
+                              ("the cities taken away", save(3, places: ""))] {
+            let before = files(serve.site)["places/iraq/index.html"]
+            _ = try XCTUnwrap(try serve.edit(saved), "\(step): refused")
+            try assertSame(serve.site, site, step)
+            XCTAssertNotEqual(before, files(serve.site)["places/iraq/index.html"], "\(step): the country's page did not change")
+        }
     }
 }

@@ -4,7 +4,7 @@ import XCTest
 
 /// Random but seeded sequences of saves, each patched in or rebuilt as `serve` would, compared
 /// with a clean build after every save (titles, summaries, bodies, wiki-links, tags, `updated`
-/// dates, two files at once), under templates that read card values and cards with line breaks.
+/// dates, actors and places, two files at once), under templates that read card values and cards with line breaks.
 final class ServeEditSequenceTests: XCTestCase {
     struct State {
         var title: String
@@ -14,11 +14,12 @@ final class ServeEditSequenceTests: XCTestCase {
         var tags: String
         var eventTitle: String? = nil
         var updated: String? = nil
+        var entities = "actors: [daesh]"
     }
 
     private func text(_ s: State, _ index: Int) -> String {
         let summary = (s.summary.isEmpty ? "" : "\nsummary: \"\(s.summary)\"") + (s.updated.map { "\nupdated: \($0)" } ?? "")
-        let extra = "tags: [\(s.tags)]\nactors: [daesh]\(summary)\nevents:\n  - date: 2017-0\(index % 9 + 1)\n    title: \(s.eventTitle ?? "Event \(index)")\n    places: [mosul]"
+        let extra = "tags: [\(s.tags)]\n\(s.entities)\(summary)\nevents:\n  - date: 2017-0\(index % 9 + 1)\n    title: \(s.eventTitle ?? "Event \(index)")\n    places: [mosul]"
         return briefing(s.title, date: s.date, extra: extra, body: s.body)
     }
 
@@ -60,7 +61,7 @@ final class ServeEditSequenceTests: XCTestCase {
             var retagged = false
             for _ in 0..<n {
                 let i = Int.random(in: 0..<count, using: &rng)
-                switch Int.random(in: 0..<12, using: &rng) {
+                switch Int.random(in: 0..<13, using: &rng) {
                 case 0..<4: states[i].title = titles.randomElement(using: &rng)!.isEmpty ? "T\(i)" : titles.randomElement(using: &rng)!
                 case 4..<6: states[i].summary = ["", "S", "Other summary", "S\(i)"].randomElement(using: &rng)!
                 case 6..<8: states[i].body = ["ISIS in Mosul \(i).", "ISIS in Mosul \(i). More words here.", "ISIS in Mosul \(i). See [[b\((i + 1) % count)]]."].randomElement(using: &rng)!
@@ -68,6 +69,8 @@ final class ServeEditSequenceTests: XCTestCase {
                     retagged = true
                     states[i].tags = ["Iraq", "Syria, Iraq", "Kurds", "iraq, Kurds", ""].randomElement(using: &rng)!
                 case 9: states[i].eventTitle = [nil, "Event 0", "Alpha event", "Zulu event"].randomElement(using: &rng)!
+                case 11: states[i].entities = ["actors: [daesh]", "actors: [daesh, pmu]", "actors: [PMU]\nplaces: [kirkuk]",
+                                               "actors: [daesh]\nplaces: [iraq, mosul]"].randomElement(using: &rng)!
                 case 10: states[i].updated = [nil, "2017-03-05", "2017-02-01", "2017-05-01"].randomElement(using: &rng)!
                 default: wholeRebuild = true
                 }

@@ -1,71 +1,5 @@
 import Foundation
 
-/// What `serve` keeps of its last good build so that an edit to briefing bodies can be applied
-/// without loading and resolving the whole site again (see `BodyEdit`).
-struct LastBuild: @unchecked Sendable {
-    var model: SiteModel
-    var templates: TemplateSet
-    /// Cards as rendered for `model`; a body edit leaves every card as it is.
-    var briefingCards: [HTMLFragment]
-    var eventCards: [HTMLFragment]
-    var renderer: BodyRenderer
-    /// The build's diagnostics, as returned, and the files they are about.
-    var diagnostics: [Diagnostic]
-    var filesWithDiagnostics: Set<String>
-    /// Source file (as diagnostics show it) → index in `model.briefings`.
-    var briefingsByFile: [String: Int]
-    /// Every briefing, entity and page file the model was made from, as diagnostics show them.
-    var sources: Set<String>
-    /// Some source is a symbolic link or has other hard links: a watcher reports an edit under
-    /// one name only, so another source sharing the file would go stale. Body edits are then off.
-    var hasSharedSources: Bool
-    /// Output path → index in `RenderedSite.files`.
-    var positions: [String: Int]
-    /// Paths of the search index's term shards.
-    var shards: Set<String>
-    var pageCount: Int
-    /// Made after a whole rebuild (`prepareForPatches`), and kept up to date by tag and date edits.
-    var relatedFeatures: RelatedFeatures?
-    var sitemap: SitemapLines?
-
-    init(model: SiteModel, templates: TemplateSet, view: ViewContext, renderer: BodyRenderer, diagnostics: [Diagnostic],
-         files: [OutputFile], root: URL) {
-        self.model = model
-        self.templates = templates
-        briefingCards = view.briefingCards
-        eventCards = view.eventCards
-        self.renderer = renderer
-        self.diagnostics = diagnostics
-        filesWithDiagnostics = Set(diagnostics.map(\.file))
-        briefingsByFile = Dictionary(model.briefings.indices.map { (model.briefings[$0].source.file, $0) },
-                                     uniquingKeysWith: { first, _ in first })
-        positions = Self.positions(of: files)
-        shards = Set(files.lazy.map(\.path).filter(BodyEdit.isSearchTerms))
-        pageCount = files.lazy.filter { $0.path.hasSuffix(".html") }.count
-        sources = Set(model.briefings.map(\.source.file) + model.entities.map(\.file) + model.pages.map(\.source.file))
-        hasSharedSources = sources.contains { !BodyEdit.isPlainFile($0.hasPrefix("/") ? $0 : root.path + "/" + $0) }
-    }
-
-    /// Makes what tag and date edits start from (`TagEdit`, `ModifiedEdit`), if it is not there
-    /// yet: about 90 ms at 10,000 briefings. `serve` calls it after publishing a whole rebuild, so that the first tag
-    /// edit does not wait for it.
-    mutating func prepareForPatches() {
-        if relatedFeatures == nil { relatedFeatures = RelatedFeatures(model.briefings) }
-        if sitemap == nil { sitemap = SitemapLines(model: model) }
-    }
-
-    static func positions(of files: [OutputFile]) -> [String: Int] {
-        Dictionary(files.indices.map { (files[$0].path, $0) }, uniquingKeysWith: { first, _ in first })
-    }
-}
-
-extension RenderedSite {
-    /// Makes ahead of time what patching a tag edit into this site starts from (see `LastBuild`).
-    public mutating func prepareForEdits() {
-        last?.prepareForPatches()
-    }
-}
-
 /// Applies edits that change nothing but the Markdown body of existing briefings — the usual
 /// save while writing — without running the whole pipeline again.
 ///
@@ -113,7 +47,7 @@ public enum BodyEdit {
         let redated = Set(edits.filter { $0.reach.contains(.updated) }.map(\.index))
         let newestBefore = redated.isEmpty ? nil : ModifiedEdit.newest(in: site.last!.model)
         // From the model as it was (`serve` made them after the last whole rebuild already).
-        if edits.contains(where: { !$0.reach.isDisjoint(with: [.tags, .updated]) }) { site.last!.prepareForPatches() }
+        if edits.contains(where: { !$0.reach.isDisjoint(with: [.tags, .updated, .entities]) }) { site.last!.prepareForPatches() }
         // Nothing else holds the model now, so the briefings are updated without copying the array.
         for edit in edits {
             site.last!.model.briefings[edit.index].source = edit.briefing
@@ -121,15 +55,25 @@ public enum BodyEdit {
         }
         let edited = edits.map(\.index)
         let recarded = Set(edits.filter { $0.reach.contains(.card) }.map(\.index))
+        let relisted = edits.filter { $0.reach.contains(.entities) }
+        var relistedEntities = Set<Int>()
+        if !relisted.isEmpty {
+            guard let changed = EntityEdit.relist(relisted.map { ($0.index, $0.listed) }, last: &site.last!) else { return nil }
+            relistedEntities = changed
+        }
+        let changedEntities = relistedEntities
         let retagged = Set(edits.filter { $0.reach.contains(.tags) }.map(\.index))
         var tagChange = TagEdit.Change()
         if !retagged.isEmpty {
             guard let change = TagEdit.retag(retagged, last: &site.last!) else { return nil }
             tagChange = change
         }
+        let refeatured = retagged.union(relisted.map(\.index))
+        let relatedChanged = refeatured.isEmpty ? [] : site.last!.rescoreRelated(refeatured)
         if !redated.isEmpty {
             guard ModifiedEdit.redate(redated, newestBefore: newestBefore, last: &site.last!) else { return nil }
         }
+        if !changedEntities.isEmpty { EntityEdit.redate(changedEntities, last: &site.last!) }
         if !recarded.isEmpty {
             guard CardEdit.retitleTimeline(of: eventsRecarded, previous: previousEvents, in: &site.last!.model),
                   CardEdit.renderCards(of: recarded, events: eventsRecarded, last: &site.last!) else { return nil }
@@ -140,26 +84,26 @@ public enum BodyEdit {
         var view = ViewContext(model: model, templates: last.templates)
         view.briefingCards = last.briefingCards
         view.eventCards = last.eventCards
-        let lists = recarded.isEmpty ? [] : CardEdit.listsShowing(recarded, events: eventsRecarded, in: model).filter {
-            if case let .briefing(index) = $0 { return !edited.contains(index) }
-            return true
-        }
-        let firstJobs = edited.map(PageJob.briefing) + lists
-        let jobs = firstJobs + TagEdit.pages(for: tagChange, in: model).filter { !firstJobs.contains($0) }
-        // A tag page whose briefings changed no longer matches its skeleton's markers.
+        var wanted = edited.map(PageJob.briefing)
+        if !recarded.isEmpty { wanted += CardEdit.listsShowing(recarded, events: eventsRecarded, in: model) }
+        wanted += TagEdit.pages(for: tagChange, in: model) + EntityEdit.pages(for: changedEntities) + relatedChanged.map(PageJob.briefing)
+        var seen = Set<PageJob>()
+        let jobs = wanted.filter { seen.insert($0).inserted }
+        // A tag or entity page whose list changed no longer matches its skeleton's markers.
         for slug in tagChange.changedTags { session.skeletons.forget(TagEdit.pagePath(slug)) }
+        for entity in changedEntities { session.skeletons.forget(PageJob.entity(entity).outputPath(in: model)) }
         // The feeds and the search index run beside the pages: each is one thread's work.
         let feeds = FeedWriter(model: model, cache: session)
         let index = SearchIndex(model: model, cache: session)
         let changedTags = tagChange.changedTags
-        let sitemap = changedTags.isEmpty && redated.isEmpty ? nil : site.last!.sitemap
+        let sitemap = changedTags.isEmpty && redated.isEmpty && changedEntities.isEmpty ? nil : site.last!.sitemap
         let extras = 2
         let outputs = ResultSlots<[OutputFile]>(count: extras + jobs.count)
         let shared = UncheckedBox(view)
         DispatchQueue.concurrentPerform(iterations: extras + jobs.count) { slot in
             switch slot {
             case 0:
-                outputs.set(slot, feeds.feeds(carrying: Set(edited), tags: changedTags) + (sitemap.map { [$0.file()] } ?? []))
+                outputs.set(slot, feeds.feeds(carrying: Set(edited), tags: changedTags, entities: changedEntities) + (sitemap.map { [$0.file()] } ?? []))
             case 1:
                 if let search = index.files(afterBodyEdits: edited) { outputs.set(slot, search + index.documentChunks(containing: recarded)) }
             default:
@@ -187,7 +131,8 @@ public enum BodyEdit {
         // Tags no longer used take their page and feed away; tags new to the site bring theirs.
         let gone = Set(tagChange.removedTags.flatMap { [TagEdit.pagePath($0), TagEdit.feedPath($0)] })
         let added = Set(tagChange.addedTags.flatMap { [TagEdit.pagePath($0), TagEdit.feedPath($0)] })
-        guard added.isSubset(of: written.map(\.path)) else { return nil }
+        guard added.isSubset(of: written.map(\.path)), TagEdit.fit(added, beside: site.files, staticFiles: site.staticFiles)
+        else { return nil }
         if shards != last.shards { site.last!.positions = LastBuild.positions(of: site.files) }
         for path in gone.sorted() {
             guard let position = site.last!.positions.removeValue(forKey: path) else { return nil }
@@ -223,8 +168,10 @@ public enum BodyEdit {
         var index: Int
         var briefing: Briefing
         var body: RenderedBody
-        /// How far its front matter's change reaches (`CardEdit`, `TagEdit`).
+        /// How far its front matter's change reaches (`CardEdit`, `TagEdit`, `ModifiedEdit`, `EntityEdit`).
         var reach: CardEdit.Reach
+        /// The entities its front matter lists, resolved.
+        var listed: [Int]
     }
 
     /// The edited briefings with their new bodies, or nil when an edit is not a body edit (or
@@ -263,9 +210,14 @@ public enum BodyEdit {
         var edits: [Edit] = []
         for (index, briefing, reach) in read {
             let old = last.model.briefings[index]
-            let body = last.renderer.render(Resolver.bodyRequest(briefing, listed: old.listed, config: last.model.config))
+            var listed = old.listed
+            if reach.contains(.entities) {
+                guard let relisted = EntityEdit.listed(briefing, in: last.model.directory) else { return nil }
+                listed = relisted
+            }
+            let body = last.renderer.render(Resolver.bodyRequest(briefing, listed: listed, config: last.model.config))
             guard body.diagnostics.isEmpty, body.mentions == old.body.mentions else { return nil }
-            edits.append(Edit(index: index, briefing: briefing, body: body, reach: reach))
+            edits.append(Edit(index: index, briefing: briefing, body: body, reach: reach, listed: listed))
         }
         return edits
     }

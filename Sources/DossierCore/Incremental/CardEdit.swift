@@ -24,11 +24,13 @@ enum CardEdit {
         static let tags = Reach(rawValue: 2)
         /// Its `updated` date: its feeds' dates and the sitemap's (`ModifiedEdit`).
         static let updated = Reach(rawValue: 4)
+        /// Its listed actors or places: entity pages, feeds and related briefings (`EntityEdit`).
+        static let entities = Reach(rawValue: 8)
     }
 
     /// Nil when the front matter differs in anything but the title, summary, sources, event
-    /// titles, tags and `updated` date. Positions may differ: they only place diagnostics, and
-    /// an edit with any is refused.
+    /// titles, tags, `updated` date, actors and places. Positions may differ: they only place
+    /// diagnostics, and an edit with any is refused.
     static func reach(of new: Briefing, from old: Briefing) -> Reach? {
         var stripped = withoutPositions(new)
         let oldStripped = withoutPositions(old)
@@ -37,19 +39,28 @@ enum CardEdit {
         stripped.sources = old.sources
         stripped.tags = oldStripped.tags
         stripped.updated = old.updated
+        stripped.actors = oldStripped.actors
+        stripped.places = oldStripped.places
         if stripped.events.count == old.events.count {
             for index in old.events.indices { stripped.events[index].title = old.events[index].title }
         }
         guard BodyEdit.identical(stripped, oldStripped) else { return nil }
         var reach: Reach = []
-        let sameTags = new.tags.count == old.tags.count
-            && zip(new.tags, old.tags).allSatisfy { $0.value.utf8.elementsEqual($1.value.utf8) }
-        if !sameTags { reach.formUnion([.tags, .card]) }
+        if !sameStrings(new.tags.map(\.value), old.tags.map(\.value)) { reach.formUnion([.tags, .card]) }
         let sameCard = new.title.utf8.elementsEqual(old.title.utf8) && new.summary.utf8.elementsEqual(old.summary.utf8)
             && zip(new.events, old.events).allSatisfy { $0.title.utf8.elementsEqual($1.title.utf8) }
         if !sameCard { reach.insert(.card) }
         if String(reflecting: new.updated) != String(reflecting: old.updated) { reach.insert(.updated) }
+        func values(_ references: [Located<String>]) -> [String] { references.map(\.value) }
+        if !sameStrings(values(new.actors), values(old.actors)) || !sameStrings(values(new.places), values(old.places)) {
+            reach.insert(.entities)
+        }
         return reach
+    }
+
+    /// Equal down to the bytes (see `BodyEdit.identical`).
+    private static func sameStrings(_ a: [String], _ b: [String]) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { $0.utf8.elementsEqual($1.utf8) }
     }
 
     private static func withoutPositions(_ briefing: Briefing) -> Briefing {

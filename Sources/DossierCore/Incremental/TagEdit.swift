@@ -21,17 +21,16 @@ enum TagEdit {
         var changedTags: Set<String> = []
         var addedTags: [String] = []
         var removedTags: [String] = []
-        /// Briefings whose related briefings changed.
-        var relatedChanged: [Int] = []
 
-        var isEmpty: Bool { changedTags.isEmpty && relatedChanged.isEmpty }
+        var isEmpty: Bool { changedTags.isEmpty }
     }
 
     static func pagePath(_ slug: String) -> String { "tags/\(slug)/index.html" }
     static func feedPath(_ slug: String) -> String { "tags/\(slug)/atom.xml" }
 
-    /// Gives the briefings their new tags in the last build's model, with the site's tags,
-    /// related briefings and sitemap lines that follow; nil when a tag that stays would be renamed.
+    /// Gives the briefings their new tags in the last build's model, with the site's tags and
+    /// sitemap lines that follow; nil when a tag that stays would be renamed. (Related briefings
+    /// follow through `LastBuild.rescoreRelated`.)
     static func retag(_ briefings: Set<Int>, last: inout LastBuild) -> Change? {
         // Made from the model before the edit, once per whole rebuild, then kept up to date.
         last.prepareForPatches()
@@ -44,7 +43,6 @@ enum TagEdit {
         }
         var change = Change()
         guard retagSite(touched, edited: briefings, model: &last.model, change: &change) else { return nil }
-        change.relatedChanged = rescoreRelated(briefings, model: &last.model, features: &last.relatedFeatures!)
         let tagIndices = Dictionary(last.model.tags.indices.map { (last.model.tags[$0].slug, $0) }, uniquingKeysWith: { a, _ in a })
         for slug in change.changedTags.sorted() {
             let tag = tagIndices[slug].map { last.model.tags[$0] }
@@ -81,67 +79,24 @@ enum TagEdit {
         return true
     }
 
-    /// Scores related briefings again where the new tags can reach, as `RelatedBasis` decides
-    /// for a whole rebuild: the edited briefings, and every briefing that holds a tag whose
-    /// holders changed, when that tag counts in scores before or after (held by some briefing,
-    /// and not too many). Everything else scores as before: its features, their weights and
-    /// their holders are unchanged. Returns the other briefings whose related list changed.
-    private static func rescoreRelated(_ edited: Set<Int>, model: inout SiteModel, features: inout RelatedFeatures) -> [Int] {
-        let total = model.briefings.count
-        guard total > 1 else { return [] }
-        var old: [Int: [Int]] = [:]
-        var changed = Set<Int>()
-        for index in edited {
-            old[index] = features.features[index]
-            let new = features.numbering(model.briefings[index])
-            changed.formUnion(Set(new).symmetricDifference(features.features[index]))
-            features.features[index] = new
-        }
-        guard !changed.isEmpty else { return [] }
-        var isChanged = [Bool](repeating: false, count: features.count)
-        for feature in changed { isChanged[feature] = true }
-        var countAfter = [Int](repeating: 0, count: features.count)
-        var holders: [Int] = []
-        for index in 0..<total {
-            var holds = false
-            for feature in features.features[index] where isChanged[feature] {
-                countAfter[feature] += 1
-                holds = true
-            }
-            if holds { holders.append(index) }
-        }
-        var countBefore = countAfter
-        for index in edited {
-            for feature in features.features[index] where isChanged[feature] { countBefore[feature] -= 1 }
-            for feature in old[index]! where isChanged[feature] { countBefore[feature] += 1 }
-        }
-        let cap = max(200, total / 20)
-        var counts = [Bool](repeating: false, count: features.count)
-        for feature in changed {
-            counts[feature] = (countAfter[feature] > 0 && countAfter[feature] <= cap) || (countBefore[feature] > 0 && countBefore[feature] <= cap)
-        }
-        let reached = Set(holders.filter { index in features.features[index].contains { counts[$0] } })
-        let pending = edited.union(reached).sorted()
-        let graph = FeatureGraph(features: features.features, featureCount: features.count, total: total)
-        var relatedChanged: [Int] = []
-        for (slot, related) in RelatedScorer.topFives(for: pending, in: graph).enumerated() {
-            let index = pending[slot]
-            if related != model.briefings[index].related {
-                model.briefings[index].related = related
-                if !edited.contains(index) { relatedChanged.append(index) }
-            }
-        }
-        return relatedChanged
+    /// Whether the pages and feeds of tags new to the site can be added beside the site's other
+    /// files: a static file may already take a path (or a folder) one of them needs, which a
+    /// whole build reports as a collision. Only static files and the files under `tags` can
+    /// collide with them, and the last build had no collision of its own.
+    static func fit(_ added: Set<String>, beside files: [OutputFile], staticFiles: [StaticFile]) -> Bool {
+        guard !added.isEmpty else { return true }
+        var paths = added.sorted().map { (path: $0, origin: "generated page /\($0)") }
+        paths += files.lazy.filter { $0.path.hasPrefix("tags") && !added.contains($0.path) }.map { (path: $0.path, origin: "generated page /\($0.path)") }
+        paths += staticFiles.map { (path: $0.outputPath, origin: $0.source) }
+        var diagnostics = Diagnostics()
+        OutputWriter.checkPaths(paths, diagnostics: &diagnostics)
+        return diagnostics.all.isEmpty
     }
 
     /// The pages a tag change reaches besides the lists that show the new cards
-    /// (`CardEdit.listsShowing`): the changed tags' pages, the tags index, and the briefings
-    /// whose related list changed.
+    /// (`CardEdit.listsShowing`): the changed tags' pages and the tags index.
     static func pages(for change: Change, in model: SiteModel) -> [PageJob] {
         guard !change.isEmpty else { return [] }
-        var jobs: [PageJob] = [.tagIndex]
-        jobs += model.tags.indices.filter { change.changedTags.contains(model.tags[$0].slug) }.map(PageJob.tag)
-        jobs += change.relatedChanged.map(PageJob.briefing)
-        return jobs
+        return [.tagIndex] + model.tags.indices.filter { change.changedTags.contains(model.tags[$0].slug) }.map(PageJob.tag)
     }
 }

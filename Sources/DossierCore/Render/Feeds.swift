@@ -29,16 +29,20 @@ struct FeedWriter {
         [siteFeed()] + model.entities.indices.map(entityFeed) + model.tags.indices.map(tagFeed)
     }
 
-    /// Only the feeds whose entries include one of `briefings`, and the feeds of `tags`: what
-    /// changes when nothing but those briefings' bodies changed (`BodyEdit`), or their tags
-    /// (`TagEdit`: the tags whose briefings changed).
-    func feeds(carrying briefings: Set<Int>, tags: Set<String> = []) -> [OutputFile] {
+    /// Only the feeds whose entries include one of `briefings`, and the feeds of `tags` and
+    /// `entities`: what changes when nothing but those briefings' bodies changed (`BodyEdit`), or
+    /// their tags or entities (`TagEdit`, `EntityEdit`: the tags and entities whose lists changed).
+    func feeds(carrying briefings: Set<Int>, tags: Set<String> = [], entities: Set<Int> = []) -> [OutputFile] {
         var files: [OutputFile] = []
         var feeds: [(feed: Feed, always: Bool)] = []
         // The site's feed carries the newest briefings, which have the lowest indices.
         if briefings.contains(where: { $0 < Self.entriesPerFeed }) { feeds.append((siteFeed(), false)) }
-        feeds += model.facts.indices.filter { model.facts[$0].references.contains { briefings.contains($0.briefing) } }
-            .map { (entityFeed($0), false) }
+        for index in model.facts.indices {
+            let always = entities.contains(index)
+            if always || model.facts[index].references.contains(where: { briefings.contains($0.briefing) }) {
+                feeds.append((entityFeed(index), always))
+            }
+        }
         for index in model.tags.indices {
             let always = tags.contains(model.tags[index].slug)
             if always || model.tags[index].briefings.contains(where: briefings.contains) { feeds.append((tagFeed(index), always)) }
