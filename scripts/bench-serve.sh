@@ -7,8 +7,9 @@
 # Builds dossier in release mode (unless DOSSIER_BIN is set), starts `dossier serve --port 0` in SITE_DIR, listens on the
 # live-reload stream (/__dossier/events) like an open page does, then rewrites one briefing
 # ROUNDS times (atomically, as editors save) and measures the time from the write to the
-# `reload` event. Three kinds of edit, each patched into the served site: a sentence added to
-# the body, a changed title, and one more tag (new to the site). Also prints the server's
+# `reload` event. Four kinds of edit, each patched into the served site: a sentence added to
+# the body, a changed title, one more tag (new to the site) and one more actor (one the
+# briefing did not name). Also prints the server's
 # own rebuild time for each round and how it rebuilt. The briefing is restored afterwards. A
 # timed figure, not a test: run it on an otherwise idle machine.
 set -euo pipefail
@@ -85,6 +86,34 @@ def retagged(data, round):
             return "\n".join(lines).encode()
     return data
 
+def unnamed_actor(data):
+    """An actor whose id and name the briefing never uses, or None."""
+    text = data.decode().lower()
+    folder = os.path.join(site, "Content", "actors")
+    for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+        if not name.endswith(".md"):
+            continue
+        identifier = name[:-3]
+        source = open(os.path.join(folder, name), encoding="utf-8").read()
+        found = re.search(r'^name:\s*"?([^"\n]+)"?', source, re.M)
+        if identifier.lower() not in text and not (found and found.group(1).strip().lower() in text):
+            return identifier
+    return None
+
+def reactored(data, round):
+    """The same briefing with one more actor in its front matter, one it did not name."""
+    actor = unnamed_actor(data)
+    text = data.decode()
+    lines = text.split("\n")
+    for i, line in enumerate(lines[1:], 1):
+        if actor and line.startswith("actors:") and line.rstrip().endswith("]"):
+            inner = line.rstrip()[len("actors:"):].strip()[1:-1].strip()
+            lines[i] = "actors: [" + (inner + ", " if inner else "") + f'"{actor}"]'
+            return "\n".join(lines).encode()
+        if line == "---":
+            break
+    return data
+
 def retitled(data, round):
     """The same briefing with its title changed: a front-matter edit that `serve` patches in."""
     text = data.decode()
@@ -99,7 +128,7 @@ def retitled(data, round):
 
 results = {}
 try:
-    for kind in ["body", "title", "tags"]:
+    for kind in ["body", "title", "tags", "actors"]:
         latencies, rebuilds, how = [], [], []
         for round in range(rounds):
             if kind == "body":
@@ -107,8 +136,10 @@ try:
                 data = original if round % 2 else original + f"\nAnalysts revised this paragraph, round {round}.\n".encode()
             elif kind == "title":
                 data = original if round % 2 else retitled(original, round)
-            else:
+            elif kind == "tags":
                 data = original if round % 2 else retagged(original, round)
+            else:
+                data = original if round % 2 else reactored(original, round)
             seen = len(lines)
             start = time.perf_counter()
             write_atomically(target, data)

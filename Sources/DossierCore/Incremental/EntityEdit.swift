@@ -108,13 +108,21 @@ enum EntityEdit {
         return references.sorted { $0.briefing < $1.briefing }
     }
 
-    /// `Aggregates.entityFacts`'s "appears with", for one entity.
+    /// `Aggregates.entityFacts`'s "appears with", for one entity. Counted in a dense array:
+    /// a group named by thousands of briefings is counted on every such save.
     private static func appearsWith(_ entity: Int, last: LastBuild, nameRanks: [Int]) -> [(entity: Int, count: Int)] {
-        var counts: [Int: Int] = [:]
-        for briefing in last.briefingsNaming[entity] {
-            for other in last.model.briefings[briefing].entities where other != entity { counts[other, default: 0] += 1 }
+        var counts = [Int](repeating: 0, count: last.model.entities.count)
+        var met: [Int] = []
+        func count(_ other: Int) {
+            guard other != entity else { return }
+            if counts[other] == 0 { met.append(other) }
+            counts[other] += 1
         }
-        return counts.map { (entity: $0.key, count: $0.value) }
+        for briefing in last.briefingsNaming[entity] {
+            for other in last.model.briefings[briefing].actors { count(other) }
+            for other in last.model.briefings[briefing].places { count(other) }
+        }
+        return met.map { (entity: $0, count: counts[$0]) }
             .sorted { a, b in
                 if a.count != b.count { return a.count > b.count }
                 if nameRanks[a.entity] != nameRanks[b.entity] { return nameRanks[a.entity] < nameRanks[b.entity] }
