@@ -11,7 +11,6 @@ enum RelatedRescore {
     /// whose related list changed.
     static func rescore(_ edited: Set<Int>, model: inout SiteModel, features: inout RelatedFeatures) -> [Int] {
         let total = model.briefings.count
-        guard total > 1 else { return [] }
         var old: [Int: [Int]] = [:]
         var changed = Set<Int>()
         for index in edited {
@@ -20,7 +19,8 @@ enum RelatedRescore {
             changed.formUnion(Set(new).symmetricDifference(features.features[index]))
             features.features[index] = new
         }
-        guard !changed.isEmpty else { return [] }
+        // `Aggregates.relate` leaves a lone briefing with no related briefings.
+        guard !changed.isEmpty, total > 1 else { return [] }
         var isChanged = [Bool](repeating: false, count: features.count)
         for feature in changed { isChanged[feature] = true }
         var countAfter = [Int](repeating: 0, count: features.count)
