@@ -544,4 +544,24 @@ final class BodyEditTests: XCTestCase {
             XCTAssertNotEqual(before, files(serve.site)["places/iraq/index.html"], "\(step): the country's page did not change")
         }
     }
+
+    /// An entity no briefing named yet, with the highest index of the site, can be listed
+    /// (found by review: related briefings numbered only the entities briefings named, so such
+    /// a save was left to the whole rebuild).
+    func testAnEntityNoBriefingNamedCanBeListed() throws {
+        var sources = [
+            "site.yml": "title: Unnamed\n",
+            "Content/places/iraq.md": "---\nname: Iraq\n---\nA country.\n",
+            "Content/places/zakho.md": "---\nname: Zakho\nwithin: iraq\n---\nA town.\n",
+        ]
+        func save(_ index: Int, places: String) -> [String: String] {
+            ["Content/briefings/b\(index).md": briefing("Briefing \(index)", date: "2017-01-0\(index + 1)",
+                                                         extra: "tags: [Border]\nplaces: [\(places)]", body: "Text \(index).")]
+        }
+        for index in 0..<3 { sources.merge(save(index, places: "iraq")) { a, _ in a } }
+        let site = try TestSite(sources)
+        let serve = try Session(self, site)
+        XCTAssertNotNil(try serve.edit(save(1, places: "iraq, zakho")), "listing a place no briefing named was refused")
+        try assertSame(serve.site, site, "a place no briefing named")
+    }
 }

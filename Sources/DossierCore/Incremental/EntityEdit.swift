@@ -46,7 +46,7 @@ enum EntityEdit {
             last.model.briefings[index].actors = actors.sorted(by: byName)
             last.model.briefings[index].places = places.sorted(by: byName)
             let new = actors.union(places)
-            // Related briefings number entities below `entityCount`, then tags.
+            // Related briefings number entities below `entityCount` (every entity of the site), then tags.
             guard new.allSatisfy({ $0 < features.entityCount }) else { return nil }
             guard new != old else { continue }
             named.formUnion(old.union(new))

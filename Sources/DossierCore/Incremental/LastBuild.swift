@@ -53,7 +53,7 @@ struct LastBuild: @unchecked Sendable {
     /// `EntityEdit`), if it is not there yet: about 100 ms at 10,000 briefings. `serve` calls it
     /// after publishing a whole rebuild, so that the first such edit does not wait for it.
     mutating func prepareForPatches() {
-        if relatedFeatures == nil { relatedFeatures = RelatedFeatures(model.briefings) }
+        if relatedFeatures == nil { relatedFeatures = RelatedFeatures(model.briefings, entityCount: model.entities.count) }
         if sitemap == nil { sitemap = SitemapLines(model: model) }
         if briefingsNaming.isEmpty && !model.entities.isEmpty {
             briefingsNaming = Array(repeating: [], count: model.entities.count)

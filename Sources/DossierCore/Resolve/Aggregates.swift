@@ -163,7 +163,7 @@ enum Aggregates {
             }
         }
         defer { cache?.related.record(key, briefings.map(\.related)) }
-        let numbered = RelatedFeatures(briefings)
+        let numbered = RelatedFeatures(briefings, entityCount: entities.count)
         let features = numbered.features
         let entityCount = numbered.entityCount
         let tagNumbers = numbered.tagNumbers

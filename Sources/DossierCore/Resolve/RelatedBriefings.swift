@@ -57,8 +57,10 @@ struct RelatedFeatures: Sendable {
     /// Features are numbered below this.
     var count: Int { entityCount + tagNumbers.count }
 
-    init(_ briefings: [ResolvedBriefing]) {
-        entityCount = (briefings.lazy.map { max($0.actors.max() ?? -1, $0.places.max() ?? -1) }.max() ?? -1) + 1
+    /// `entityCount` is the site's number of entities, so that a patched edit can name any of
+    /// them; tags are numbered after them, in the same order whatever the offset.
+    init(_ briefings: [ResolvedBriefing], entityCount: Int) {
+        self.entityCount = entityCount
         features.reserveCapacity(briefings.count)
         for index in briefings.indices { features.append(numbering(briefings[index])) }
     }
