@@ -1,19 +1,19 @@
 import Foundation
 
-/// Applies edits that change nothing but the Markdown body of existing briefings — the usual
-/// save while writing — without running the whole pipeline again.
+/// Applies saves of existing briefings without running the whole pipeline again — the usual
+/// save while writing.
 ///
-/// An edit qualifies when every changed path is a briefing of the last good build, its front
-/// matter reads back identical, its new body renders without diagnostics, and the body mentions
-/// the same entities the same number of times. Such an edit changes only: the briefing's own
-/// page (body, reading time), the feeds that carry it, and the search index's term shards and
-/// manifest. Cards, entity pages, tags, the timeline, related briefings and every other page
-/// depend on front matter and mention counts only (see `PageKeys`), so they stay as they are.
-/// A save that also changes the briefing's sources (shown on its own page only), or its title or
-/// summary (`CardEdit`: its cards and the lists that show them), is patched in too. Anything
-/// else (a new or deleted file, any other front-matter change, a template, `site.yml`, a
-/// diagnostic) returns nil, and the caller rebuilds everything. `BodyEditTests` checks that the
-/// result equals a clean build byte for byte.
+/// A save qualifies when every changed path is a briefing of the last good build that reads
+/// back without diagnostics, whose new body renders without diagnostics and mentions the same
+/// entities the same number of times, and whose front matter changed only in what a patch can
+/// follow: nothing (the briefing's own page, its feeds and its search terms change), its
+/// sources (its own page), its title, summary or event titles (`CardEdit`: its cards and the
+/// lists that show them), its tags (`TagEdit`), its `updated` date (`ModifiedEdit`), or its
+/// actors and places (`EntityEdit`); `ModelPatch` puts these into the model in order. Anything
+/// else (a new or deleted file, any other front-matter change, a template, `site.yml`, an
+/// entity or page file) returns nil, and the caller rebuilds everything. `BodyEditTests`,
+/// `ServeEditSequenceTests` and `ServePatchSequenceTests` check that the result equals a clean
+/// build byte for byte.
 public enum BodyEdit {
     /// What an applied edit did to the site's files.
     public struct Applied: Sendable {
@@ -33,79 +33,31 @@ public enum BodyEdit {
         guard site.last != nil, let session = options.session, !changed.isEmpty,
               let edits = readEdits(changed, last: &site.last!, paths: options.paths), !edits.isEmpty
         else { return nil }
-        var previousEvents: [Int: [BriefingEvent]] = [:]
-        // Event cards show the briefing's title and their own: the briefings whose event cards change.
-        var eventsRecarded = Set<Int>()
-        for edit in edits {
-            let old = site.last!.model.briefings[edit.index].source
-            previousEvents[edit.index] = old.events
-            if !edit.briefing.title.utf8.elementsEqual(old.title.utf8)
-                || !zip(edit.briefing.events, old.events).allSatisfy({ $0.title.utf8.elementsEqual($1.title.utf8) }) {
-                eventsRecarded.insert(edit.index)
-            }
-        }
-        let redated = Set(edits.filter { $0.reach.contains(.updated) }.map(\.index))
-        let newestBefore = redated.isEmpty ? nil : ModifiedEdit.newest(in: site.last!.model)
-        // From the model as it was (`serve` made them after the last whole rebuild already).
-        if edits.contains(where: { !$0.reach.isDisjoint(with: [.tags, .updated, .entities]) }) { site.last!.prepareForPatches() }
-        // Nothing else holds the model now, so the briefings are updated without copying the array.
-        for edit in edits {
-            site.last!.model.briefings[edit.index].source = edit.briefing
-            site.last!.model.briefings[edit.index].body = edit.body
-        }
-        let edited = edits.map(\.index)
-        let recarded = Set(edits.filter { $0.reach.contains(.card) }.map(\.index))
-        let relisted = edits.filter { $0.reach.contains(.entities) }
-        var relistedEntities = Set<Int>()
-        if !relisted.isEmpty {
-            guard let changed = EntityEdit.relist(relisted.map { ($0.index, $0.listed) }, last: &site.last!) else { return nil }
-            relistedEntities = changed
-        }
-        let changedEntities = relistedEntities
-        let retagged = Set(edits.filter { $0.reach.contains(.tags) }.map(\.index))
-        var tagChange = TagEdit.Change()
-        if !retagged.isEmpty {
-            guard let change = TagEdit.retag(retagged, last: &site.last!) else { return nil }
-            tagChange = change
-        }
-        let refeatured = retagged.union(relisted.map(\.index))
-        let relatedChanged = refeatured.isEmpty ? [] : site.last!.rescoreRelated(refeatured)
-        if !redated.isEmpty {
-            guard ModifiedEdit.redate(redated, newestBefore: newestBefore, last: &site.last!) else { return nil }
-        }
-        if !changedEntities.isEmpty { EntityEdit.redate(changedEntities, last: &site.last!) }
-        if !recarded.isEmpty {
-            guard CardEdit.retitleTimeline(of: eventsRecarded, previous: previousEvents, in: &site.last!.model),
-                  CardEdit.renderCards(of: recarded, events: eventsRecarded, last: &site.last!) else { return nil }
-        }
+        guard let patch = ModelPatch.apply(edits, to: &site.last!) else { return nil }
         let last = site.last!
         let model = last.model
+        let jobs = patch.pages(in: model)
+        patch.dropStaleSkeletons(from: session, model: model)
 
         var view = ViewContext(model: model, templates: last.templates)
         view.briefingCards = last.briefingCards
         view.eventCards = last.eventCards
-        var wanted = edited.map(PageJob.briefing)
-        if !recarded.isEmpty { wanted += CardEdit.listsShowing(recarded, events: eventsRecarded, in: model) }
-        wanted += TagEdit.pages(for: tagChange, in: model) + EntityEdit.pages(for: changedEntities) + relatedChanged.map(PageJob.briefing)
-        var seen = Set<PageJob>()
-        let jobs = wanted.filter { seen.insert($0).inserted }
-        // A tag or entity page whose list changed no longer matches its skeleton's markers.
-        for slug in tagChange.changedTags { session.skeletons.forget(TagEdit.pagePath(slug)) }
-        for entity in changedEntities { session.skeletons.forget(PageJob.entity(entity).outputPath(in: model)) }
         // The feeds and the search index run beside the pages: each is one thread's work.
         let feeds = FeedWriter(model: model, cache: session)
         let index = SearchIndex(model: model, cache: session)
-        let changedTags = tagChange.changedTags
-        let sitemap = changedTags.isEmpty && redated.isEmpty && changedEntities.isEmpty ? nil : site.last!.sitemap
+        let sitemap = patch.sitemapChanged ? last.sitemap : nil
         let extras = 2
         let outputs = ResultSlots<[OutputFile]>(count: extras + jobs.count)
         let shared = UncheckedBox(view)
         DispatchQueue.concurrentPerform(iterations: extras + jobs.count) { slot in
             switch slot {
             case 0:
-                outputs.set(slot, feeds.feeds(carrying: Set(edited), tags: changedTags, entities: changedEntities) + (sitemap.map { [$0.file()] } ?? []))
+                outputs.set(slot, feeds.feeds(carrying: Set(patch.edited), tags: patch.tags.changedTags, entities: patch.entities)
+                    + (sitemap.map { [$0.file()] } ?? []))
             case 1:
-                if let search = index.files(afterBodyEdits: edited) { outputs.set(slot, search + index.documentChunks(containing: recarded)) }
+                if let search = index.files(afterBodyEdits: patch.edited) {
+                    outputs.set(slot, search + index.documentChunks(containing: patch.recarded))
+                }
             default:
                 if let file = CardEdit.render(jobs[slot - extras], view: shared.value, templates: last.templates, session: session) {
                     outputs.set(slot, [file])
@@ -117,23 +69,37 @@ public enum BodyEdit {
             guard let files else { return nil }
             written += files
         }
-        let search = outputs.values[1]!
+        guard let removed = replaceFiles(in: &site, with: written, search: outputs.values[1]!, tags: patch.tags) else { return nil }
 
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        var result = BuildResult(diagnostics: site.last!.diagnostics, pageCount: site.last!.pageCount,
+                                 fileCount: site.files.count + site.staticFiles.count, written: nil, seconds: seconds,
+                                 stages: [("body edit", seconds)])
+        result.bodyEdits = edits.count
+        return Applied(result: result, written: written, removed: removed)
+    }
+
+    /// Puts the written files in place of the old ones in `site`: term shards that came or went
+    /// with a new split, and the pages and feeds of tags new to the site or no longer used.
+    /// Returns the paths no longer in the site, or nil when a file has no place.
+    private static func replaceFiles(in site: inout RenderedSite, with written: [OutputFile], search: [OutputFile],
+                                     tags: TagEdit.Change) -> [String]? {
         // Term shards are split by size, so an edit can change which shard files exist.
         let shards = Set(search.lazy.map(\.path).filter(isSearchTerms))
         var removed: [String] = []
-        if shards != last.shards {
-            removed = last.shards.subtracting(shards).sorted()
+        let resplit = shards != site.last!.shards
+        if resplit {
+            removed = site.last!.shards.subtracting(shards).sorted()
             site.files.removeAll { isSearchTerms($0.path) }
             site.files += search.filter { isSearchTerms($0.path) }
             site.last!.shards = shards
+            site.last!.positions = LastBuild.positions(of: site.files)
         }
         // Tags no longer used take their page and feed away; tags new to the site bring theirs.
-        let gone = Set(tagChange.removedTags.flatMap { [TagEdit.pagePath($0), TagEdit.feedPath($0)] })
-        let added = Set(tagChange.addedTags.flatMap { [TagEdit.pagePath($0), TagEdit.feedPath($0)] })
+        let gone = Set(tags.removedTags.flatMap { [TagEdit.pagePath($0), TagEdit.feedPath($0)] })
+        let added = Set(tags.addedTags.flatMap { [TagEdit.pagePath($0), TagEdit.feedPath($0)] })
         guard added.isSubset(of: written.map(\.path)), TagEdit.fit(added, beside: site.files, staticFiles: site.staticFiles)
         else { return nil }
-        if shards != last.shards { site.last!.positions = LastBuild.positions(of: site.files) }
         for path in gone.sorted() {
             guard let position = site.last!.positions.removeValue(forKey: path) else { return nil }
             // The last file takes the place of the removed one: no other file moves.
@@ -144,7 +110,7 @@ public enum BodyEdit {
             }
             removed.append(path)
         }
-        site.last!.pageCount += tagChange.addedTags.count - tagChange.removedTags.count
+        site.last!.pageCount += tags.addedTags.count - tags.removedTags.count
         for file in written {
             if let position = site.last!.positions[file.path] {
                 site.files[position] = file
@@ -155,16 +121,10 @@ public enum BodyEdit {
                 return nil
             }
         }
-
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        var result = BuildResult(diagnostics: last.diagnostics, pageCount: site.last!.pageCount,
-                                 fileCount: site.files.count + site.staticFiles.count, written: nil, seconds: seconds,
-                                 stages: [("body edit", seconds)])
-        result.bodyEdits = edits.count
-        return Applied(result: result, written: written, removed: removed)
+        return removed
     }
 
-    private struct Edit {
+    struct Edit {
         var index: Int
         var briefing: Briefing
         var body: RenderedBody
