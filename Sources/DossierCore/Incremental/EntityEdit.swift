@@ -30,6 +30,8 @@ enum EntityEdit {
     /// already), with the entity facts that follow; returns the entities whose facts changed,
     /// or nil when the edit is refused.
     static func relist(_ edits: [(index: Int, listed: [Int])], last: inout LastBuild) -> Set<Int>? {
+        // `ModelPatch` made these from the model before the edit; this keeps `relist` usable alone.
+        last.prepareForPatches()
         let entities = last.model.entities
         let features = last.relatedFeatures!
         var named = Set<Int>()  // entities named by an edited briefing, before or after

@@ -7,9 +7,8 @@ import Foundation
 /// changes: the site's tags (a tag's briefings, a tag new to the site, a tag no longer used);
 /// the pages and feeds of the tags whose briefings changed, and the tags index; the sitemap
 /// (tag pages come and go, and their dates follow their newest briefing); related briefings,
-/// scored again where the change can reach (`Aggregates.relate` with the session's
-/// `RelatedBasis`), and the pages of the briefings whose related list changed; the search terms
-/// of the briefing (its tags are indexed with it).
+/// scored again where the change can reach (`RelatedRescore`), and the pages of the briefings
+/// whose related list changed; the search terms of the briefing (its tags are indexed with it).
 ///
 /// Refused (the caller rebuilds everything) when a tag that stays on the site would change its
 /// name: a tag is named by its first spelling in briefing order, and every card that shows the
@@ -32,7 +31,7 @@ enum TagEdit {
     /// sitemap lines that follow; nil when a tag that stays would be renamed. (Related briefings
     /// follow through `LastBuild.rescoreRelated`.)
     static func retag(_ briefings: Set<Int>, last: inout LastBuild) -> Change? {
-        // Made from the model before the edit, once per whole rebuild, then kept up to date.
+        // `ModelPatch` made these from the model before the edit; this keeps `retag` usable alone.
         last.prepareForPatches()
         var touched = Set<String>()
         for index in briefings {
