@@ -17,14 +17,20 @@ final class BodyEditTests: XCTestCase {
             "Content/places/mosul.md": "---\nname: Mosul\nwithin: iraq\n---\nA city on the Tigris.\n",
             "Content/pages/about.md": "---\ntitle: About\n---\nAbout the desk.\n",
         ]
-        for index in 0..<count {
-            let day = String(format: "2017-%02d-%02d", index / 28 + 1, index % 28 + 1)
-            let tags = index % 2 == 0 ? "tags: [Iraq, Offensive]" : "tags: [Syria]"
-            let extra = "\(tags)\nactors: [daesh]\nevents:\n  - date: 2017-0\(index % 9 + 1)\n    title: Event \(index)\n    places: [mosul]"
-            files["Content/briefings/b\(index).md"] = briefing("Briefing \(index)", date: day, extra: extra,
-                                                               body: "ISIS holds Mosul, part \(index). See [[b0]].\n\n\(words(index))")
-        }
+        for index in 0..<count { files.merge(siteBriefing(index, words: words(index))) { _, new in new } }
         return try TestSite(files)
+    }
+
+    /// Briefing `index` of `makeSite`, with the values a test changes; the defaults give it as
+    /// `makeSite` writes it.
+    private func siteBriefing(_ index: Int, title: String? = nil, tags: String? = nil, actors: String = "daesh",
+                              places: String? = nil, words: String = "") -> [String: String] {
+        let tags = tags ?? (index % 2 == 0 ? "Iraq, Offensive" : "Syria")
+        let extra = "tags: [\(tags)]\nactors: [\(actors)]" + (places.map { "\nplaces: [\($0)]" } ?? "")
+            + "\nevents:\n  - date: 2017-0\(index % 9 + 1)\n    title: Event \(index)\n    places: [mosul]"
+        return ["Content/briefings/b\(index).md": briefing(
+            title ?? "Briefing \(index)", date: String(format: "2017-%02d-%02d", index / 28 + 1, index % 28 + 1), extra: extra,
+            body: "ISIS holds Mosul, part \(index). See [[b0]].\n\n\(words)")]
     }
 
     private func options(_ site: TestSite, session: SessionCache? = nil, cache: RenderCache? = nil) -> BuildOptions {
@@ -343,10 +349,7 @@ final class BodyEditTests: XCTestCase {
         let site = try makeSite()
         let serve = try Session(self, site)
         func save(_ index: Int, tags: String, title: String? = nil) -> [String: String] {
-            ["Content/briefings/b\(index).md": briefing(
-                title ?? "Briefing \(index)", date: String(format: "2017-%02d-%02d", index / 28 + 1, index % 28 + 1),
-                extra: "tags: [\(tags)]\nactors: [daesh]\nevents:\n  - date: 2017-0\(index % 9 + 1)\n    title: Event \(index)\n    places: [mosul]",
-                body: "ISIS holds Mosul, part \(index). See [[b0]].\n\n")]
+            siteBriefing(index, title: title, tags: tags)
         }
         let steps: [(String, [String: String], added: [String], removed: [String])] = [
             ("a tag another briefing has", save(4, tags: "Iraq, Offensive, Syria"), [], []),
@@ -489,12 +492,7 @@ final class BodyEditTests: XCTestCase {
         let site = try makeSite()
         let serve = try Session(self, site)
         func save(_ index: Int, actors: String, places: String? = nil, tags: String? = nil, title: String? = nil) -> [String: String] {
-            let tags = tags ?? (index % 2 == 0 ? "Iraq, Offensive" : "Syria")
-            return ["Content/briefings/b\(index).md": briefing(
-                title ?? "Briefing \(index)", date: String(format: "2017-%02d-%02d", index / 28 + 1, index % 28 + 1),
-                extra: "tags: [\(tags)]\nactors: [\(actors)]" + (places.map { "\nplaces: [\($0)]" } ?? "")
-                    + "\nevents:\n  - date: 2017-0\(index % 9 + 1)\n    title: Event \(index)\n    places: [mosul]",
-                body: "ISIS holds Mosul, part \(index). See [[b0]].\n\n")]
+            siteBriefing(index, title: title, tags: tags, actors: actors, places: places)
         }
         let steps: [(String, [String: String])] = [
             ("an actor no briefing named", save(4, actors: "daesh, pmu")),

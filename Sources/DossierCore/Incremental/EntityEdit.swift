@@ -28,10 +28,9 @@ enum EntityEdit {
 
     /// Gives the briefings their new listed entities (new sources and bodies are in the model
     /// already), with the entity facts that follow; returns the entities whose facts changed,
-    /// or nil when the edit is refused.
+    /// or nil when the edit is refused. `last.prepareForPatches` must have run on the model as it
+    /// was before the edit.
     static func relist(_ edits: [(index: Int, listed: [Int])], last: inout LastBuild) -> Set<Int>? {
-        // `ModelPatch` made these from the model before the edit; this keeps `relist` usable alone.
-        last.prepareForPatches()
         let entities = last.model.entities
         let features = last.relatedFeatures!
         var named = Set<Int>()  // entities named by an edited briefing, before or after

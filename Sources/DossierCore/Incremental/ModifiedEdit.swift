@@ -17,11 +17,11 @@ enum ModifiedEdit {
     }
 
     /// Dates the sitemap's lines again for these briefings, whose new sources are in the model;
-    /// false when the site's newest modification is no longer `newestBefore`.
+    /// false when the site's newest modification is no longer `newestBefore`. `last.prepareForPatches`
+    /// must have run.
     static func redate(_ briefings: Set<Int>, newestBefore: SiteDate?, last: inout LastBuild) -> Bool {
         let model = last.model
         guard String(reflecting: newest(in: model)) == String(reflecting: newestBefore) else { return false }
-        last.prepareForPatches()
         for index in briefings.sorted() {
             last.sitemap!.set(model.briefings[index].url, present: true, lastmod: model.briefings[index].source.lastModified)
         }

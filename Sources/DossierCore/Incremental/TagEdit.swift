@@ -29,10 +29,9 @@ enum TagEdit {
 
     /// Gives the briefings their new tags in the last build's model, with the site's tags and
     /// sitemap lines that follow; nil when a tag that stays would be renamed. (Related briefings
-    /// follow through `LastBuild.rescoreRelated`.)
+    /// follow through `LastBuild.rescoreRelated`.) `last.prepareForPatches` must have run on the
+    /// model as it was before the edit.
     static func retag(_ briefings: Set<Int>, last: inout LastBuild) -> Change? {
-        // `ModelPatch` made these from the model before the edit; this keeps `retag` usable alone.
-        last.prepareForPatches()
         var touched = Set<String>()
         for index in briefings {
             let slugs = Resolver.tagSlugs(last.model.briefings[index].source)
