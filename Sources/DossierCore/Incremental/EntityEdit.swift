@@ -87,10 +87,7 @@ enum EntityEdit {
 
     /// The sitemap dates an entity page by the newest briefing it lists.
     static func redate(_ entities: Set<Int>, last: inout LastBuild) {
-        for entity in entities.sorted() {
-            last.sitemap!.set(last.model.entities[entity].url, present: true,
-                              lastmod: SitemapLines.lastModified(ofEntity: entity, in: last.model))
-        }
+        for entity in entities.sorted() { last.sitemap!.redate(entity: entity, in: last.model) }
     }
 
     /// `Aggregates.entityFacts`'s references, for one entity.

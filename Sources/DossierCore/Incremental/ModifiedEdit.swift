@@ -22,16 +22,11 @@ enum ModifiedEdit {
     static func redate(_ briefings: Set<Int>, newestBefore: SiteDate?, last: inout LastBuild) -> Bool {
         let model = last.model
         guard String(reflecting: newest(in: model)) == String(reflecting: newestBefore) else { return false }
-        for index in briefings.sorted() {
-            last.sitemap!.set(model.briefings[index].url, present: true, lastmod: model.briefings[index].source.lastModified)
-        }
+        for index in briefings.sorted() { last.sitemap!.redate(briefing: index, in: model) }
         for entity in model.facts.indices where model.facts[entity].references.contains(where: { briefings.contains($0.briefing) }) {
-            last.sitemap!.set(model.entities[entity].url, present: true, lastmod: SitemapLines.lastModified(ofEntity: entity, in: model))
+            last.sitemap!.redate(entity: entity, in: model)
         }
-        let slugs = Set(briefings.flatMap { model.briefings[$0].tags })
-        for tag in model.tags where slugs.contains(tag.slug) {
-            last.sitemap!.set("/tags/\(tag.slug)/", present: true, lastmod: SitemapLines.lastModified(of: tag, in: model))
-        }
+        for slug in Set(briefings.flatMap { model.briefings[$0].tags }).sorted() { last.sitemap!.redate(tag: slug, in: model) }
         return true
     }
 }

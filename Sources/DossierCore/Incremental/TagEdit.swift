@@ -41,12 +41,7 @@ enum TagEdit {
         }
         var change = Change()
         guard retagSite(touched, edited: briefings, model: &last.model, change: &change) else { return nil }
-        let tagIndices = Dictionary(last.model.tags.indices.map { (last.model.tags[$0].slug, $0) }, uniquingKeysWith: { a, _ in a })
-        for slug in change.changedTags.sorted() {
-            let tag = tagIndices[slug].map { last.model.tags[$0] }
-            last.sitemap!.set("/tags/\(slug)/", present: tag != nil,
-                              lastmod: tag.flatMap { SitemapLines.lastModified(of: $0, in: last.model) })
-        }
+        for slug in change.changedTags.sorted() { last.sitemap!.redate(tag: slug, in: last.model) }
         return change
     }
 

@@ -37,14 +37,27 @@ struct SitemapLines: Sendable {
         lines = order.map { line(urls[$0], lastmod: dates[$0]) }
     }
 
-    /// A tag page's date: its newest briefing's.
-    static func lastModified(of tag: Tag, in model: SiteModel) -> SiteDate? {
-        tag.briefings.map { model.briefings[$0].source.lastModified }.max()
+    /// Dates a briefing's page again, from its last modification.
+    mutating func redate(briefing index: Int, in model: SiteModel) {
+        set(model.briefings[index].url, present: true, lastmod: model.briefings[index].source.lastModified)
     }
 
-    /// An entity page's date: the newest of the briefings it lists.
-    static func lastModified(ofEntity entity: Int, in model: SiteModel) -> SiteDate? {
-        model.facts[entity].references.map { model.briefings[$0.briefing].source.lastModified }.max()
+    /// Dates an entity's page again, from the newest of the briefings it lists.
+    mutating func redate(entity: Int, in model: SiteModel) {
+        set(model.entities[entity].url, present: true,
+            lastmod: Self.newest(model.facts[entity].references.lazy.map(\.briefing), in: model))
+    }
+
+    /// Dates a tag's page again, from its newest briefing, or takes it out when no briefing
+    /// has the tag any more.
+    mutating func redate(tag slug: String, in model: SiteModel) {
+        let tag = model.tags.first { $0.slug == slug }
+        set("/tags/\(slug)/", present: tag != nil, lastmod: tag.flatMap { Self.newest($0.briefings, in: model) })
+    }
+
+    /// The newest last modification among these briefings (the first of equals, as `init` picks).
+    private static func newest(_ briefings: some Sequence<Int>, in model: SiteModel) -> SiteDate? {
+        briefings.lazy.map { model.briefings[$0].source.lastModified }.max()
     }
 
     private func line(_ url: String, lastmod: SiteDate?) -> String {
@@ -54,7 +67,7 @@ struct SitemapLines: Sendable {
     }
 
     /// Puts the page at `url` in the sitemap with this date, or takes it out (`present` false).
-    mutating func set(_ url: String, present: Bool, lastmod: SiteDate?) {
+    private mutating func set(_ url: String, present: Bool, lastmod: SiteDate?) {
         var low = 0, high = urls.count
         while low < high {
             let middle = (low + high) / 2

@@ -47,7 +47,8 @@ struct FeatureGraph: @unchecked Sendable {
 }
 
 /// Every briefing's features, numbered: entities by index, then tags in the order first met.
-/// `serve` keeps them with its last build, so that a tag edit renumbers nothing (`TagEdit`).
+/// `serve` keeps them with its last build, so that tag and entity edits renumber nothing
+/// (`RelatedRescore`).
 struct RelatedFeatures: Sendable {
     let entityCount: Int
     private(set) var tagNumbers: [String: Int] = [:]
