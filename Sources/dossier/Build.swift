@@ -45,6 +45,7 @@ struct Build: ParsableCommand {
     func run() throws {
         var options = site.buildOptions(output: outputFolder)
         options.incremental = !noCache
+        options.keepMemoryUntilExit = true
         options.progress = Console.progressReporter(enabled: !output.quiet && output.format == .text)
         let interruption = Self.cleanUpOnInterrupt(output: outputFolder)
         defer { interruption.forEach { $0.cancel() } }
@@ -71,7 +72,8 @@ struct Build: ParsableCommand {
                 print("  front matter \(parsed) parsed, \(reused) reused from the cache")
             }
             if let scored = result.searchDocumentsScored, let reused = result.searchDocumentsReused {
-                print("  search      \(scored) documents scored, \(reused) reused from the cache")
+                let moved = result.searchDocumentsMoved.map { "; the saved index updated for \($0)" } ?? "; a new index"
+                print("  search      \(scored) documents scored, \(reused) reused from the cache\(moved)")
             }
             if let reused = result.filesReused {
                 let feeds = reused.filter { $0.hasSuffix("atom.xml") }.count

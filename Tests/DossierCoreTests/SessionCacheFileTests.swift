@@ -90,6 +90,49 @@ final class SessionCacheFileTests: XCTestCase {
         XCTAssertEqual(visibleFiles(in: site.output), try cleanTree(site))
     }
 
+    /// The next build moves the changed documents' postings in the index the previous one
+    /// saved: terms only the edit removed leave the index, new ones join it, and the shards are
+    /// those of a build from scratch.
+    func testTheSearchIndexIsUpdatedForTheDocumentsThatChanged() throws {
+        let site = try site(briefings: 6)
+        try site.write(["Content/briefings/b3.md": briefing("Briefing 3", date: "2017-01-13", extra: "tags: [iraq]",
+                                                            body: "The zanzibarian convoy left Mosul.")])
+        let first = try site.build()
+        XCTAssertTrue(first.succeeded, first.formatted)
+        XCTAssertNil(first.searchDocumentsMoved, "no saved index yet")
+        assertContains(site.output("search/terms.json"), "\"zanzibarian\":")
+
+        try site.write(["Content/briefings/b3.md": briefing("Briefing 3", date: "2017-01-13", extra: "tags: [iraq]",
+                                                            body: "The quetzalcoatlan convoy left Mosul. ISIS, ISIS, ISIS.")])
+        let second = try site.build()
+        XCTAssertEqual(second.searchDocumentsMoved, 1)
+        XCTAssertEqual(second.searchDocumentsScored, 1)
+        XCTAssertEqual(second.searchDocumentsReused, 6 + 2 + 1 - 1)
+        assertNotContains(site.output("search/terms.json"), "zanzibarian")
+        assertContains(site.output("search/terms.json"), "\"quetzalcoatlan\":")
+        XCTAssertEqual(visibleFiles(in: site.output), try cleanTree(site))
+
+        // Another edit starts from the index the second build saved.
+        try site.write(["Content/briefings/b1.md": briefing("Briefing 1", date: "2017-01-11", extra: "tags: [iraq]",
+                                                            body: "Nothing about the convoy.")])
+        XCTAssertEqual(try site.build().searchDocumentsMoved, 1)
+        XCTAssertEqual(visibleFiles(in: site.output), try cleanTree(site))
+
+        // A new briefing gives every later document a new id: the index is made again.
+        try site.write(["Content/briefings/b9.md": briefing("Briefing 9", date: "2017-02-01", body: "A quetzalcoatlan sequel.")])
+        let added = try site.build()
+        XCTAssertNil(added.searchDocumentsMoved)
+        XCTAssertEqual(visibleFiles(in: site.output), try cleanTree(site))
+        XCTAssertEqual(try site.build().searchDocumentsMoved, 0, "nothing changed")
+        XCTAssertEqual(visibleFiles(in: site.output), try cleanTree(site))
+    }
+
+    func testSavedPostingsAreReadBackFromTheirJSON() {
+        let entry = SearchPostings.entry("mosul", [0 << 5 | 3, 7 << 5 | 1, 700 << 5 | 18])
+        XCTAssertEqual(String(decoding: entry.fragment, as: UTF8.self), "\"mosul\":[3,225,22194]")
+        XCTAssertEqual(SavedSearchPostings.postings(inFragment: entry.fragment), [0 << 5 | 3, 7 << 5 | 1, 700 << 5 | 18])
+    }
+
     func testTheSavedCacheIsTheSameForTheSameSite() throws {
         let site = try site()
         try site.build()

@@ -194,6 +194,14 @@ struct BinaryReader {
         return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count]), as: UTF8.self)
     }
 
+    /// Bytes written with a count first (`write(count:)` then `write(bytes:)`).
+    mutating func readBytes() -> [UInt8] {
+        let count = readCount()
+        guard !failed else { return [] }
+        defer { offset += count }
+        return Array(UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count]))
+    }
+
     mutating func readStrings() -> [String] {
         (0..<readCount()).map { _ in readString() }
     }

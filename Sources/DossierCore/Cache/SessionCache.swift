@@ -175,6 +175,13 @@ public final class SessionCache: @unchecked Sendable {
 
     /// The search terms the previous build saved, for a persistent cache.
     var savedTerms: SavedSearchTerms?
+    /// The search index the previous build saved, and the one this build made (both only for a
+    /// persistent cache: `serve` keeps `searchPostings` instead).
+    var savedSearchIndex: SavedSearchPostings?
+    var searchIndex: SavedSearchPostings?
+    /// Documents whose postings this build moved in the saved index; nil when it merged every
+    /// document's terms.
+    var searchDocumentsMoved: Int?
     /// Opens the file this build's cache is written to (search terms go in as they are scored);
     /// set by the build for a persistent cache, called at most once, on the build's thread.
     var makeFile: (() -> SessionCacheFile.Writer?)?

@@ -2,8 +2,9 @@ import DossierMarkdown
 import Foundation
 
 /// Saves the expensive part of a `SessionCache` — briefings' parsed front matter, rendered
-/// Markdown bodies, cards, search terms and document chunks, related briefings — in the output
-/// folder, so that the next `dossier build` parses, renders and scores only what changed.
+/// Markdown bodies, cards, search terms, document chunks and the search index, related
+/// briefings — in the output folder, so that the next `dossier build` parses, renders and
+/// scores only what changed.
 ///
 /// Every entry is keyed by a digest of all its inputs (see `SessionCache`), so a saved entry is
 /// either still right or never looked up. What the keys cannot cover is the code itself: the
@@ -18,7 +19,7 @@ import Foundation
 /// as Swift arrays) are never all in memory.
 enum SessionCacheFile {
     static let fileName = ".dossier-cache-session"
-    private static let header = "dossier-session-cache 4"
+    private static let header = "dossier-session-cache 5"
     private static let trailer: UInt64 = 0x6f6b  // "ok": the file was written to the end
 
     static func url(in output: URL) -> URL {
@@ -72,12 +73,14 @@ enum SessionCacheFile {
             (0..<reader.readCount()).map { _ in (0..<reader.readCount()).map { _ in reader.readInt() } }
         }
         let briefingFronts = readEntries(&reader) { BriefingCoding.read(&$0) }
+        let searchIndex = reader.readBool() ? SavedSearchPostings.read(&reader) : nil
         guard reader.readUInt64() == trailer, reader.atEnd, !reader.failed else { return false }
         cache.bodies.seed(bodies)
         cache.fragments.seed(fragments)
         cache.searchChunks.seed(searchChunks)
         cache.related.seed(related)
         cache.briefingFronts.seed(briefingFronts)
+        cache.savedSearchIndex = searchIndex
         return true
     }
 
@@ -131,6 +134,8 @@ enum SessionCacheFile {
                 }
             }
             writeEntries(cache.briefingFronts.committed, to: &writer) { BriefingCoding.write($1, to: &$0) }
+            writer.write(cache.searchIndex != nil)
+            cache.searchIndex?.write(to: &writer)
             writer.write(trailer)
             if writer.finish() { return true }
             unlink(path)

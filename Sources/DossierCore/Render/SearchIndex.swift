@@ -72,9 +72,14 @@ struct SearchIndex {
             let digests = documents.map(\.digest)
             let scored = Self.scoreAll(documents, digests: digests, cache: cache)
             entries = cache.searchPostings.entries(digests: digests, terms: scored)
+        } else if let cache {
+            // `dossier build`: the index the previous build saved, or every document's terms.
+            let digests = documents.map(\.digest)
+            entries = Self.patchedEntries(documents, digests: digests, cache: cache)
+                ?? Self.entries(Self.postings(documents, saving: cache))
+            cache.searchIndex = SavedSearchPostings(digests: digests, entries: entries)
         } else {
-            let postings = Self.postings(documents, saving: cache)
-            entries = Self.entries(postings)
+            entries = Self.entries(Self.postings(documents))
         }
         var files = termFiles(entries, documentCount: documents.count)
         for start in stride(from: 0, to: documents.count, by: chunkSize) {
@@ -208,6 +213,35 @@ struct SearchIndex {
             SearchPostings.merge(terms, firstID: start, into: &postings)
         }
         return postings
+    }
+
+    /// The entries of the index the previous build saved (`SavedSearchPostings`), with the
+    /// postings of the documents that changed moved; nil when there is none or too much
+    /// changed. Every document's terms still go into this build's file, unchanged ones copied
+    /// without being decoded.
+    private static func patchedEntries(_ documents: [Document], digests: [Fingerprint], cache: SessionCache) -> [ShardEntry]? {
+        guard let saved = cache.savedSearchIndex, let savedTerms = cache.savedTerms else { return nil }
+        var scored: [Int: [UInt8]] = [:]
+        let entries = saved.entries(for: digests) { id, previous in
+            guard let blob = savedTerms.blob(previous), let before = SearchTermBlob.decode(blob) else { return nil }
+            if let blob = savedTerms.blob(digests[id]), let after = SearchTermBlob.decode(blob) { return (before, after) }
+            let after = score(documents[id])
+            scored[id] = SearchTermBlob.encode(after)
+            return (before, after)
+        }
+        guard let entries else { return nil }
+        cache.searchDocumentsMoved = digests.indices.filter { digests[$0] != saved.digests[$0] }.count
+        let file = cache.file
+        for (id, digest) in digests.enumerated() {
+            if let blob = scored[id] {
+                cache.searchTerms.noteUnrecorded()
+                file?.addTerms(digest, blob)
+            } else {
+                cache.searchTerms.noteReused()
+                if let file, let blob = savedTerms.blob(digest) { file.addTerms(digest, blob) }
+            }
+        }
+        return entries
     }
 
     private static func savedOrScored(_ documents: [Document], cache: SessionCache,

@@ -20,7 +20,7 @@ final class SearchPostings: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let changed = digests.count == self.digests.count ? digests.indices.filter { digests[$0] != self.digests[$0] } : nil
-        if let changed, changed.count <= max(32, digests.count / 20) {
+        if let changed, changed.count <= Self.patchLimit(documents: digests.count) {
             update(changed, terms: terms)
         } else {
             postings = Self.postings(terms)
@@ -52,22 +52,12 @@ final class SearchPostings: @unchecked Sendable {
         update(changed) { newTerms[$0] }
     }
 
-    /// Moves the postings of changed documents. A term whose score in a document is the same
-    /// before and after keeps its posting, so an edit touches only the terms it really changed
-    /// (common words keep their long lists, and their JSON is not written again).
+    /// Moves the postings of changed documents (`moves`) and writes the touched terms' JSON.
     private func update(_ changed: [Int], newTerms: (Int) -> [(String, UInt32)]) {
         var touched: Set<String> = []
         for id in changed {
-            let document = UInt32(id)
-            let fresh = newTerms(id)
-            let before = Dictionary(terms[id], uniquingKeysWith: { first, _ in first })
-            let after = Dictionary(fresh, uniquingKeysWith: { first, _ in first })
-            for (term, score) in terms[id] where after[term] != score && postings[term] != nil {
-                Self.remove(document, from: &postings[term, default: []])
-                touched.insert(term)
-            }
-            for (term, score) in fresh where before[term] != score {
-                Self.insert(document << 5 | score, into: &postings[term, default: []])
+            Self.moves(of: id, from: terms[id], to: newTerms(id)) { term, move in
+                move.apply(to: &postings[term, default: []])
                 touched.insert(term)
             }
         }
@@ -86,13 +76,43 @@ final class SearchPostings: @unchecked Sendable {
         }
     }
 
-    private static func remove(_ document: UInt32, from list: inout [UInt32]) {
-        let at = position(of: document << 5, in: list)
-        if at < list.count, list[at] >> 5 == document { list.remove(at: at) }
+    /// How many changed documents are moved one by one; with more, merging every document's
+    /// terms again is cheaper.
+    static func patchLimit(documents: Int) -> Int {
+        max(32, documents / 20)
     }
 
-    private static func insert(_ posting: UInt32, into list: inout [UInt32]) {
-        list.insert(posting, at: position(of: posting, in: list))
+    /// A change to one term's postings.
+    enum Move {
+        case remove(document: UInt32)
+        case insert(posting: UInt32)
+
+        func apply(to list: inout [UInt32]) {
+            switch self {
+            case .remove(let document):
+                let at = position(of: document << 5, in: list)
+                if at < list.count, list[at] >> 5 == document { list.remove(at: at) }
+            case .insert(let posting):
+                list.insert(posting, at: position(of: posting, in: list))
+            }
+        }
+    }
+
+    /// The moves that take document `id`'s terms from `before` to `after`, removals first. A
+    /// term whose score is the same before and after keeps its posting, so an edit touches only
+    /// the terms it really changed (common words keep their long lists, and their JSON is not
+    /// written again).
+    static func moves(of id: Int, from before: [(String, UInt32)], to after: [(String, UInt32)],
+                      _ body: (String, Move) -> Void) {
+        let document = UInt32(id)
+        let beforeScores = Dictionary(before, uniquingKeysWith: { first, _ in first })
+        let afterScores = Dictionary(after, uniquingKeysWith: { first, _ in first })
+        for (term, score) in before where afterScores[term] != score {
+            body(term, .remove(document: document))
+        }
+        for (term, score) in after where beforeScores[term] != score {
+            body(term, .insert(posting: document << 5 | score))
+        }
     }
 
     /// First position whose document id is not below `key`'s (postings are sorted by id).
