@@ -154,7 +154,7 @@ public enum Pipeline {
             options.cache?.discard()
             throw error
         }
-        options.cache?.commit()
+        options.cache?.commit(keptInPlace: result.written?.inPlace ?? false)
         result.stages.append(("write", Date().timeIntervalSince(writeStart)))
         result.seconds = Date().timeIntervalSince(start)
         if options.keepMemoryUntilExit { UntilExit.keep((options, site)) }

@@ -229,6 +229,30 @@ final class IncrementalBuildTests: XCTestCase {
         assertContains(site.output("briefings/a/index.html"), "<h1>A</h1>")
     }
 
+    /// After a commit in place, the stamps of the kept files are the ones checked when they
+    /// were reused (they are not read again): the next build still reuses them, and still
+    /// notices a hand edit.
+    func testFilesKeptByACommitInPlaceAreReusedAndHandEditsStillNoticed() throws {
+        let site = try TestSite(["Content/briefings/a.md": briefing("A", body: "First."),
+                                 "Content/briefings/b.md": briefing("B", date: "2017-06-23", body: "Second.")])
+        try site.build()
+        try site.write(["Content/briefings/a.md": briefing("A", body: "First, longer.")])
+        let edited = try site.build()
+        XCTAssertEqual(edited.written?.inPlace, true)
+        XCTAssertTrue(edited.filesReused?.contains("briefings/b/index.html") ?? false)
+
+        let again = try site.build()
+        XCTAssertEqual(again.written?.written, 0)
+        XCTAssertTrue(again.filesReused?.contains("briefings/b/index.html") ?? false)
+
+        let page = site.output.appendingPathComponent("briefings/b/index.html")
+        let original = try Data(contentsOf: page)
+        try Data("tampered".utf8).write(to: page)
+        let repaired = try site.build()
+        XCTAssertFalse(repaired.filesReused?.contains("briefings/b/index.html") ?? true)
+        XCTAssertEqual(try Data(contentsOf: page), original)
+    }
+
     /// A page edited in place, keeping its size and given back its modification time, is still
     /// noticed (by its change time) and made again.
     func testAnOutputFileEditedWithItsSizeAndTimeKeptIsRenderedAgain() throws {

@@ -127,6 +127,40 @@ final class SessionCacheFileTests: XCTestCase {
         XCTAssertEqual(visibleFiles(in: site.output), try cleanTree(site))
     }
 
+    /// Entity facts (references with their roll-up, events, who appears with whom) are saved
+    /// without their profiles and reused by the next build while their inputs are unchanged.
+    func testEntityFactsAreSavedAndReusedByTheNextBuild() throws {
+        let site = try TestSite([
+            "Content/places/iraq.md": "---\nname: Iraq\n---\n",
+            "Content/places/mosul.md": "---\nname: Mosul\nwithin: iraq\n---\nA city on the Tigris.",
+            "Content/actors/daesh.md": "---\nname: Daesh\n---\nA group.",
+            "Content/briefings/a.md": briefing("A", date: "2017-01-10",
+                                               extra: "places: [mosul]\nactors: [daesh]\nevents:\n  - date: 2017-01-09\n    title: A convoy leaves\n    places: [mosul]",
+                                               body: "Daesh left Mosul. Daesh again."),
+            "Content/briefings/b.md": briefing("B", date: "2017-01-11", extra: "places: [iraq]\nactors: [daesh]", body: "Iraq and Mosul."),
+        ])
+        XCTAssertTrue(try site.build().succeeded)
+        try site.write(["Content/briefings/b.md": briefing("B", date: "2017-01-11", extra: "places: [iraq]\nactors: [daesh]",
+                                                           body: "Iraq and Mosul, once more.")])
+        let session = SessionCacheFile.load(in: site.output, identity: BuildIdentity.current)
+        var options = BuildOptions(paths: site.paths)
+        options.session = session
+        let result = try Pipeline.build(options)
+        XCTAssertTrue(result.succeeded, result.formatted)
+        XCTAssertEqual(session.entityFacts.hits, 1, "the mentions did not change")
+        assertContains(site.output("places/iraq/index.html"), "Concerns <a href=\"/places/mosul/\">Mosul</a>")
+        assertContains(site.output("places/mosul/index.html"), "A city on the Tigris.")
+        XCTAssertEqual(visibleFiles(in: site.output), try cleanTree(site))
+
+        try site.write(["Content/briefings/b.md": briefing("B", date: "2017-01-11", extra: "places: [iraq]\nactors: [daesh]",
+                                                           body: "Iraq, Mosul and Daesh.")])
+        let next = SessionCacheFile.load(in: site.output, identity: BuildIdentity.current)
+        options.session = next
+        XCTAssertTrue(try Pipeline.build(options).succeeded)
+        XCTAssertEqual(next.entityFacts.hits, 0, "a new mention of Daesh")
+        XCTAssertEqual(visibleFiles(in: site.output), try cleanTree(site))
+    }
+
     func testSavedPostingsAreReadBackFromTheirJSON() {
         let entry = SearchPostings.entry("mosul", [0 << 5 | 3, 7 << 5 | 1, 700 << 5 | 18])
         XCTAssertEqual(String(decoding: entry.fragment, as: UTF8.self), "\"mosul\":[3,225,22194]")

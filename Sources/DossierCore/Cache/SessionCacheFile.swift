@@ -3,7 +3,7 @@ import Foundation
 
 /// Saves the expensive part of a `SessionCache` — briefings' parsed front matter, rendered
 /// Markdown bodies, cards, search terms, document chunks and the search index, related
-/// briefings — in the output folder, so that the next `dossier build` parses, renders and
+/// briefings, entity facts — in the output folder, so that the next `dossier build` parses, renders and
 /// scores only what changed.
 ///
 /// Every entry is keyed by a digest of all its inputs (see `SessionCache`), so a saved entry is
@@ -19,7 +19,7 @@ import Foundation
 /// as Swift arrays) are never all in memory.
 enum SessionCacheFile {
     static let fileName = ".dossier-cache-session"
-    private static let header = "dossier-session-cache 5"
+    private static let header = "dossier-session-cache 6"
     private static let trailer: UInt64 = 0x6f6b  // "ok": the file was written to the end
 
     static func url(in output: URL) -> URL {
@@ -73,6 +73,7 @@ enum SessionCacheFile {
             (0..<reader.readCount()).map { _ in (0..<reader.readCount()).map { _ in reader.readInt() } }
         }
         let briefingFronts = readEntries(&reader) { BriefingCoding.read(&$0) }
+        let entityFacts = readEntries(&reader) { reader in (0..<reader.readCount()).map { _ in readFacts(&reader) } }
         let searchIndex = reader.readBool() ? SavedSearchPostings.read(&reader) : nil
         guard reader.readUInt64() == trailer, reader.atEnd, !reader.failed else { return false }
         cache.bodies.seed(bodies)
@@ -80,6 +81,7 @@ enum SessionCacheFile {
         cache.searchChunks.seed(searchChunks)
         cache.related.seed(related)
         cache.briefingFronts.seed(briefingFronts)
+        cache.entityFacts.seed(entityFacts)
         cache.savedSearchIndex = searchIndex
         return true
     }
@@ -134,6 +136,10 @@ enum SessionCacheFile {
                 }
             }
             writeEntries(cache.briefingFronts.committed, to: &writer) { BriefingCoding.write($1, to: &$0) }
+            writeEntries(cache.entityFacts.committed, to: &writer) { writer, facts in
+                writer.write(count: facts.count)
+                for entity in facts { writeFacts(entity, to: &writer) }
+            }
             writer.write(cache.searchIndex != nil)
             cache.searchIndex?.write(to: &writer)
             writer.write(trailer)
@@ -192,6 +198,40 @@ enum SessionCacheFile {
         writer.write(body.documentTargets != nil)
         if let targets = body.documentTargets { writer.write(targets) }
         writer.write(body.mentionCount)
+    }
+
+    /// An entity's facts without its profile, which is saved with the bodies (the facts' key
+    /// covers the profile's digest, and `Aggregates.entityFacts` puts it back).
+    private static func writeFacts(_ facts: EntityFacts, to writer: inout BinaryWriter) {
+        writer.write(count: facts.references.count)
+        for reference in facts.references {
+            writer.write(reference.briefing)
+            writer.write(reference.mentions)
+            writer.write(reference.via ?? -1)
+        }
+        writer.write(count: facts.appearsWith.count)
+        for other in facts.appearsWith {
+            writer.write(other.entity)
+            writer.write(other.count)
+        }
+        writer.write(count: facts.events.count)
+        for event in facts.events { writer.write(event) }
+    }
+
+    private static func readFacts(_ reader: inout BinaryReader) -> EntityFacts {
+        var facts = EntityFacts()
+        facts.references = (0..<reader.readCount()).map { _ in
+            let briefing = reader.readInt()
+            let mentions = reader.readInt()
+            let via = reader.readInt()
+            return EntityFacts.Reference(briefing: briefing, mentions: mentions, via: via < 0 ? nil : via)
+        }
+        facts.appearsWith = (0..<reader.readCount()).map { _ in
+            let entity = reader.readInt()
+            return (entity, reader.readInt())
+        }
+        facts.events = (0..<reader.readCount()).map { _ in reader.readInt() }
+        return facts
     }
 
     private static func readBody(_ reader: inout BinaryReader) -> RenderedBody {

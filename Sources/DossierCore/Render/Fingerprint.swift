@@ -14,12 +14,21 @@ public struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
         self.low = low
     }
 
-    init?(hex: Substring) {
-        guard hex.count == 32, let high = UInt64(hex.prefix(16), radix: 16), let low = UInt64(hex.suffix(16), radix: 16) else {
-            return nil
+    /// 32 hexadecimal digits as UTF-8 (what `description` writes).
+    init?(hexBytes: some Collection<UInt8>) {
+        guard hexBytes.count == 32 else { return nil }
+        var lanes: (UInt64, UInt64) = (0, 0)
+        for (position, byte) in hexBytes.enumerated() {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            if position < 16 { lanes.0 = lanes.0 << 4 | UInt64(digit) } else { lanes.1 = lanes.1 << 4 | UInt64(digit) }
         }
-        self.high = high
-        self.low = low
+        self.init(high: lanes.0, low: lanes.1)
     }
 
     mutating func combine(byte: UInt8) {

@@ -32,6 +32,8 @@ public final class RenderCache: @unchecked Sendable {
     private var next: [String: Entry] = [:]
     /// Paths this build took from the previous one, for `--verbose` and tests.
     private var reusedNow: [String] = []
+    /// The stamps of the previous files this build reused, as checked when they were reused.
+    private var verified: [String: String] = [:]
     private let output: URL?
 
     /// An in-memory cache that keeps page bytes between builds of one process.
@@ -59,14 +61,22 @@ public final class RenderCache: @unchecked Sendable {
         let url = file(in: output)
         let empty = RenderCache(output: output, identity: identity, entries: [:])
         guard !identity.isEmpty, let data = FileManager.default.contents(atPath: url.path) else { return empty }
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
-        guard lines.first == Substring(empty.header) else { return empty }
-        var entries: [String: Entry] = [:]
-        for line in lines.dropFirst() {
-            let fields = line.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false)
-            guard fields.count == 3, let fingerprint = Fingerprint(hex: fields[0]) else { continue }
-            entries[String(fields[2])] = Entry(fingerprint: fingerprint, stamp: String(fields[1]))
+        let entries: [String: Entry]? = data.withUnsafeBytes { bytes in
+            let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            guard let first = lines.first, first.elementsEqual(empty.header.utf8) else { return nil }
+            var entries: [String: Entry] = [:]
+            entries.reserveCapacity(lines.count)
+            for line in lines.dropFirst() {
+                // fingerprint (32 hex digits) TAB stamp TAB path; a path may hold tabs.
+                guard let tab = line.firstIndex(of: UInt8(ascii: "\t")), tab - line.startIndex == 32,
+                      let fingerprint = Fingerprint(hexBytes: line[..<tab]),
+                      let next = line[(tab + 1)...].firstIndex(of: UInt8(ascii: "\t")) else { continue }
+                let stamp = String(decoding: line[(tab + 1)..<next], as: UTF8.self)
+                entries[String(decoding: line[(next + 1)...], as: UTF8.self)] = Entry(fingerprint: fingerprint, stamp: stamp)
+            }
+            return entries
         }
+        guard let entries else { return empty }
         return RenderCache(output: output, identity: identity, entries: entries)
     }
 
@@ -75,6 +85,7 @@ public final class RenderCache: @unchecked Sendable {
         lock.lock()
         next = [:]
         reusedNow = []
+        verified = [:]
         lock.unlock()
     }
 
@@ -100,6 +111,7 @@ public final class RenderCache: @unchecked Sendable {
         }
         lock.lock()
         reusedNow.append(path)
+        if case .previousFile = reuse { verified[path] = entry.stamp }
         lock.unlock()
         return reuse
     }
@@ -111,22 +123,37 @@ public final class RenderCache: @unchecked Sendable {
     }
 
     /// Makes this build's fingerprints the ones the next build compares against; on disk,
-    /// records the written files' stamps in the output folder.
-    public func commit() {
+    /// records the written files' stamps in the output folder. `keptInPlace`: the commit left
+    /// the previous files this build reused untouched (`InPlaceCommit`), so the stamps checked
+    /// when they were reused still hold and they are not read again. A swap hard-links them,
+    /// which changes their change time.
+    public func commit(keptInPlace: Bool = false) {
         lock.lock()
         defer { lock.unlock() }
         previous = next
         next = [:]
         guard let output else { return }
-        var text = header + "\n"
+        var text = Array((header + "\n").utf8)
         for path in previous.keys.sorted() {
-            guard let stamp = FileStamp(path: output.path + "/" + path) else { continue }
-            previous[path]!.stamp = Self.stampText(stamp)
-            text += "\(previous[path]!.fingerprint)\t\(Self.stampText(stamp))\t\(path)\n"
+            let stamp: String
+            if keptInPlace, let checked = verified[path] {
+                stamp = checked
+            } else {
+                guard let read = FileStamp(path: output.path + "/" + path) else { continue }
+                stamp = Self.stampText(read)
+            }
+            previous[path]!.stamp = stamp
+            text += previous[path]!.fingerprint.description.utf8
+            text.append(UInt8(ascii: "\t"))
+            text += stamp.utf8
+            text.append(UInt8(ascii: "\t"))
+            text += path.utf8
+            text.append(UInt8(ascii: "\n"))
         }
+        verified = [:]
         // Written beside and renamed over: a symbolic link planted under the cache's name is
         // replaced, not written through.
-        try? Data(text.utf8).write(to: Self.file(in: output), options: .atomic)
+        try? Data(text).write(to: Self.file(in: output), options: .atomic)
     }
 
     /// Size, modification time, inode and change time: a file rewritten in place within one tick of a

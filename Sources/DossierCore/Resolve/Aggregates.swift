@@ -42,8 +42,9 @@ enum Aggregates {
         }.map { events[$0] }
     }
 
-    /// `serve` reuses the previous facts while everything they are made of is unchanged (an
-    /// edit to a body's prose that mentions the same entities as often, say).
+    /// `serve`, and a build with the previous build's cache, reuse the previous facts while
+    /// everything they are made of is unchanged (an edit to a body's prose that mentions the
+    /// same entities as often, say).
     static func entityFacts(model: SiteModel, profiles: [RenderedBody], cache: SessionCache?) -> [EntityFacts] {
         guard let cache else { return entityFacts(model: model, profiles: profiles) }
         var key = Fingerprint()
@@ -65,7 +66,11 @@ enum Aggregates {
             key.combine(UInt64(event.actors.count))
             for entity in event.actors + event.places { key.combine(UInt64(entity)) }
         }
-        if let facts = cache.entityFacts.reuse(key) { return facts }
+        if var facts = cache.entityFacts.reuse(key) {
+            // A saved cache keeps the facts without the profiles (they are saved as bodies).
+            for index in facts.indices { facts[index].profile = profiles.indices.contains(index) ? profiles[index] : nil }
+            return facts
+        }
         let facts = entityFacts(model: model, profiles: profiles)
         cache.entityFacts.record(key, facts)
         return facts

@@ -15,6 +15,9 @@ public enum OutputWriter {
     public struct Summary: Sendable {
         public var written = 0
         public var unchanged = 0
+        /// The changed files were renamed into the output folder and the unchanged ones left
+        /// alone (`InPlaceCommit`), rather than the whole folder swapped.
+        public var inPlace = false
     }
 
     /// Checks that every output path is safe and unique (also case-insensitively and after

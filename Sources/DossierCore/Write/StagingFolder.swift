@@ -250,10 +250,12 @@ public final class StagingFolder: @unchecked Sendable {
         let failure = self.failure
         let (written, unchanged, bookkeeping) = (self.written, self.unchanged, self.bookkeeping)
         lock.unlock()
+        var inPlace = false
         do {
             if let failure { throw BuildFailure(failure) }
             let plan = InPlaceCommit(staging: url, output: output, written: written + bookkeeping, unchanged: unchanged)
-            if try !plan.run() {
+            inPlace = try plan.run()
+            if !inPlace {
                 try linkUnchanged(unchanged)
                 try Data(Self.markerText.utf8).write(to: url.appendingPathComponent(OutputWriter.markerName))
                 try OutputWriter.swapIn(url, for: output)
@@ -264,7 +266,7 @@ public final class StagingFolder: @unchecked Sendable {
         }
         committed = true
         discardStaging()
-        return OutputWriter.Summary(written: written.count, unchanged: unchanged.count)
+        return OutputWriter.Summary(written: written.count, unchanged: unchanged.count, inPlace: inPlace)
     }
 
     static let markerText = "Built by Dossier. Its files are replaced on every build.\n"
