@@ -69,6 +69,19 @@ final class LoadingDiagnosticsTests: XCTestCase {
 
     // MARK: 1–5 required fields and types
 
+    /// Paths in messages are relative to the site; the fast path for plain paths must name
+    /// every file as Foundation's standardised path would.
+    func testDisplayPathsMatchFoundationsStandardizedPaths() {
+        let base = URL(fileURLWithPath: "/site")
+        for path in ["/site/Content/briefings/a.md", "/site/./Content/../Content/b.md", "/site//Content/c.md",
+                     "/elsewhere/x.md", "/site/Content/.hidden/d.md", "/site", "/site/Content/", "/sites/e.md"] {
+            let url = URL(fileURLWithPath: path)
+            let standard = url.standardizedFileURL.path
+            let expected = standard.hasPrefix("/site/") ? String(standard.dropFirst(6)) : standard
+            XCTAssertEqual(SitePaths.display(url, base: base), expected, path)
+        }
+    }
+
     func testMissingTitleIsAnError() throws {
         let result = try failingBuild(Self.x, "---\ndate: 2017-06-22\n---\nBody.\n")
         expectError(result, line: 1, mentions: ["missing", "title"])

@@ -189,9 +189,24 @@ public struct SitePaths: Sendable {
     }
 
     static func display(_ url: URL, base: URL) -> String {
-        let path = url.standardizedFileURL.path
-        let basePath = base.standardizedFileURL.path
+        let path = standardizedPath(url)
+        let basePath = standardizedPath(base)
         if path.hasPrefix(basePath + "/") { return String(path.dropFirst(basePath.count + 1)) }
+        return path
+    }
+
+    /// `url.standardizedFileURL.path`, without Foundation's work for a path with no `.` or `..`
+    /// component and no empty one: every path the content walker builds (the loader names each
+    /// of 10,000 files this way, which took a quarter of a second).
+    private static func standardizedPath(_ url: URL) -> String {
+        let path = url.path
+        var previous: UInt8 = 0
+        for byte in path.utf8 {
+            if previous == UInt8(ascii: "/") && (byte == UInt8(ascii: ".") || byte == UInt8(ascii: "/")) {
+                return url.standardizedFileURL.path
+            }
+            previous = byte
+        }
         return path
     }
 }
