@@ -69,6 +69,28 @@ final class LoadingDiagnosticsTests: XCTestCase {
 
     // MARK: 1–5 required fields and types
 
+    /// Ids and slugs come from file names as Foundation would take the extension off.
+    func testStemsAreNamesWithoutTheirExtension() {
+        for path in ["/s/Content/briefings/a.md", "/s/Content/briefings/2017/a.b.md", "/s/noext", "/s/.hidden.md", "/s/.md",
+                     "/s/Content/actors/al-nusra-front.md", "/s/Content/places/مosul.md"] {
+            let url = URL(fileURLWithPath: path)
+            XCTAssertEqual(ContentLoader.stem(of: url), url.deletingPathExtension().lastPathComponent, path)
+        }
+    }
+
+    /// Files are read whole whatever size was expected, and never past the limit.
+    func testFilesAreReadWholeAndNeverPastTheLimit() throws {
+        let path = NSTemporaryDirectory() + "read-\(UUID().uuidString)"
+        defer { unlink(path) }
+        let bytes = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 * 7) }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        for expected in [0, 10, 99_999, 100_000, 500_000] {
+            XCTAssertEqual(ContentLoader.readBytes(path, limit: 1_000_000, expected: expected), bytes, "expected \(expected)")
+        }
+        XCTAssertEqual(ContentLoader.readBytes(path, limit: 5_001, expected: 100_000), Array(bytes[..<5_001]))
+        XCTAssertNil(ContentLoader.readBytes(path + "-missing", limit: 10, expected: 0))
+    }
+
     /// Paths in messages are relative to the site; the fast path for plain paths must name
     /// every file as Foundation's standardised path would.
     func testDisplayPathsMatchFoundationsStandardizedPaths() {
