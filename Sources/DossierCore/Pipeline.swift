@@ -59,6 +59,9 @@ public struct BuildResult: Sendable {
     /// without one.
     public var frontMattersParsed: Int?
     public var frontMattersReused: Int?
+    /// Briefing files not read at all, because their stamps are the ones the previous build
+    /// recorded (`StampedBriefing`); nil without that cache.
+    public var briefingsNotRead: Int?
     /// Search documents scored, and whose terms were read from that cache.
     public var searchDocumentsScored: Int?
     public var searchDocumentsReused: Int?
@@ -229,6 +232,7 @@ public enum Pipeline {
             result.searchDocumentsScored = session.searchTerms.misses
             result.searchDocumentsReused = session.searchTerms.hits
             result.searchDocumentsMoved = session.searchDocumentsMoved
+            result.briefingsNotRead = session.stampedBriefings.hits
         }
         result.mentions = model.briefings.reduce(0) { $0 + $1.body.mentionCount }
         result.matchingSeconds = Double(model.briefings.reduce(0) { $0 + $1.body.matchingNanoseconds }) / 1e9

@@ -69,7 +69,8 @@ struct Build: ParsableCommand {
                 print("  bodies      \(rendered) rendered, \(reused) reused from the cache")
             }
             if let parsed = result.frontMattersParsed, let reused = result.frontMattersReused {
-                print("  front matter \(parsed) parsed, \(reused) reused from the cache")
+                let unread = result.briefingsNotRead.map { "; \($0) briefing files not read (unchanged since the last build)" } ?? ""
+                print("  front matter \(parsed) parsed, \(reused) reused from the cache\(unread)")
             }
             if let scored = result.searchDocumentsScored, let reused = result.searchDocumentsReused {
                 let moved = result.searchDocumentsMoved.map { "; the saved index updated for \($0)" } ?? "; a new index"

@@ -161,6 +161,57 @@ final class SessionCacheFileTests: XCTestCase {
         XCTAssertEqual(visibleFiles(in: site.output), try cleanTree(site))
     }
 
+    /// A briefing file whose stamp is the one the previous build recorded is not read; its
+    /// body is read only when it must be rendered again, and the site is the same as a clean
+    /// build's either way.
+    func testUnchangedBriefingFilesAreNotReadAgain() throws {
+        let site = try site(briefings: 5)
+        let first = try site.build()
+        XCTAssertEqual(first.briefingsNotRead, 0)
+        XCTAssertEqual(try site.build().briefingsNotRead, 5)
+
+        try site.write(["Content/briefings/b2.md": briefing("Briefing 2", date: "2017-01-12", extra: "tags: [iraq]\nactors: [daesh]",
+                                                            body: "ISIS holds Mosul, and a new sentence.")])
+        let edited = try site.build()
+        XCTAssertEqual(edited.briefingsNotRead, 4)
+        XCTAssertEqual(edited.bodiesRendered, 1)
+        XCTAssertEqual(visibleFiles(in: site.output), try cleanTree(site))
+
+        // Touching a file changes its stamp: it is read again, and nothing else changes.
+        let touched = site.root.appendingPathComponent("Content/briefings/b3.md").path
+        XCTAssertEqual(utimensat(AT_FDCWD, touched, nil, 0), 0)
+        let afterTouch = try site.build()
+        XCTAssertEqual(afterTouch.briefingsNotRead, 4)
+        XCTAssertEqual(afterTouch.bodiesRendered, 0)
+
+        // A new alias changes every body, so the unread bodies are read and rendered again.
+        try site.write(["Content/actors/daesh.md": "---\nname: Daesh\naliases: [ISIS, Mosul]\n---\nThe group that held Mosul."])
+        let realiased = try site.build()
+        XCTAssertEqual(realiased.briefingsNotRead, 5)
+        XCTAssertEqual(realiased.bodiesRendered, 5 + 2 + 1)
+        XCTAssertEqual(visibleFiles(in: site.output), try cleanTree(site))
+
+        // Other budgets: every file is read again under them.
+        try site.write(["site.yml": "title: Desk\nbudgets:\n  max_file_bytes: 900000\n"])
+        XCTAssertEqual(try site.build().briefingsNotRead, 0)
+        XCTAssertEqual(visibleFiles(in: site.output), try cleanTree(site))
+    }
+
+    /// A body left unread whose file no longer has the recorded digest (it was saved during the
+    /// build) is not rendered from the wrong text: the build fails and asks to be run again.
+    func testAnUnreadBodyThatChangedDuringTheBuildIsAnError() throws {
+        let site = try site(briefings: 1)
+        let path = site.root.appendingPathComponent("Content/briefings/b0.md").path
+        let config = SiteConfig()
+        let renderer = BodyRenderer(matcher: MentionMatcher(patterns: []), directory: EntityDirectory(entities: []), config: config,
+                                    documentURLs: [:])
+        let request = BodyRenderer.Request(markdown: "", file: "Content/briefings/b0.md", bodyLine: 5, linking: .first,
+                                           unread: UnreadBody(path: path, digest: Fingerprint()))
+        let body = renderer.render(request)
+        XCTAssertEqual(body.diagnostics.map(\.id), ["dossier.content.changed"])
+        XCTAssertEqual(body.diagnostics.first?.line, 5)
+    }
+
     func testSavedPostingsAreReadBackFromTheirJSON() {
         let entry = SearchPostings.entry("mosul", [0 << 5 | 3, 7 << 5 | 1, 700 << 5 | 18])
         XCTAssertEqual(String(decoding: entry.fragment, as: UTF8.self), "\"mosul\":[3,225,22194]")

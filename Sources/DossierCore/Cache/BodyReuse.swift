@@ -48,7 +48,7 @@ struct BodyReuse: Sendable {
     /// The cached body for this request, or a freshly rendered one (then recorded).
     func body(for request: BodyRenderer.Request) -> RenderedBody {
         var key = rendererKey
-        key.combine(request.markdown)
+        key.combine(request.markdownDigest)
         key.combine(request.file)
         key.combine(UInt64(request.bodyLine))
         key.combine(String(describing: request.linking))

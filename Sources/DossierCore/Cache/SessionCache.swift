@@ -169,6 +169,9 @@ public final class SessionCache: @unchecked Sendable {
     /// matter's text, the file's name and the budgets (`ContentLoader.readBriefing`): what a
     /// saved cache uses in place of `files`, whose keys a fresh clone changes.
     let briefingFronts = GenerationalCache<Fingerprint, Briefing>()
+    /// Briefing files by path, as the previous build read them (`StampedBriefing`): a file whose
+    /// stamp is unchanged is not read again; its body is read only if it must be rendered.
+    let stampedBriefings = GenerationalCache<String, StampedBriefing>()
     /// List pages with markers for their cards (`PageSkeleton`), by output path, each with its
     /// `PageKeys.skeletonKey`; kept only by a cache that is not persistent (`serve`).
     let skeletons = GenerationalCache<String, (key: Fingerprint, skeleton: PageSkeleton)>()
@@ -226,6 +229,7 @@ public final class SessionCache: @unchecked Sendable {
         relatedBasis.begin()
         entityFacts.begin()
         briefingFronts.begin()
+        stampedBriefings.begin()
         skeletons.begin()
     }
 
@@ -243,6 +247,7 @@ public final class SessionCache: @unchecked Sendable {
         relatedBasis.commit()
         entityFacts.commit()
         briefingFronts.commit()
+        stampedBriefings.commit()
         skeletons.commit()
     }
 
@@ -259,13 +264,36 @@ struct FileStamp: Hashable, Sendable {
     var modified: Int64
     var changed: Int64
 
+    init(device: UInt64, inode: UInt64, size: Int64, modified: Int64, changed: Int64) {
+        (self.device, self.inode, self.size, self.modified, self.changed) = (device, inode, size, modified, changed)
+    }
+
     init?(path: String) {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
+        self.init(info)
+    }
+
+    init(_ info: stat) {
         device = UInt64(info.st_dev)
         inode = UInt64(info.st_ino)
         size = Int64(info.st_size)
         modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
         changed = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
     }
+}
+
+/// What a build read from a briefing file with no diagnostic: with the same stamp (and the same
+/// budgets), the next `dossier build` takes the front matter from `briefingFronts` by `front`
+/// and leaves the body unread (`UnreadBody`) until a body must be rendered. Stamps include the
+/// change time, which no edit can give back; a fresh clone changes them all, and then every
+/// file is read as before.
+struct StampedBriefing: Sendable {
+    var stamp: FileStamp
+    /// Digest of the budgets the file was read under.
+    var settings: Fingerprint
+    /// The `briefingFronts` key of its front matter.
+    var front: Fingerprint
+    var body: Fingerprint
+    var bodyLine: Int
 }

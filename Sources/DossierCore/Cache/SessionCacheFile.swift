@@ -9,8 +9,9 @@ import Foundation
 /// Every entry is keyed by a digest of all its inputs (see `SessionCache`), so a saved entry is
 /// either still right or never looked up. What the keys cannot cover is the code itself: the
 /// file records the executable and shared libraries that wrote it (`BuildIdentity`) and is
-/// ignored by any other. Front matter is keyed by its text, not by file stamps, which a fresh clone of a
-/// repository changes. A damaged or truncated file is ignored, which only makes the build a full
+/// ignored by any other. Front matter is keyed by its text, not by file stamps, which a fresh
+/// clone of a repository changes; file stamps only let a build skip reading a briefing that did
+/// not change (`StampedBriefing`). A damaged or truncated file is ignored, which only makes the build a full
 /// one. The file is written into the staging folder and committed with the site (`Writer`).
 ///
 /// Search terms come first and are not decoded when the file is loaded: the build reads each
@@ -19,7 +20,7 @@ import Foundation
 /// as Swift arrays) are never all in memory.
 enum SessionCacheFile {
     static let fileName = ".dossier-cache-session"
-    private static let header = "dossier-session-cache 6"
+    private static let header = "dossier-session-cache 7"
     private static let trailer: UInt64 = 0x6f6b  // "ok": the file was written to the end
 
     static func url(in output: URL) -> URL {
@@ -74,6 +75,10 @@ enum SessionCacheFile {
         }
         let briefingFronts = readEntries(&reader) { BriefingCoding.read(&$0) }
         let entityFacts = readEntries(&reader) { reader in (0..<reader.readCount()).map { _ in readFacts(&reader) } }
+        var stamped: [String: StampedBriefing] = [:]
+        for _ in 0..<reader.readCount() where !reader.failed {
+            stamped[reader.readString()] = readStamped(&reader)
+        }
         let searchIndex = reader.readBool() ? SavedSearchPostings.read(&reader) : nil
         guard reader.readUInt64() == trailer, reader.atEnd, !reader.failed else { return false }
         cache.bodies.seed(bodies)
@@ -82,6 +87,7 @@ enum SessionCacheFile {
         cache.related.seed(related)
         cache.briefingFronts.seed(briefingFronts)
         cache.entityFacts.seed(entityFacts)
+        cache.stampedBriefings.seed(stamped)
         cache.savedSearchIndex = searchIndex
         return true
     }
@@ -139,6 +145,12 @@ enum SessionCacheFile {
             writeEntries(cache.entityFacts.committed, to: &writer) { writer, facts in
                 writer.write(count: facts.count)
                 for entity in facts { writeFacts(entity, to: &writer) }
+            }
+            let stamped = cache.stampedBriefings.committed
+            writer.write(count: stamped.count)
+            for path in stamped.keys.sorted() {
+                writer.write(path)
+                writeStamped(stamped[path]!, to: &writer)
             }
             writer.write(cache.searchIndex != nil)
             cache.searchIndex?.write(to: &writer)
@@ -232,6 +244,24 @@ enum SessionCacheFile {
         }
         facts.events = (0..<reader.readCount()).map { _ in reader.readInt() }
         return facts
+    }
+
+    private static func writeStamped(_ entry: StampedBriefing, to writer: inout BinaryWriter) {
+        let stamp = entry.stamp
+        writer.write(stamp.device)
+        writer.write(stamp.inode)
+        for value in [stamp.size, stamp.modified, stamp.changed] { writer.write(Int(value)) }
+        writer.write(entry.settings)
+        writer.write(entry.front)
+        writer.write(entry.body)
+        writer.write(entry.bodyLine)
+    }
+
+    private static func readStamped(_ reader: inout BinaryReader) -> StampedBriefing {
+        let stamp = FileStamp(device: reader.readUInt64(), inode: reader.readUInt64(), size: Int64(reader.readInt()),
+                              modified: Int64(reader.readInt()), changed: Int64(reader.readInt()))
+        return StampedBriefing(stamp: stamp, settings: reader.readFingerprint(), front: reader.readFingerprint(),
+                               body: reader.readFingerprint(), bodyLine: reader.readInt())
     }
 
     private static func readBody(_ reader: inout BinaryReader) -> RenderedBody {

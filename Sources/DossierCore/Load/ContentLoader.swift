@@ -103,32 +103,62 @@ public enum ContentLoader {
     /// 4 % of a build with nothing changed when made per file).
     static func readBriefing(_ url: URL, walker: ContentWalker, budgets: Budgets, fronts: SessionCache? = nil,
                              budgetsText: String? = nil, diagnostics: inout Diagnostics) -> Briefing? {
+        let settingsText = budgetsText ?? String(reflecting: budgets)
+        // Taken before reading, so a save during the read makes the next build read the file again.
+        let stamp = fronts?.persistent == true ? FileStamp(path: url.path) : nil
+        if let fronts, let stamp, let briefing = unread(url, stamp: stamp, settings: settingsText, fronts: fronts) {
+            return briefing
+        }
+        let before = diagnostics.all.count
         guard let source = readSource(url, walker: walker, budgets: budgets, diagnostics: &diagnostics) else { return nil }
         let stem = stem(of: url)
         guard let fronts else {
             return Budgets.with(budgets) { BriefingReader.read(source, stem: stem, diagnostics: &diagnostics) }
         }
         var key = Fingerprint()
-        key.combine(budgetsText ?? String(reflecting: budgets))
+        key.combine(settingsText)
         key.combine(source.path)
         key.combine(stem)
         key.combine(UInt64(source.frontMatterLine))
         key.combine(byte: source.frontMatter == nil ? 0 : 1)
         key.combine(source.frontMatter ?? "")
-        if var briefing = fronts.briefingFronts.reuse(key) {
-            briefing.body = source.body
-            briefing.bodyLine = source.bodyLine
-            return briefing
-        }
-        let before = diagnostics.all.count
-        let briefing = Budgets.with(budgets) { BriefingReader.read(source, stem: stem, diagnostics: &diagnostics) }
-        if var briefing, diagnostics.all.count == before {
-            briefing.body = ""
-            fronts.briefingFronts.record(key, briefing)
+        var briefing: Briefing?
+        if var reused = fronts.briefingFronts.reuse(key) {
+            reused.body = source.body
+            reused.bodyLine = source.bodyLine
+            briefing = reused
         } else {
-            fronts.briefingFronts.noteUnrecorded()
+            briefing = Budgets.with(budgets) { BriefingReader.read(source, stem: stem, diagnostics: &diagnostics) }
+            if var parsed = briefing, diagnostics.all.count == before {
+                parsed.body = ""
+                fronts.briefingFronts.record(key, parsed)
+            } else {
+                fronts.briefingFronts.noteUnrecorded()
+            }
+        }
+        if let stamp, let briefing, diagnostics.all.count == before {
+            fronts.stampedBriefings.record(url.path, StampedBriefing(
+                stamp: stamp, settings: digest(settingsText), front: key,
+                body: BodyRenderer.Request.digest(ofMarkdown: source.body), bodyLine: briefing.bodyLine))
         }
         return briefing
+    }
+
+    /// The briefing from what the previous build saved, its body left unread, when the file's
+    /// stamp and the budgets are the ones it was read with (`StampedBriefing`); nil otherwise.
+    private static func unread(_ url: URL, stamp: FileStamp, settings: String, fronts: SessionCache) -> Briefing? {
+        guard let saved = fronts.stampedBriefings.reuse(url.path, where: { $0.stamp == stamp && $0.settings == digest(settings) }),
+              var briefing = fronts.briefingFronts.reuse(saved.front) else { return nil }
+        briefing.body = ""
+        briefing.bodyLine = saved.bodyLine
+        briefing.unreadBody = UnreadBody(path: url.path, digest: saved.body)
+        return briefing
+    }
+
+    private static func digest(_ text: String) -> Fingerprint {
+        var digest = Fingerprint()
+        digest.combine(text)
+        return digest
     }
 
     static func readSource(_ url: URL, walker: ContentWalker, budgets: Budgets, diagnostics: inout Diagnostics) -> SourceText? {

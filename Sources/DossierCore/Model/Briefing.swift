@@ -38,9 +38,20 @@ public struct Briefing: Sendable, Equatable {
     public var linking: LinkingMode?
     public var body: String
     public var bodyLine: Int
+    /// Set, with `body` empty, when the loader left the body unread (`StampedBriefing`).
+    var unreadBody: UnreadBody?
 
     /// The date feeds and sitemaps report as last modification.
     public var lastModified: SiteDate { updated.map { max($0, date) } ?? date }
+}
+
+/// A briefing body the loader did not read, because its file is unchanged since the build that
+/// saved the body's digest; `BodyRenderer` reads it only if it must render it.
+struct UnreadBody: Sendable, Equatable {
+    /// The file's path, as the loader opened it.
+    var path: String
+    /// `BodyRenderer.Request.digest(ofMarkdown:)` of the body.
+    var digest: Fingerprint
 }
 
 /// An actor or a place.

@@ -44,12 +44,42 @@ struct BodyRenderer: Sendable {
         var listed: Set<Int> = []
         /// The entity whose profile this is: never linked to itself.
         var owner: Int?
+        /// Set, with `markdown` empty, for a body the loader left unread.
+        var unread: UnreadBody?
+
+        /// What caches key the body's text by.
+        var markdownDigest: Fingerprint { unread?.digest ?? Self.digest(ofMarkdown: markdown) }
+
+        static func digest(ofMarkdown markdown: String) -> Fingerprint {
+            var digest = Fingerprint()
+            digest.combine(markdown)
+            return digest
+        }
+    }
+
+    /// The body of a file the loader left unread, if it still has the digest the loader was
+    /// given for it.
+    static func read(_ unread: UnreadBody, file: String, budgets: Budgets) -> String? {
+        guard let bytes = ContentLoader.readBytes(unread.path, limit: budgets.maxFileBytes + 1, expected: 0) else { return nil }
+        var diagnostics = Diagnostics()
+        guard let source = SourceText.decode(bytes, path: file, budgets: budgets, diagnostics: &diagnostics),
+              diagnostics.all.isEmpty, Request.digest(ofMarkdown: source.body) == unread.digest else { return nil }
+        return source.body
     }
 
     private static let wikiLink = try! NSRegularExpression(pattern: #"\[\[([^\[\]|\n]+)(?:\|([^\[\]\n]+))?\]\]"#)
 
     func render(_ request: Request) -> RenderedBody {
         let budgets = config.budgets  // budget hooks: Watchdog.swift
+        var request = request
+        if let unread = request.unread {
+            guard let markdown = Self.read(unread, file: request.file, budgets: budgets) else {
+                return BodyBudget.refused(Diagnostic(.error, id: "dossier.content.changed", file: request.file, line: request.bodyLine,
+                                                     column: 1, "the file changed while the site was being built; build again"))
+            }
+            request.markdown = markdown
+            request.unread = nil
+        }
         if let refused = BodyBudget.beforeParsing(request.markdown, file: request.file, bodyLine: request.bodyLine, budgets: budgets) { return refused }
         let watch = Watchdog.shared.begin(file: request.file, line: request.bodyLine, seconds: budgets.maxPageSeconds)
         defer { Watchdog.shared.end(watch) }

@@ -114,7 +114,7 @@ enum Resolver {
     /// front matter names (actors, then places).
     static func bodyRequest(_ briefing: Briefing, listed: [Int], config: SiteConfig) -> BodyRenderer.Request {
         BodyRenderer.Request(markdown: briefing.body, file: briefing.file, bodyLine: briefing.bodyLine,
-                             linking: briefing.linking ?? config.linking, listed: Set(listed))
+                             linking: briefing.linking ?? config.linking, listed: Set(listed), unread: briefing.unreadBody)
     }
 
     private static func resolveReference(_ reference: Reference, _ kind: Entity.Kind, _ file: String,
