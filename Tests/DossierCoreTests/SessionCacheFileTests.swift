@@ -212,6 +212,19 @@ final class SessionCacheFileTests: XCTestCase {
         XCTAssertEqual(body.diagnostics.first?.line, 5)
     }
 
+    /// Bodies read back from the file keep their HTML in the mapped file until a page uses it:
+    /// a theme change renders every page again from saved bodies, as a clean build would.
+    func testSavedBodiesRenderEveryPageAfterAThemeChange() throws {
+        let site = try site(briefings: 3)
+        XCTAssertTrue(try site.build().succeeded)
+        try site.write(["Templates/footer.mustache": "<footer>Desk footer</footer>"])
+        let themed = try site.build()
+        XCTAssertEqual(themed.bodiesRendered, 0)
+        XCTAssertEqual(themed.filesReused?.filter { $0.hasSuffix(".html") }, [])
+        assertContains(site.output("briefings/b1/index.html"), "ISIS</a> holds")
+        XCTAssertEqual(visibleFiles(in: site.output), try cleanTree(site))
+    }
+
     func testSavedPostingsAreReadBackFromTheirJSON() {
         let entry = SearchPostings.entry("mosul", [0 << 5 | 3, 7 << 5 | 1, 700 << 5 | 18])
         XCTAssertEqual(String(decoding: entry.fragment, as: UTF8.self), "\"mosul\":[3,225,22194]")

@@ -74,6 +74,13 @@ struct BinaryWriter {
         if buffer.count >= 1 << 20 { flush() }
     }
 
+    /// UTF-8 text given as bytes: what `write(_: String)` writes for the same text.
+    mutating func write(utf8 bytes: UnsafeRawBufferPointer) {
+        write(UInt64(bytes.count))
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 20 { flush() }
+    }
+
     mutating func write(_ fingerprint: Fingerprint) {
         write(fingerprint.high)
         write(fingerprint.low)
@@ -202,6 +209,14 @@ struct BinaryReader {
         return Array(UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count]))
     }
 
+    /// Where a string `write(_: String)` wrote lies in the bytes, skipped without decoding.
+    mutating func readStringRange() -> Range<Int> {
+        let count = readCount()
+        guard !failed else { return offset..<offset }
+        defer { offset += count }
+        return offset..<offset + count
+    }
+
     mutating func readStrings() -> [String] {
         (0..<readCount()).map { _ in readString() }
     }
@@ -210,4 +225,33 @@ struct BinaryReader {
         let high = readUInt64()
         return Fingerprint(high: high, low: readUInt64())
     }
+}
+
+/// A file mapped read-only into memory, unmapped when the last value that points into it goes.
+/// The build replaces a cache file by renaming a new one over it, never by writing into it, so
+/// the mapped bytes stay as they were read.
+final class MappedFile: @unchecked Sendable {
+    let bytes: UnsafeRawBufferPointer
+
+    /// Maps `size` bytes of an open file; nil when it cannot be mapped.
+    init?(descriptor: Int32, size: Int) {
+        guard size > 0, let mapping = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), mapping != MAP_FAILED else {
+            return nil
+        }
+        bytes = UnsafeRawBufferPointer(start: mapping, count: size)
+    }
+
+    deinit {
+        munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count)
+    }
+}
+
+/// UTF-8 text inside a `MappedFile`, decoded only when asked for.
+struct SavedText: Sendable {
+    let file: MappedFile
+    let range: Range<Int>
+
+    var count: Int { range.count }
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: file.bytes[range]) }
+    var string: String { String(decoding: bytes, as: UTF8.self) }
 }

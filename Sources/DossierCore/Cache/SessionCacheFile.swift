@@ -36,15 +36,12 @@ enum SessionCacheFile {
         let descriptor = open(url(in: output).path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return cache }
         var info = stat()
-        guard fstat(descriptor, &info) == 0, info.st_size > 0,
-              let mapping = mmap(nil, Int(info.st_size), PROT_READ, MAP_PRIVATE, descriptor, 0), mapping != MAP_FAILED else {
+        guard fstat(descriptor, &info) == 0, let file = MappedFile(descriptor: descriptor, size: Int(info.st_size)) else {
             close(descriptor)
             return cache
         }
-        defer { munmap(mapping, Int(info.st_size)) }
         var termIndex: [Fingerprint: (offset: Int, length: Int)] = [:]
-        let loaded = read(UnsafeRawBufferPointer(start: mapping, count: Int(info.st_size)), identity: identity,
-                          into: cache, termIndex: &termIndex)
+        let loaded = read(file, identity: identity, into: cache, termIndex: &termIndex)
         if loaded {
             cache.savedTerms = SavedSearchTerms(descriptor: descriptor, index: termIndex)
         } else {
@@ -53,9 +50,11 @@ enum SessionCacheFile {
         return cache
     }
 
-    private static func read(_ file: UnsafeRawBufferPointer, identity: String, into cache: SessionCache,
+    /// Bodies' HTML is left in the mapped file (`SavedText`): most builds reuse most pages and
+    /// never need it, and the next file copies it as bytes.
+    private static func read(_ file: MappedFile, identity: String, into cache: SessionCache,
                              termIndex: inout [Fingerprint: (offset: Int, length: Int)]) -> Bool {
-        guard let bytes = BinaryReader.verified(file) else { return false }
+        guard let bytes = BinaryReader.verified(file.bytes) else { return false }
         var reader = BinaryReader(bytes)
         guard reader.readString() == header, reader.readString() == identity else { return false }
         while !reader.failed, reader.readBool() {
@@ -65,7 +64,7 @@ enum SessionCacheFile {
             reader.skip(length)
         }
         let bodies = readEntries(&reader) { reader -> (body: RenderedBody, documents: Fingerprint?) in
-            let body = readBody(&reader)
+            let body = readBody(&reader, in: file)
             return (body, reader.readBool() ? reader.readFingerprint() : nil)
         }
         let fragments = readEntries(&reader) { HTMLFragment(html: $0.readString(), digest: $0.readFingerprint()) }
@@ -184,7 +183,7 @@ enum SessionCacheFile {
     }
 
     private static func writeBody(_ body: RenderedBody, to writer: inout BinaryWriter) {
-        writer.write(body.fragment.html)
+        body.fragment.withUTF8 { writer.write(utf8: $0) }
         writer.write(body.fragment.digest)
         writer.write(count: body.headings.count)
         for heading in body.headings {
@@ -264,8 +263,9 @@ enum SessionCacheFile {
                                body: reader.readFingerprint(), bodyLine: reader.readInt())
     }
 
-    private static func readBody(_ reader: inout BinaryReader) -> RenderedBody {
-        let fragment = HTMLFragment(html: reader.readString(), digest: reader.readFingerprint())
+    private static func readBody(_ reader: inout BinaryReader, in file: MappedFile) -> RenderedBody {
+        let html = SavedText(file: file, range: reader.readStringRange())
+        let fragment = HTMLFragment(saved: html, digest: reader.readFingerprint())
         let headings = (0..<reader.readCount()).map { _ in
             MarkdownHeading(level: reader.readInt(), text: reader.readString(), id: reader.readString())
         }

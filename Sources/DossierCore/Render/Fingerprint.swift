@@ -111,13 +111,17 @@ public struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// HTML the pipeline rendered itself (a Markdown body), with its fingerprint computed once, so
-/// page fingerprints do not rehash every body.
+/// page fingerprints do not rehash every body. A body read back from a saved cache keeps its
+/// text in the mapped file (`SavedText`) until something uses it: a build that reuses a page
+/// needs only the digest.
 struct HTMLFragment: MustacheCustomRenderable, Sendable {
-    let html: String
+    private let text: String
+    private let saved: SavedText?
     let digest: Fingerprint
 
     init(_ html: String) {
-        self.html = html
+        text = html
+        saved = nil
         var digest = Fingerprint()
         digest.combine(html)
         self.digest = digest
@@ -125,10 +129,28 @@ struct HTMLFragment: MustacheCustomRenderable, Sendable {
 
     /// A fragment read back from a saved cache, whose digest was computed when it was made.
     init(html: String, digest: Fingerprint) {
-        self.html = html
+        text = html
+        saved = nil
         self.digest = digest
     }
 
+    /// A fragment whose text stays in a saved cache's mapped file until it is used.
+    init(saved: SavedText, digest: Fingerprint) {
+        text = ""
+        self.saved = saved
+        self.digest = digest
+    }
+
+    var html: String { saved?.string ?? text }
+    var isEmpty: Bool { saved.map { $0.count == 0 } ?? text.isEmpty }
+
+    /// The HTML's UTF-8 bytes, without making a `String` of saved text.
+    func withUTF8<T>(_ body: (UnsafeRawBufferPointer) -> T) -> T {
+        if let saved { return body(saved.bytes) }
+        var text = text
+        return text.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+    }
+
     var renderText: String { html }
-    var isNull: Bool { html.isEmpty }
+    var isNull: Bool { isEmpty }
 }

@@ -142,7 +142,7 @@ extension ViewContext {
             "aliases": entity.aliases, "hasAliases": !entity.aliases.isEmpty,
             "summary": Self.present(entity.summary),
             "stub": entity.isStub,
-            "profile": facts.profile.map(\.fragment).flatMap { $0.html.isEmpty ? nil : $0 } ?? false,
+            "profile": facts.profile.map(\.fragment).flatMap { $0.isEmpty ? nil : $0 } ?? false,
             "breadcrumb": breadcrumb, "hasBreadcrumb": !breadcrumb.isEmpty,
             "parents": [parents], "hasParents": !parents.isEmpty, "parentsLabel": isPlace ? "Within" : "Part of",
             "children": [children], "hasChildren": !children.isEmpty, "childrenLabel": isPlace ? "Contains" : "Members",
