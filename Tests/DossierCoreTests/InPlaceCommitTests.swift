@@ -113,9 +113,38 @@ final class InPlaceCommitTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: site.root.path).sorted(), ["Content", "Output"])
     }
 
+    /// A commit in place saves the output's listing; the next one reads only the folders whose
+    /// stamps changed, so a file put in any folder by hand is still found and removed.
+    func testTheNextCommitReadsOnlyTheFoldersThatChanged() throws {
+        OutputListing.racyNanoseconds = 0
+        defer { OutputListing.racyNanoseconds = 2_000_000_000 }
+        let site = try site(briefings: 30)
+        XCTAssertTrue(try site.build().succeeded)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: site.output.appendingPathComponent(OutputListing.fileName).path),
+                       "a swapped-in folder has no saved listing")
+        try site.write(["Content/briefings/b3.md": briefing("Briefing 3", date: "2017-02-13", extra: "tags: [t0]", body: "Daesh, again.")])
+        XCTAssertEqual(try site.build().written?.inPlace, true)
+
+        var saved = OutputListing.load(in: site.output.path)
+        let total = saved.folders.count
+        XCTAssertGreaterThan(total, 30)
+        let unchanged = try XCTUnwrap(saved.list(site.output.path))
+        XCTAssertLessThan(unchanged.read, 5, "only the folders the commit wrote into are read again")
+
+        try Data("stray".utf8).write(to: site.output.appendingPathComponent("briefings/b7/stray.txt"))
+        try FileManager.default.createDirectory(at: site.output.appendingPathComponent("tags/t1/extra"), withIntermediateDirectories: false)
+        try site.write(["Content/briefings/b4.md": briefing("Briefing 4", date: "2017-02-14", extra: "tags: [t1]", body: "Daesh, anew.")])
+        let next = try site.build()
+        XCTAssertEqual(next.written?.inPlace, true)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: site.output.appendingPathComponent("briefings/b7/stray.txt").path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: site.output.appendingPathComponent("tags/t1/extra").path))
+        XCTAssertEqual(tree(site.output), try cleanTree(site))
+    }
+
     /// Names as the file system spells them, for comparisons that `String` equality would blur.
     private func rawListing(_ folder: URL) throws -> [InPlaceCommit.Name] {
-        let listing = try XCTUnwrap(InPlaceCommit.list(folder.path))
+        var saved = OutputListing()
+        let listing = try XCTUnwrap(saved.list(folder.path))
         return listing.files.union(listing.folders).filter { $0.first != UInt8(ascii: ".") }
             .sorted { $0.lexicographicallyPrecedes($1) }
     }

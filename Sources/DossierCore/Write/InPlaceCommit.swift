@@ -25,7 +25,8 @@ struct InPlaceCommit {
     typealias Name = [UInt8]
 
     /// Files that belong to the output folder's bookkeeping, not to the site.
-    static let bookkeeping: [String] = [OutputWriter.markerName, RenderCache.fileName, SessionCacheFile.fileName]
+    static let bookkeeping: [String] = [OutputWriter.markerName, RenderCache.fileName, SessionCacheFile.fileName,
+                                        OutputListing.fileName]
 
     /// In place only when at most this many files are written or deleted: beyond it, the time
     /// in which the folder holds old and new pages side by side stops being negligible, and one
@@ -41,8 +42,9 @@ struct InPlaceCommit {
         // An output folder that is a symbolic link is replaced by a real folder by the swap;
         // every build must do the same, or which copy is current would depend on the change.
         guard lstat(output.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR,
-              StagingFolder.isRegularFile(output.path + "/" + OutputWriter.markerName),
-              let existing = Self.list(output.path) else { return false }
+              StagingFolder.isRegularFile(output.path + "/" + OutputWriter.markerName) else { return false }
+        var listing = OutputListing.load(in: output.path)
+        guard let existing = listing.list(output.path) else { return false }
         let writtenNames = written.map { Name($0.utf8) }
         // A previous file missing from the listing is gone, or behind a symbolic link to a
         // folder (the listing does not follow them): the swap handles both.
@@ -81,12 +83,15 @@ struct InPlaceCommit {
         for path in written where rename(staging.path + "/" + path, output.path + "/" + path) != 0 {
             throw BuildFailure("cannot move \(path) into \(output.path): \(String(cString: strerror(errno)))")
         }
-        for name in stale { Self.withPath(output.path, name) { _ = unlink($0) } }
+        for name in stale { OutputListing.withPath(output.path, name) { _ = unlink($0) } }
         // Deepest first, so a folder is empty by the time it is removed.
-        for folder in existing.folders.subtracting(needed).sorted(by: { $1.lexicographicallyPrecedes($0) }) {
-            Self.withPath(output.path, folder) { _ = rmdir($0) }
+        let removed = existing.folders.subtracting(needed)
+        for folder in removed.sorted(by: { $1.lexicographicallyPrecedes($0) }) {
+            OutputListing.withPath(output.path, folder) { _ = rmdir($0) }
         }
         try refreshMarker()
+        listing.forget(changed: writtenNames + Array(stale) + Array(needed.subtracting(existing.folders)) + Array(removed))
+        listing.save(in: output.path)
         return true
     }
 
@@ -95,46 +100,5 @@ struct InPlaceCommit {
         let marker = output.appendingPathComponent(OutputWriter.markerName)
         guard FileManager.default.contents(atPath: marker.path) != Data(StagingFolder.markerText.utf8) else { return }
         try Data(StagingFolder.markerText.utf8).write(to: marker, options: .atomic)
-    }
-
-    /// Calls `body` with `root/name` (or `root` for an empty name) as a C string, `name`'s bytes
-    /// as they are.
-    private static func withPath<T>(_ root: String, _ name: Name, _ body: (UnsafePointer<CChar>) -> T) -> T {
-        var bytes = Array(root.utf8)
-        if !name.isEmpty {
-            bytes.append(UInt8(ascii: "/"))
-            bytes += name
-        }
-        bytes.append(0)
-        return bytes.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { body($0.baseAddress!) } }
-    }
-
-    /// Every file (anything but a folder, symbolic links included) and folder under `root`,
-    /// relative to it, as raw bytes; nil when a folder cannot be read.
-    static func list(_ root: String) -> (files: Set<Name>, folders: Set<Name>)? {
-        var files = Set<Name>()
-        var folders = Set<Name>()
-        var pending: [Name] = [[]]
-        while let relative = pending.popLast() {
-            guard let handle = withPath(root, relative, { opendir($0) }) else { return nil }
-            defer { closedir(handle) }
-            while let entry = readdir(handle) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { Name($0.prefix(while: { $0 != 0 })) }
-                if name == [0x2E] || name == [0x2E, 0x2E] { continue }  // "." and ".."
-                let child = relative.isEmpty ? name : relative + [UInt8(ascii: "/")] + name
-                var isFolder = entry.pointee.d_type == UInt8(DT_DIR)
-                if entry.pointee.d_type == UInt8(DT_UNKNOWN) {
-                    var info = stat()
-                    isFolder = withPath(root, child) { lstat($0, &info) } == 0 && (info.st_mode & S_IFMT) == S_IFDIR
-                }
-                if isFolder {
-                    folders.insert(child)
-                    pending.append(child)
-                } else {
-                    files.insert(child)
-                }
-            }
-        }
-        return (files, folders)
     }
 }
