@@ -24,10 +24,12 @@ final class PipelineTests: XCTestCase {
             "Content/actors/daesh.md": "---\nname: Daesh\n---\nProfile.",
             "Content/places/mosul.md": "---\nname: Mosul\n---\n",
         ])
+        // The saved listing of the output folder records folders' times, not the site.
+        func tree() -> [String: Data] { site.outputTree().filter { $0.key != OutputListing.fileName } }
         try site.build()
-        let first = site.outputTree()
+        let first = tree()
         try site.build()
-        XCTAssertEqual(first, site.outputTree())
+        XCTAssertEqual(first, tree())
         XCTAssertGreaterThan(first.count, 10)
     }
 
