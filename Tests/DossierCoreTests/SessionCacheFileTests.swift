@@ -29,6 +29,18 @@ final class SessionCacheFileTests: XCTestCase {
         }
     }
 
+    /// The render cache's file names every page's key in hexadecimal and reads it back.
+    func testFingerprintsRoundTripThroughTheirHexadecimalText() {
+        for (high, low) in [(UInt64(0), UInt64(0)), (UInt64.max, UInt64(1)), (0x0123_4567_89AB_CDEF, 0xFEDC_BA98_7654_3210)] {
+            let fingerprint = Fingerprint(high: high, low: low)
+            XCTAssertEqual(fingerprint.description, String(format: "%016llx%016llx", high, low))
+            XCTAssertEqual(Fingerprint(hexBytes: Array(fingerprint.description.utf8)), fingerprint)
+            XCTAssertEqual(Fingerprint(hexBytes: Array(fingerprint.description.uppercased().utf8)), fingerprint)
+        }
+        XCTAssertNil(Fingerprint(hexBytes: Array("0123456789abcdef0123456789abcdeg".utf8)))
+        XCTAssertNil(Fingerprint(hexBytes: Array("0123".utf8)))
+    }
+
     private func site(briefings: Int = 4) throws -> TestSite {
         var files = [
             "Content/actors/daesh.md": "---\nname: Daesh\naliases: [ISIS]\n---\nThe group that held Mosul.",

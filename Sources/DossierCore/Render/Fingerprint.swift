@@ -105,8 +105,17 @@ public struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// 32 lowercase hexadecimal digits (written for every page into the render cache's file,
+    /// where `String(format:)` was slow enough to show).
     public var description: String {
-        String(format: "%016llx%016llx", high, low)
+        let digits = Array("0123456789abcdef".utf8)
+        var text = [UInt8](repeating: 0, count: 32)
+        for (lane, value) in [high, low].enumerated() {
+            for position in 0..<16 {
+                text[lane * 16 + position] = digits[Int(value >> UInt64(60 - 4 * position) & 0xF)]
+            }
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 }
 
