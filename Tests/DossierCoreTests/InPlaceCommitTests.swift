@@ -145,8 +145,7 @@ final class InPlaceCommitTests: XCTestCase {
     private func rawListing(_ folder: URL) throws -> [InPlaceCommit.Name] {
         var saved = OutputListing()
         let listing = try XCTUnwrap(saved.list(folder.path))
-        return listing.files.union(listing.folders).filter { $0.first != UInt8(ascii: ".") }
-            .sorted { $0.lexicographicallyPrecedes($1) }
+        return listing.files.union(listing.folders).filter { $0.bytes.first != UInt8(ascii: ".") }.sorted()
     }
 
     private func cleanListing(_ site: TestSite) throws -> [InPlaceCommit.Name] {

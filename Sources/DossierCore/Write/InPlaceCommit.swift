@@ -21,8 +21,36 @@ struct InPlaceCommit {
     let unchanged: [String]
 
     /// A relative path as the file system spells it. Swift's `String` equality would take a
-    /// composed and a decomposed "é" for one name, where Linux sees two files.
-    typealias Name = [UInt8]
+    /// composed and a decomposed "é" for one name, where Linux sees two files. Hashed in one
+    /// piece: an array of bytes hashes byte by byte, which made comparing 12,000 names a tenth
+    /// of a second.
+    struct Name: Hashable, Comparable, Sendable {
+        var bytes: [UInt8]
+
+        init(_ bytes: some Sequence<UInt8>) {
+            self.bytes = Array(bytes)
+        }
+
+        func hash(into hasher: inout Hasher) {
+            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
+
+        static func < (a: Name, b: Name) -> Bool {
+            a.bytes.lexicographicallyPrecedes(b.bytes)
+        }
+
+        var isEmpty: Bool { bytes.isEmpty }
+
+        /// `name` inside this folder (`name` itself inside the output folder, the empty name).
+        func child(_ name: Name) -> Name {
+            isEmpty ? name : Name(bytes + [UInt8(ascii: "/")] + name.bytes)
+        }
+
+        /// The folder that holds it; nil for a name at the top.
+        var parent: Name? {
+            bytes.lastIndex(of: UInt8(ascii: "/")).map { Name(bytes[..<$0]) }
+        }
+    }
 
     /// Files that belong to the output folder's bookkeeping, not to the site.
     static let bookkeeping: [String] = [OutputWriter.markerName, RenderCache.fileName, SessionCacheFile.fileName,
@@ -46,36 +74,34 @@ struct InPlaceCommit {
         var listing = OutputListing.load(in: output.path)
         guard let existing = listing.list(output.path) else { return false }
         let writtenNames = written.map { Name($0.utf8) }
+        let unchangedNames = unchanged.map { Name($0.utf8) }
         // A previous file missing from the listing is gone, or behind a symbolic link to a
         // folder (the listing does not follow them): the swap handles both.
-        for path in unchanged where !existing.files.contains(Name(path.utf8)) { return false }
+        for name in unchangedNames where !existing.files.contains(name) { return false }
         var needed = Set<Name>()  // folders the new site needs
-        for (path, name) in zip(written, writtenNames) {
+        for name in writtenNames {
             if existing.folders.contains(name) { return false }  // a folder where a file goes now
-            var folder = Substring(path)
-            while let slash = folder.lastIndex(of: "/") {
-                folder = folder[..<slash]
-                let folderName = Name(folder.utf8)
-                if existing.files.contains(folderName) { return false }  // a file where a folder goes
-                if !needed.insert(folderName).inserted { break }
+            var folder = name
+            while let parent = folder.parent {
+                if existing.files.contains(parent) { return false }  // a file where a folder goes
+                if !needed.insert(parent).inserted { break }
+                folder = parent
             }
         }
-        for path in unchanged {
-            var folder = Substring(path)
-            while let slash = folder.lastIndex(of: "/") {
-                folder = folder[..<slash]
-                if !needed.insert(Name(folder.utf8)).inserted { break }
-            }
+        for name in unchangedNames {
+            var folder = name
+            while let parent = folder.parent, needed.insert(parent).inserted { folder = parent }
         }
-        var kept = Set(writtenNames).union(unchanged.map { Name($0.utf8) })
+        var stale = existing.files
+        for name in writtenNames { stale.remove(name) }
+        for name in unchangedNames { stale.remove(name) }
         // Bookkeeping files are kept only as regular files: a symbolic link planted under such
         // a name would have the caches written through it, outside the output folder.
-        for name in Self.bookkeeping where StagingFolder.isRegularFile(output.path + "/" + name) { kept.insert(Name(name.utf8)) }
-        let stale = existing.files.subtracting(kept)
+        for name in Self.bookkeeping where StagingFolder.isRegularFile(output.path + "/" + name) { stale.remove(Name(name.utf8)) }
         guard Self.allowed(changes: written.count + stale.count, total: written.count + unchanged.count) else { return false }
 
-        for folder in needed.sorted(by: { $0.lexicographicallyPrecedes($1) }) where !existing.folders.contains(folder) {
-            let path = output.path + "/" + String(decoding: folder, as: UTF8.self)
+        for folder in needed.sorted() where !existing.folders.contains(folder) {
+            let path = output.path + "/" + String(decoding: folder.bytes, as: UTF8.self)
             guard mkdir(path, 0o755) == 0 else {
                 throw BuildFailure("cannot create folder \(path): \(String(cString: strerror(errno)))")
             }
@@ -86,7 +112,7 @@ struct InPlaceCommit {
         for name in stale { OutputListing.withPath(output.path, name) { _ = unlink($0) } }
         // Deepest first, so a folder is empty by the time it is removed.
         let removed = existing.folders.subtracting(needed)
-        for folder in removed.sorted(by: { $1.lexicographicallyPrecedes($0) }) {
+        for folder in removed.sorted(by: >) {
             OutputListing.withPath(output.path, folder) { _ = rmdir($0) }
         }
         try refreshMarker()

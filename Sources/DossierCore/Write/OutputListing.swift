@@ -23,7 +23,7 @@ struct OutputListing {
     static let fileName = ".dossier-cache-listing"
     private static let header = "dossier-output-listing 1"
 
-    /// By path relative to the output folder (`[]` for the folder itself).
+    /// By path relative to the output folder (the empty name for the folder itself).
     var folders: [Name: Folder] = [:]
     /// How recent a folder's stamp may be and still be saved (tests set it to 0).
     nonisolated(unsafe) static var racyNanoseconds: Int64 = 2_000_000_000
@@ -40,11 +40,11 @@ struct OutputListing {
         guard reader.readString() == header else { return OutputListing() }
         var listing = OutputListing()
         for _ in 0..<reader.readCount() where !reader.failed {
-            let path = reader.readBytes()
+            let path = Name(reader.readBytes())
             let stamp = FileStamp(device: reader.readUInt64(), inode: reader.readUInt64(), size: Int64(reader.readInt()),
                                   modified: Int64(reader.readInt()), changed: Int64(reader.readInt()))
-            let files = (0..<reader.readCount()).map { _ in reader.readBytes() }
-            let folders = (0..<reader.readCount()).map { _ in reader.readBytes() }
+            let files = (0..<reader.readCount()).map { _ in Name(reader.readBytes()) }
+            let folders = (0..<reader.readCount()).map { _ in Name(reader.readBytes()) }
             listing.folders[path] = Folder(stamp: stamp, files: files, folders: folders)
         }
         guard reader.atEnd, !reader.failed else { return OutputListing() }
@@ -60,10 +60,10 @@ struct OutputListing {
         guard var writer = BinaryWriter(path: temporary) else { return }
         writer.write(Self.header)
         writer.write(count: trusted.count)
-        for path in trusted.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+        for path in trusted.keys.sorted() {
             let folder = trusted[path]!
-            writer.write(count: path.count)
-            writer.write(bytes: path)
+            writer.write(count: path.bytes.count)
+            writer.write(bytes: path.bytes)
             let stamp = folder.stamp
             writer.write(stamp.device)
             writer.write(stamp.inode)
@@ -71,8 +71,8 @@ struct OutputListing {
             for names in [folder.files, folder.folders] {
                 writer.write(count: names.count)
                 for name in names {
-                    writer.write(count: name.count)
-                    writer.write(bytes: name)
+                    writer.write(count: name.bytes.count)
+                    writer.write(bytes: name.bytes)
                 }
             }
         }
@@ -87,10 +87,10 @@ struct OutputListing {
     /// the changed paths that are folders (and the output folder itself, where the caches are
     /// written), so the next commit reads them again.
     mutating func forget(changed paths: [Name]) {
-        folders[[]] = nil
+        folders[Name([])] = nil
         for path in paths {
             folders[path] = nil
-            if let slash = path.lastIndex(of: UInt8(ascii: "/")) { folders[Name(path[..<slash])] = nil }
+            if let parent = path.parent { folders[parent] = nil }
         }
     }
 
@@ -103,7 +103,7 @@ struct OutputListing {
         var files = Set<Name>()
         var found = Set<Name>()
         var listed: [Name: Folder] = [:]
-        var pending: [Name] = [[]]
+        var pending = [Name([])]
         while let relative = pending.popLast() {
             var info = stat()
             guard Self.withPath(root, relative, { lstat($0, &info) }) == 0 else { return nil }
@@ -117,19 +117,15 @@ struct OutputListing {
                 read += 1
             }
             listed[relative] = folder
-            for name in folder.files { files.insert(Self.child(relative, name)) }
+            for name in folder.files { files.insert(relative.child(name)) }
             for name in folder.folders {
-                let child = Self.child(relative, name)
+                let child = relative.child(name)
                 found.insert(child)
                 pending.append(child)
             }
         }
         folders = listed
         return (files, found, read)
-    }
-
-    private static func child(_ folder: Name, _ name: Name) -> Name {
-        folder.isEmpty ? name : folder + [UInt8(ascii: "/")] + name
     }
 
     /// One folder's entries, sorted by name.
@@ -139,16 +135,16 @@ struct OutputListing {
         var folder = Folder(stamp: stamp, files: [], folders: [])
         while let entry = readdir(handle) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { Name($0.prefix(while: { $0 != 0 })) }
-            if name == [0x2E] || name == [0x2E, 0x2E] { continue }  // "." and ".."
+            if name.bytes == [0x2E] || name.bytes == [0x2E, 0x2E] { continue }  // "." and ".."
             var isFolder = entry.pointee.d_type == UInt8(DT_DIR)
             if entry.pointee.d_type == UInt8(DT_UNKNOWN) {
                 var info = stat()
-                isFolder = withPath(root, child(relative, name)) { lstat($0, &info) } == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+                isFolder = withPath(root, relative.child(name)) { lstat($0, &info) } == 0 && (info.st_mode & S_IFMT) == S_IFDIR
             }
             if isFolder { folder.folders.append(name) } else { folder.files.append(name) }
         }
-        folder.files.sort { $0.lexicographicallyPrecedes($1) }
-        folder.folders.sort { $0.lexicographicallyPrecedes($1) }
+        folder.files.sort()
+        folder.folders.sort()
         return folder
     }
 
@@ -158,7 +154,7 @@ struct OutputListing {
         var bytes = Array(root.utf8)
         if !name.isEmpty {
             bytes.append(UInt8(ascii: "/"))
-            bytes += name
+            bytes += name.bytes
         }
         bytes.append(0)
         return bytes.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { body($0.baseAddress!) } }
