@@ -204,6 +204,10 @@ public enum Pipeline {
         let files = rendered.files
         let view = keep ? rendered.view : nil
         finished("render")
+        if options.session?.savedFile?.damaged ?? false {
+            diagnostics.error("dossier.cache.changed", SitePaths.display(SessionCacheFile.url(in: paths.output), base: paths.root),
+                              "the build cache was changed by another program while the site was being built; build again")
+        }
 
         checkOutputPaths(files, content.staticFiles, root: paths.root, session: options.session, diagnostics: &diagnostics)
         if options.checkLinks {
@@ -232,7 +236,7 @@ public enum Pipeline {
             result.searchDocumentsScored = session.searchTerms.misses
             result.searchDocumentsReused = session.searchTerms.hits
             result.searchDocumentsMoved = session.searchDocumentsMoved
-            result.briefingsNotRead = session.stampedBriefings.hits
+            result.briefingsNotRead = content.briefings.filter { $0.unreadBody != nil }.count
         }
         result.mentions = model.briefings.reduce(0) { $0 + $1.body.mentionCount }
         result.matchingSeconds = Double(model.briefings.reduce(0) { $0 + $1.body.matchingNanoseconds }) / 1e9

@@ -116,8 +116,8 @@ final class InPlaceCommitTests: XCTestCase {
     /// A commit in place saves the output's listing; the next one reads only the folders whose
     /// stamps changed, so a file put in any folder by hand is still found and removed.
     func testTheNextCommitReadsOnlyTheFoldersThatChanged() throws {
-        OutputListing.racyNanoseconds = 0
-        defer { OutputListing.racyNanoseconds = 2_000_000_000 }
+        FileStamp.racyNanoseconds = 0
+        defer { FileStamp.racyNanoseconds = 2_000_000_000 }
         let site = try site(briefings: 30)
         XCTAssertTrue(try site.build().succeeded)
         XCTAssertFalse(FileManager.default.fileExists(atPath: site.output.appendingPathComponent(OutputListing.fileName).path),

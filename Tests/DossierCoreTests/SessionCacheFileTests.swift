@@ -177,6 +177,8 @@ final class SessionCacheFileTests: XCTestCase {
     /// body is read only when it must be rendered again, and the site is the same as a clean
     /// build's either way.
     func testUnchangedBriefingFilesAreNotReadAgain() throws {
+        FileStamp.racyNanoseconds = 0
+        defer { FileStamp.racyNanoseconds = 2_000_000_000 }
         let site = try site(briefings: 5)
         let first = try site.build()
         XCTAssertEqual(first.briefingsNotRead, 0)
@@ -235,6 +237,40 @@ final class SessionCacheFileTests: XCTestCase {
         XCTAssertEqual(themed.filesReused?.filter { $0.hasSuffix(".html") }, [])
         assertContains(site.output("briefings/b1/index.html"), "ISIS</a> holds")
         XCTAssertEqual(visibleFiles(in: site.output), try cleanTree(site))
+    }
+
+    /// A stamp is trusted only once its times are older than a tick of a coarse clock: files
+    /// saved just now are read again by the next build.
+    func testFilesSavedJustNowAreReadAgain() throws {
+        let site = try site(briefings: 3)
+        XCTAssertTrue(try site.build().succeeded)
+        XCTAssertEqual(try site.build().briefingsNotRead, 0)
+    }
+
+    /// Bodies' HTML is read from the previous session file when a page needs it. A file that
+    /// another program truncated or overwrote in place meanwhile fails the build (nothing is
+    /// written), instead of crashing it or rendering other bytes; the next build starts over.
+    func testASessionFileChangedInPlaceDuringTheBuildFailsItCleanly() throws {
+        for truncating in [true, false] {
+            let site = try site(briefings: 3)
+            XCTAssertTrue(try site.build().succeeded)
+            try site.write(["Templates/footer.mustache": "<footer>Every page again</footer>"])
+            let session = SessionCacheFile.load(in: site.output, identity: BuildIdentity.current)
+            let path = SessionCacheFile.url(in: site.output).path
+            let size = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+            let handle = try XCTUnwrap(FileHandle(forWritingAtPath: path))
+            if truncating { try handle.truncate(atOffset: 0) } else { try handle.write(contentsOf: Data(repeating: 0x20, count: size)) }
+            try handle.close()
+
+            let before = visibleFiles(in: site.output)
+            var options = BuildOptions(paths: site.paths)
+            options.session = session
+            let result = try Pipeline.build(options)
+            XCTAssertEqual(result.errors.map(\.id), ["dossier.cache.changed"], "truncating: \(truncating)")
+            XCTAssertEqual(visibleFiles(in: site.output), before)
+            XCTAssertTrue(try site.build().succeeded)
+            XCTAssertEqual(visibleFiles(in: site.output), try cleanTree(site))
+        }
     }
 
     func testSavedPostingsAreReadBackFromTheirJSON() {

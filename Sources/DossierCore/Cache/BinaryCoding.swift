@@ -227,9 +227,9 @@ struct BinaryReader {
     }
 }
 
-/// A file mapped read-only into memory, unmapped when the last value that points into it goes.
-/// The build replaces a cache file by renaming a new one over it, never by writing into it, so
-/// the mapped bytes stay as they were read.
+/// A file mapped read-only into memory while it is read, unmapped when the last value that
+/// points into it goes. Only for reading a file through once: a file truncated by another
+/// program while it is mapped makes reading it fault (`SavedFile` reads parts later).
 final class MappedFile: @unchecked Sendable {
     let bytes: UnsafeRawBufferPointer
 
@@ -246,12 +246,10 @@ final class MappedFile: @unchecked Sendable {
     }
 }
 
-/// UTF-8 text inside a `MappedFile`, decoded only when asked for.
+/// UTF-8 text inside the previous build's session file, read only when asked for.
 struct SavedText: Sendable {
-    let file: MappedFile
+    let file: SavedFile
     let range: Range<Int>
 
     var count: Int { range.count }
-    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: file.bytes[range]) }
-    var string: String { String(decoding: bytes, as: UTF8.self) }
 }

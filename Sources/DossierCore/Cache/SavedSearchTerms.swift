@@ -3,34 +3,68 @@ import Foundation
 import Glibc
 #endif
 
-/// The search terms the previous build saved in its session file, read one document at a time
-/// from the file (never all held in memory), by the digest of the document's searchable text.
-final class SavedSearchTerms: @unchecked Sendable {
+/// The previous build's session file, kept open to read parts of it on demand (search terms,
+/// bodies' HTML) with `pread`: a file replaced or truncated meanwhile gives short reads or
+/// other bytes, which the callers detect, never a crash (a mapping would fault).
+final class SavedFile: @unchecked Sendable {
     private let descriptor: Int32
-    private let index: [Fingerprint: (offset: Int, length: Int)]
+    private let lock = NSLock()
+    private var wasDamaged = false
 
-    /// Takes over `descriptor`, an open session file that was checked whole.
-    init(descriptor: Int32, index: [Fingerprint: (offset: Int, length: Int)]) {
+    /// Takes over `descriptor`.
+    init(descriptor: Int32) {
         self.descriptor = descriptor
-        self.index = index
     }
 
     deinit {
         close(descriptor)
     }
 
-    /// The saved terms of the document with this digest, encoded (`SearchTermBlob`).
-    func blob(_ digest: Fingerprint) -> [UInt8]? {
-        guard let (offset, length) = index[digest] else { return nil }
-        var blob = [UInt8](repeating: 0, count: length)
+    /// The bytes at `range`; nil when they cannot all be read.
+    func read(_ range: Range<Int>) -> [UInt8]? {
+        var bytes = [UInt8](repeating: 0, count: range.count)
         var done = 0
-        while done < length {
-            let read = blob.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, length - done, off_t(offset + done)) }
+        while done < range.count {
+            let read = bytes.withUnsafeMutableBytes {
+                pread(descriptor, $0.baseAddress! + done, range.count - done, off_t(range.lowerBound + done))
+            }
             if read < 0 && errno == EINTR { continue }
             guard read > 0 else { return nil }
             done += read
         }
-        return blob
+        return bytes
+    }
+
+    /// Something read from the file was not what the file held when it was loaded: it was
+    /// changed in place during the build.
+    var damaged: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return wasDamaged
+    }
+
+    func noteDamaged() {
+        lock.lock()
+        wasDamaged = true
+        lock.unlock()
+    }
+}
+
+/// The search terms the previous build saved in its session file, read one document at a time
+/// from the file (never all held in memory), by the digest of the document's searchable text.
+final class SavedSearchTerms: @unchecked Sendable {
+    private let file: SavedFile
+    private let index: [Fingerprint: (offset: Int, length: Int)]
+
+    init(file: SavedFile, index: [Fingerprint: (offset: Int, length: Int)]) {
+        self.file = file
+        self.index = index
+    }
+
+    /// The saved terms of the document with this digest, encoded (`SearchTermBlob`).
+    func blob(_ digest: Fingerprint) -> [UInt8]? {
+        guard let (offset, length) = index[digest] else { return nil }
+        return file.read(offset..<offset + length)
     }
 }
 

@@ -176,8 +176,10 @@ public final class SessionCache: @unchecked Sendable {
     /// `PageKeys.skeletonKey`; kept only by a cache that is not persistent (`serve`).
     let skeletons = GenerationalCache<String, (key: Fingerprint, skeleton: PageSkeleton)>()
 
-    /// The search terms the previous build saved, for a persistent cache.
+    /// The search terms the previous build saved, for a persistent cache, and the file they and
+    /// the bodies' HTML are read from.
     var savedTerms: SavedSearchTerms?
+    var savedFile: SavedFile?
     /// The search index the previous build saved, and the one this build made (both only for a
     /// persistent cache: `serve` keeps `searchPostings` instead).
     var savedSearchIndex: SavedSearchPostings?
@@ -272,6 +274,16 @@ struct FileStamp: Hashable, Sendable {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         self.init(info)
+    }
+
+    /// How recent a stamp may be and still be trusted later: a file changed again within the
+    /// same tick of the file system's clock (up to a second on some) keeps its stamp, so a stamp
+    /// is recorded only once its times are older than this (tests set it to 0).
+    nonisolated(unsafe) static var racyNanoseconds: Int64 = 2_000_000_000
+
+    /// True when the times are old enough, at `now`, for a later change to show in them.
+    func isSettled(at now: Date) -> Bool {
+        Int64(now.timeIntervalSince1970 * 1e9) - max(modified, changed) > Self.racyNanoseconds
     }
 
     init(_ info: stat) {

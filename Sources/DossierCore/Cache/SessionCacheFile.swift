@@ -40,19 +40,18 @@ enum SessionCacheFile {
             close(descriptor)
             return cache
         }
+        let saved = SavedFile(descriptor: descriptor)
         var termIndex: [Fingerprint: (offset: Int, length: Int)] = [:]
-        let loaded = read(file, identity: identity, into: cache, termIndex: &termIndex)
-        if loaded {
-            cache.savedTerms = SavedSearchTerms(descriptor: descriptor, index: termIndex)
-        } else {
-            close(descriptor)
+        if read(file, saved: saved, identity: identity, into: cache, termIndex: &termIndex) {
+            cache.savedTerms = SavedSearchTerms(file: saved, index: termIndex)
+            cache.savedFile = saved
         }
         return cache
     }
 
-    /// Bodies' HTML is left in the mapped file (`SavedText`): most builds reuse most pages and
-    /// never need it, and the next file copies it as bytes.
-    private static func read(_ file: MappedFile, identity: String, into cache: SessionCache,
+    /// Bodies' HTML is left in the file (`SavedText`, read through `saved`): most builds reuse
+    /// most pages and never need it.
+    private static func read(_ file: MappedFile, saved: SavedFile, identity: String, into cache: SessionCache,
                              termIndex: inout [Fingerprint: (offset: Int, length: Int)]) -> Bool {
         guard let bytes = BinaryReader.verified(file.bytes) else { return false }
         var reader = BinaryReader(bytes)
@@ -64,7 +63,7 @@ enum SessionCacheFile {
             reader.skip(length)
         }
         let bodies = readEntries(&reader) { reader -> (body: RenderedBody, documents: Fingerprint?) in
-            let body = readBody(&reader, in: file)
+            let body = readBody(&reader, in: saved)
             return (body, reader.readBool() ? reader.readFingerprint() : nil)
         }
         let fragments = readEntries(&reader) { HTMLFragment(html: $0.readString(), digest: $0.readFingerprint()) }
@@ -154,6 +153,12 @@ enum SessionCacheFile {
             writer.write(cache.searchIndex != nil)
             cache.searchIndex?.write(to: &writer)
             writer.write(trailer)
+            // Bodies copied from a previous file changed in place would be saved as right.
+            if cache.savedFile?.damaged ?? false {
+                writer.abandon()
+                unlink(path)
+                return false
+            }
             if writer.finish() { return true }
             unlink(path)
             return false
@@ -263,7 +268,7 @@ enum SessionCacheFile {
                                body: reader.readFingerprint(), bodyLine: reader.readInt())
     }
 
-    private static func readBody(_ reader: inout BinaryReader, in file: MappedFile) -> RenderedBody {
+    private static func readBody(_ reader: inout BinaryReader, in file: SavedFile) -> RenderedBody {
         let html = SavedText(file: file, range: reader.readStringRange())
         let fragment = HTMLFragment(saved: html, digest: reader.readFingerprint())
         let headings = (0..<reader.readCount()).map { _ in

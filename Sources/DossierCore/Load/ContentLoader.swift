@@ -105,6 +105,7 @@ public enum ContentLoader {
                              budgetsText: String? = nil, diagnostics: inout Diagnostics) -> Briefing? {
         let settingsText = budgetsText ?? String(reflecting: budgets)
         // Taken before reading, so a save during the read makes the next build read the file again.
+        let stampedAt = Date()
         let stamp = fronts?.persistent == true ? FileStamp(path: url.path) : nil
         if let fronts, let stamp, let briefing = unread(url, stamp: stamp, settings: settingsText, fronts: fronts) {
             return briefing
@@ -136,7 +137,7 @@ public enum ContentLoader {
                 fronts.briefingFronts.noteUnrecorded()
             }
         }
-        if let stamp, let briefing, diagnostics.all.count == before {
+        if let stamp, stamp.isSettled(at: stampedAt), let briefing, diagnostics.all.count == before {
             fronts.stampedBriefings.record(url.path, StampedBriefing(
                 stamp: stamp, settings: digest(settingsText), front: key,
                 body: BodyRenderer.Request.digest(ofMarkdown: source.body), bodyLine: briefing.bodyLine))

@@ -120,9 +120,9 @@ public struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// HTML the pipeline rendered itself (a Markdown body), with its fingerprint computed once, so
-/// page fingerprints do not rehash every body. A body read back from a saved cache keeps its
-/// text in the mapped file (`SavedText`) until something uses it: a build that reuses a page
-/// needs only the digest.
+/// page fingerprints do not rehash every body. A body read back from a saved cache leaves its
+/// text in the file (`SavedText`) until something uses it: a build that reuses a page needs
+/// only the digest.
 struct HTMLFragment: MustacheCustomRenderable, Sendable {
     private let text: String
     private let saved: SavedText?
@@ -143,20 +143,37 @@ struct HTMLFragment: MustacheCustomRenderable, Sendable {
         self.digest = digest
     }
 
-    /// A fragment whose text stays in a saved cache's mapped file until it is used.
+    /// A fragment whose text stays in a saved cache's file until it is used.
     init(saved: SavedText, digest: Fingerprint) {
         text = ""
         self.saved = saved
         self.digest = digest
     }
 
-    var html: String { saved?.string ?? text }
+    /// Saved text is read from the file and checked against the digest. Text changed in the
+    /// file since it was loaded marks the file damaged (the build then fails, see
+    /// `Pipeline.render`) and gives an empty string.
+    var html: String {
+        guard let saved else { return text }
+        guard let bytes = saved.file.read(saved.range) else {
+            saved.file.noteDamaged()
+            return ""
+        }
+        let html = String(decoding: bytes, as: UTF8.self)
+        var check = Fingerprint()
+        check.combine(html)
+        guard check == digest else {
+            saved.file.noteDamaged()
+            return ""
+        }
+        return html
+    }
+
     var isEmpty: Bool { saved.map { $0.count == 0 } ?? text.isEmpty }
 
-    /// The HTML's UTF-8 bytes, without making a `String` of saved text.
+    /// The HTML's UTF-8 bytes (for saving them again).
     func withUTF8<T>(_ body: (UnsafeRawBufferPointer) -> T) -> T {
-        if let saved { return body(saved.bytes) }
-        var text = text
+        var text = html
         return text.withUTF8 { body(UnsafeRawBufferPointer($0)) }
     }
 

@@ -9,8 +9,9 @@ import Glibc
 /// Adding, removing or renaming an entry changes its folder's modification and change times,
 /// so a folder whose stamp is the saved one still has the saved entries, and the next commit
 /// in place reads only the folders that changed. Reading all of them (11,000 folders at 10,000
-/// briefings) took 0.4 s of every build. A stamp taken within two seconds of saving is not
-/// trusted: a change in the same tick of the file system's clock would not show in it.
+/// briefings) took 0.4 s of every build. A stamp that was not settled when the folder was
+/// listed is not saved (`FileStamp.isSettled`): a change in the same tick of the file
+/// system's clock would not show in it.
 struct OutputListing {
     typealias Name = InPlaceCommit.Name
 
@@ -25,19 +26,23 @@ struct OutputListing {
 
     /// By path relative to the output folder (the empty name for the folder itself).
     var folders: [Name: Folder] = [:]
-    /// How recent a folder's stamp may be and still be saved (tests set it to 0).
-    nonisolated(unsafe) static var racyNanoseconds: Int64 = 2_000_000_000
+    /// When `list` began: a folder's stamp is saved only if it was settled then
+    /// (`FileStamp.isSettled`).
+    private var listedAt = Date.distantPast
 
     /// The listing saved in `output`, or an empty one.
     static func load(in output: String) -> OutputListing {
-        let descriptor = open(output + "/" + fileName, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-        guard descriptor >= 0 else { return OutputListing() }
-        defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0, let file = MappedFile(descriptor: descriptor, size: Int(info.st_size)),
-              let bytes = BinaryReader.verified(file.bytes) else { return OutputListing() }
+        let path = output + "/" + fileName
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
+              let file = ContentLoader.readBytes(path, limit: 1 << 30, expected: Int(info.st_size)) else { return OutputListing() }
+        return file.withUnsafeBytes { read($0) } ?? OutputListing()
+    }
+
+    private static func read(_ file: UnsafeRawBufferPointer) -> OutputListing? {
+        guard let bytes = BinaryReader.verified(file) else { return nil }
         var reader = BinaryReader(bytes)
-        guard reader.readString() == header else { return OutputListing() }
+        guard reader.readString() == header else { return nil }
         var listing = OutputListing()
         for _ in 0..<reader.readCount() where !reader.failed {
             let path = Name(reader.readBytes())
@@ -47,15 +52,14 @@ struct OutputListing {
             let folders = (0..<reader.readCount()).map { _ in Name(reader.readBytes()) }
             listing.folders[path] = Folder(stamp: stamp, files: files, folders: folders)
         }
-        guard reader.atEnd, !reader.failed else { return OutputListing() }
+        guard reader.atEnd, !reader.failed else { return nil }
         return listing
     }
 
     /// Saves the folders whose stamps can be trusted (see the type's comment); written beside
     /// and renamed over, so nothing is written through a link planted under the name.
     func save(in output: String) {
-        let now = Int64(Date().timeIntervalSince1970 * 1e9)
-        let trusted = folders.filter { now - max($0.value.stamp.modified, $0.value.stamp.changed) > Self.racyNanoseconds }
+        let trusted = folders.filter { $0.value.stamp.isSettled(at: listedAt) }
         let temporary = output + "/" + Self.fileName + ".new"
         guard var writer = BinaryWriter(path: temporary) else { return }
         writer.write(Self.header)
@@ -100,6 +104,7 @@ struct OutputListing {
     /// counts those that were).
     mutating func list(_ root: String) -> (files: Set<Name>, folders: Set<Name>, read: Int)? {
         var read = 0
+        listedAt = Date()
         var files = Set<Name>()
         var found = Set<Name>()
         var listed: [Name: Folder] = [:]
