@@ -155,26 +155,32 @@ struct HTMLFragment: MustacheCustomRenderable, Sendable {
     /// `Pipeline.render`) and gives an empty string.
     var html: String {
         guard let saved else { return text }
-        guard let bytes = saved.file.read(saved.range) else {
-            saved.file.noteDamaged()
-            return ""
-        }
-        let html = String(decoding: bytes, as: UTF8.self)
-        var check = Fingerprint()
-        check.combine(html)
-        guard check == digest else {
-            saved.file.noteDamaged()
-            return ""
-        }
-        return html
+        return String(decoding: savedBytes(saved), as: UTF8.self)
     }
 
     var isEmpty: Bool { saved.map { $0.count == 0 } ?? text.isEmpty }
 
-    /// The HTML's UTF-8 bytes (for saving them again).
+    /// The HTML's UTF-8 bytes (for saving them again), without making a `String` of saved text.
     func withUTF8<T>(_ body: (UnsafeRawBufferPointer) -> T) -> T {
-        var text = html
+        if let saved { return savedBytes(saved).withUnsafeBytes(body) }
+        var text = text
         return text.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+    }
+
+    private func savedBytes(_ saved: SavedText) -> [UInt8] {
+        guard let bytes = saved.file.read(saved.range) else {
+            saved.file.noteDamaged()
+            return []
+        }
+        // The digest of the text as `init(_:)` computes it (`combine(_: String)`).
+        var check = Fingerprint()
+        bytes.withUnsafeBytes { check.combine(bytes: $0) }
+        check.combine(byte: 0xFF)
+        guard check == digest else {
+            saved.file.noteDamaged()
+            return []
+        }
+        return bytes
     }
 
     var renderText: String { html }
