@@ -86,6 +86,12 @@ struct BinaryWriter {
         write(fingerprint.low)
     }
 
+    mutating func write(_ stamp: FileStamp) {
+        write(stamp.device)
+        write(stamp.inode)
+        for value in [stamp.size, stamp.modified, stamp.changed] { write(Int(value)) }
+    }
+
     mutating func write(_ texts: [String]) {
         write(count: texts.count)
         for text in texts { write(text) }
@@ -219,6 +225,11 @@ struct BinaryReader {
 
     mutating func readStrings() -> [String] {
         (0..<readCount()).map { _ in readString() }
+    }
+
+    mutating func readFileStamp() -> FileStamp {
+        FileStamp(device: readUInt64(), inode: readUInt64(), size: Int64(readInt()), modified: Int64(readInt()),
+                  changed: Int64(readInt()))
     }
 
     mutating func readFingerprint() -> Fingerprint {

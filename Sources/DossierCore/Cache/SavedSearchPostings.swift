@@ -16,12 +16,13 @@ final class SavedSearchPostings: @unchecked Sendable {
         self.entries = entries
     }
 
-    /// The entries for documents with these digests, or nil when too many changed (or the
-    /// number of documents did not stay the same, which moves ids). `terms` gives a changed
-    /// document's terms before and after (nil when the saved ones are missing).
+    /// The entries for documents with these digests and how many documents changed, or nil
+    /// when too many changed (or the number of documents did not stay the same, which moves
+    /// ids). `terms` gives a changed document's terms before and after (nil when the saved ones
+    /// are missing).
     func entries(for digests: [Fingerprint],
                  terms: (_ id: Int, _ before: Fingerprint) -> (before: [(String, UInt32)], after: [(String, UInt32)])?)
-        -> [SearchIndex.ShardEntry]? {
+        -> (entries: [SearchIndex.ShardEntry], moved: Int)? {
         guard digests.count == self.digests.count else { return nil }
         let changed = digests.indices.filter { digests[$0] != self.digests[$0] }
         guard changed.count <= SearchPostings.patchLimit(documents: digests.count) else { return nil }
@@ -33,7 +34,7 @@ final class SavedSearchPostings: @unchecked Sendable {
                 move.apply(to: &lists[term]!)
             }
         }
-        return merged(lists)
+        return (merged(lists), changed.count)
     }
 
     /// The saved entries with the touched terms' entries replaced, added or (when their list

@@ -251,10 +251,7 @@ enum SessionCacheFile {
     }
 
     private static func writeStamped(_ entry: StampedBriefing, to writer: inout BinaryWriter) {
-        let stamp = entry.stamp
-        writer.write(stamp.device)
-        writer.write(stamp.inode)
-        for value in [stamp.size, stamp.modified, stamp.changed] { writer.write(Int(value)) }
+        writer.write(entry.stamp)
         writer.write(entry.settings)
         writer.write(entry.front)
         writer.write(entry.body)
@@ -262,9 +259,7 @@ enum SessionCacheFile {
     }
 
     private static func readStamped(_ reader: inout BinaryReader) -> StampedBriefing {
-        let stamp = FileStamp(device: reader.readUInt64(), inode: reader.readUInt64(), size: Int64(reader.readInt()),
-                              modified: Int64(reader.readInt()), changed: Int64(reader.readInt()))
-        return StampedBriefing(stamp: stamp, settings: reader.readFingerprint(), front: reader.readFingerprint(),
+        StampedBriefing(stamp: reader.readFileStamp(), settings: reader.readFingerprint(), front: reader.readFingerprint(),
                                body: reader.readFingerprint(), bodyLine: reader.readInt())
     }
 

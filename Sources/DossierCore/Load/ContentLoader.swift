@@ -106,12 +106,15 @@ public enum ContentLoader {
         let settingsText = budgetsText ?? String(reflecting: budgets)
         // Taken before reading, so a save during the read makes the next build read the file again.
         let stampedAt = Date()
-        let stamp = fronts?.persistent == true ? FileStamp(path: url.path) : nil
-        if let fronts, let stamp, let briefing = unread(url, stamp: stamp, settings: settingsText, fronts: fronts) {
+        var info = stat()
+        let stamp = fronts?.persistent == true && stat(url.path, &info) == 0 ? FileStamp(info) : nil
+        let settings = stamp.map { _ in Fingerprint(of: settingsText) }
+        if let fronts, let stamp, let settings, let briefing = unread(url, stamp: stamp, settings: settings, fronts: fronts) {
             return briefing
         }
         let before = diagnostics.all.count
-        guard let source = readSource(url, walker: walker, budgets: budgets, diagnostics: &diagnostics) else { return nil }
+        guard let source = readSource(url, walker: walker, budgets: budgets, statted: stamp == nil ? nil : info,
+                                      diagnostics: &diagnostics) else { return nil }
         let stem = stem(of: url)
         guard let fronts else {
             return Budgets.with(budgets) { BriefingReader.read(source, stem: stem, diagnostics: &diagnostics) }
@@ -137,18 +140,17 @@ public enum ContentLoader {
                 fronts.briefingFronts.noteUnrecorded()
             }
         }
-        if let stamp, stamp.isSettled(at: stampedAt), let briefing, diagnostics.all.count == before {
-            fronts.stampedBriefings.record(url.path, StampedBriefing(
-                stamp: stamp, settings: digest(settingsText), front: key,
-                body: BodyRenderer.Request.digest(ofMarkdown: source.body), bodyLine: briefing.bodyLine))
+        if let stamp, let settings, stamp.isSettled(at: stampedAt), let briefing, diagnostics.all.count == before {
+            fronts.stampedBriefings.record(url.path, StampedBriefing(stamp: stamp, settings: settings, front: key,
+                                                                     body: Fingerprint(of: source.body), bodyLine: briefing.bodyLine))
         }
         return briefing
     }
 
     /// The briefing from what the previous build saved, its body left unread, when the file's
     /// stamp and the budgets are the ones it was read with (`StampedBriefing`); nil otherwise.
-    private static func unread(_ url: URL, stamp: FileStamp, settings: String, fronts: SessionCache) -> Briefing? {
-        guard let saved = fronts.stampedBriefings.reuse(url.path, where: { $0.stamp == stamp && $0.settings == digest(settings) }),
+    private static func unread(_ url: URL, stamp: FileStamp, settings: Fingerprint, fronts: SessionCache) -> Briefing? {
+        guard let saved = fronts.stampedBriefings.reuse(url.path, where: { $0.stamp == stamp && $0.settings == settings }),
               var briefing = fronts.briefingFronts.reuse(saved.front) else { return nil }
         briefing.body = ""
         briefing.bodyLine = saved.bodyLine
@@ -156,17 +158,13 @@ public enum ContentLoader {
         return briefing
     }
 
-    private static func digest(_ text: String) -> Fingerprint {
-        var digest = Fingerprint()
-        digest.combine(text)
-        return digest
-    }
-
-    static func readSource(_ url: URL, walker: ContentWalker, budgets: Budgets, diagnostics: inout Diagnostics) -> SourceText? {
+    /// `statted`: the file's `stat`, when the caller has just taken it.
+    static func readSource(_ url: URL, walker: ContentWalker, budgets: Budgets, statted: stat? = nil,
+                           diagnostics: inout Diagnostics) -> SourceText? {
         let path = walker.display(url)
         // The size is checked before reading, so a huge file is never loaded into memory.
-        var info = stat()  // follows symbolic links; the walker checked where they lead
-        let found = stat(url.path, &info) == 0
+        var info = statted ?? stat()  // follows symbolic links; the walker checked where they lead
+        let found = statted != nil || stat(url.path, &info) == 0
         let size = found ? Int(info.st_size) : nil
         if found && (info.st_mode & S_IFMT) != S_IFREG {
             // Opening a FIFO would block the build forever.

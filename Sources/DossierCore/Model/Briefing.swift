@@ -50,7 +50,7 @@ public struct Briefing: Sendable, Equatable {
 struct UnreadBody: Sendable, Equatable {
     /// The file's path, as the loader opened it.
     var path: String
-    /// `BodyRenderer.Request.digest(ofMarkdown:)` of the body.
+    /// `Fingerprint(of:)` the body's text.
     var digest: Fingerprint
 }
 

@@ -38,8 +38,19 @@ public struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
 
     mutating func combine(_ text: String) {
         var copy = text
-        copy.withUTF8 { combine(bytes: UnsafeRawBufferPointer($0)) }
+        copy.withUTF8 { combine(utf8: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// A text given as its UTF-8 bytes: the same as `combine(_: String)` for that text.
+    mutating func combine(utf8 bytes: UnsafeRawBufferPointer) {
+        combine(bytes: bytes)
         combine(byte: 0xFF)
+    }
+
+    /// The digest of one text.
+    init(of text: String) {
+        self.init()
+        combine(text)
     }
 
     /// Eight bytes per step: bodies are hashed on every rebuild of `serve`, and byte-wise FNV
@@ -131,9 +142,7 @@ struct HTMLFragment: MustacheCustomRenderable, Sendable {
     init(_ html: String) {
         text = html
         saved = nil
-        var digest = Fingerprint()
-        digest.combine(html)
-        self.digest = digest
+        digest = Fingerprint(of: html)
     }
 
     /// A fragment read back from a saved cache, whose digest was computed when it was made.
@@ -172,10 +181,8 @@ struct HTMLFragment: MustacheCustomRenderable, Sendable {
             saved.file.noteDamaged()
             return []
         }
-        // The digest of the text as `init(_:)` computes it (`combine(_: String)`).
         var check = Fingerprint()
-        bytes.withUnsafeBytes { check.combine(bytes: $0) }
-        check.combine(byte: 0xFF)
+        bytes.withUnsafeBytes { check.combine(utf8: $0) }
         guard check == digest else {
             saved.file.noteDamaged()
             return []

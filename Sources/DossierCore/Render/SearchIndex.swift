@@ -222,15 +222,15 @@ struct SearchIndex {
     private static func patchedEntries(_ documents: [Document], digests: [Fingerprint], cache: SessionCache) -> [ShardEntry]? {
         guard let saved = cache.savedSearchIndex, let savedTerms = cache.savedTerms else { return nil }
         var scored: [Int: [UInt8]] = [:]
-        let entries = saved.entries(for: digests) { id, previous in
+        let patched = saved.entries(for: digests) { id, previous in
             guard let blob = savedTerms.blob(previous), let before = SearchTermBlob.decode(blob) else { return nil }
             if let blob = savedTerms.blob(digests[id]), let after = SearchTermBlob.decode(blob) { return (before, after) }
             let after = score(documents[id])
             scored[id] = SearchTermBlob.encode(after)
             return (before, after)
         }
-        guard let entries else { return nil }
-        cache.searchDocumentsMoved = digests.indices.filter { digests[$0] != saved.digests[$0] }.count
+        guard let (entries, moved) = patched else { return nil }
+        cache.searchDocumentsMoved = moved
         let file = cache.file
         for (id, digest) in digests.enumerated() {
             if let blob = scored[id] {

@@ -48,13 +48,7 @@ struct BodyRenderer: Sendable {
         var unread: UnreadBody?
 
         /// What caches key the body's text by.
-        var markdownDigest: Fingerprint { unread?.digest ?? Self.digest(ofMarkdown: markdown) }
-
-        static func digest(ofMarkdown markdown: String) -> Fingerprint {
-            var digest = Fingerprint()
-            digest.combine(markdown)
-            return digest
-        }
+        var markdownDigest: Fingerprint { unread?.digest ?? Fingerprint(of: markdown) }
     }
 
     /// The body of a file the loader left unread, if it still has the digest the loader was
@@ -63,7 +57,7 @@ struct BodyRenderer: Sendable {
         guard let bytes = ContentLoader.readBytes(unread.path, limit: budgets.maxFileBytes + 1, expected: 0) else { return nil }
         var diagnostics = Diagnostics()
         guard let source = SourceText.decode(bytes, path: file, budgets: budgets, diagnostics: &diagnostics),
-              diagnostics.all.isEmpty, Request.digest(ofMarkdown: source.body) == unread.digest else { return nil }
+              diagnostics.all.isEmpty, Fingerprint(of: source.body) == unread.digest else { return nil }
         return source.body
     }
 

@@ -46,8 +46,7 @@ struct OutputListing {
         var listing = OutputListing()
         for _ in 0..<reader.readCount() where !reader.failed {
             let path = Name(reader.readBytes())
-            let stamp = FileStamp(device: reader.readUInt64(), inode: reader.readUInt64(), size: Int64(reader.readInt()),
-                                  modified: Int64(reader.readInt()), changed: Int64(reader.readInt()))
+            let stamp = reader.readFileStamp()
             let files = (0..<reader.readCount()).map { _ in Name(reader.readBytes()) }
             let folders = (0..<reader.readCount()).map { _ in Name(reader.readBytes()) }
             listing.folders[path] = Folder(stamp: stamp, files: files, folders: folders)
@@ -68,10 +67,7 @@ struct OutputListing {
             let folder = trusted[path]!
             writer.write(count: path.bytes.count)
             writer.write(bytes: path.bytes)
-            let stamp = folder.stamp
-            writer.write(stamp.device)
-            writer.write(stamp.inode)
-            for value in [stamp.size, stamp.modified, stamp.changed] { writer.write(Int(value)) }
+            writer.write(folder.stamp)
             for names in [folder.files, folder.folders] {
                 writer.write(count: names.count)
                 for name in names {
