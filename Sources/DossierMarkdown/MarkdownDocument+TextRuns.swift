@@ -127,18 +127,26 @@ extension MarkdownDocument {
         }
     }
 
+    /// Text and soft-break nodes for `text`. Split on UTF-8 bytes: splitting a `Substring` on a
+    /// `Character` walks grapheme clusters, and was a fifth of rendering a body with links.
     private static func proseNodes(_ text: Substring) -> [OpaquePointer] {
         var nodes: [OpaquePointer] = []
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            if index > 0 {
-                nodes.append(cmark_node_new(CMARK_NODE_SOFTBREAK)!)
-            }
-            if !line.isEmpty {
-                let node = cmark_node_new(CMARK_NODE_TEXT)!
-                cmark_node_set_literal(node, String(line))
-                nodes.append(node)
-            }
+        let utf8 = text.utf8
+        var lineStart = utf8.startIndex
+        func appendLine(upTo end: Substring.UTF8View.Index) {
+            guard lineStart < end else { return }
+            let node = cmark_node_new(CMARK_NODE_TEXT)!
+            cmark_node_set_literal(node, String(Substring(utf8[lineStart..<end])))
+            nodes.append(node)
         }
+        var index = lineStart
+        while let newline = utf8[index...].firstIndex(of: 0x0A) {
+            appendLine(upTo: newline)
+            nodes.append(cmark_node_new(CMARK_NODE_SOFTBREAK)!)
+            index = utf8.index(after: newline)
+            lineStart = index
+        }
+        appendLine(upTo: utf8.endIndex)
         return nodes
     }
 }

@@ -231,15 +231,17 @@ final class MentionMatcherTests: XCTestCase {
     }
 
     /// Cross-checks the automaton (failure links, output links, selection) against a naive
-    /// leftmost-longest scan on small random inputs over a tiny alphabet, where overlaps abound.
+    /// leftmost-longest scan on small random inputs over a tiny alphabet, where overlaps abound:
+    /// two letters, a space and a hyphen (neither space nor word, so names may start or end
+    /// with a boundary of their own).
     func testAgreesWithNaiveScan() {
         // Seeded, so a failure reproduces; the message prints the input either way.
         var rng = SplitMix(state: 2024)
         func randomWord(_ range: ClosedRange<Int>) -> String {
-            String((0..<Int.random(in: range, using: &rng)).map { _ in "ab ".randomElement(using: &rng) ?? "a" })
+            String((0..<Int.random(in: range, using: &rng)).map { _ in "ab -".randomElement(using: &rng) ?? "a" })
         }
         func isWord(_ c: Character) -> Bool { c == "a" || c == "b" }
-        for _ in 0..<1_000 {
+        for _ in 0..<3_000 {
             let names = Set((0..<6).map { _ in randomWord(1...5).trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty && !$0.contains("  ") })
             // Single spaces only: whitespace collapsing is covered elsewhere, the naive scan skips it.

@@ -18,6 +18,11 @@ struct MentionMatch: Sendable, Equatable {
 /// Finds whole-word mentions of many names in one pass (Aho–Corasick over Unicode scalars),
 /// so the cost per document is linear in its length and independent of the number of names.
 ///
+/// The automaton only tracks names that start where a word can start: its failure links skip
+/// suffixes that begin inside a word, and it leaves the root only after a non-word scalar. Inside
+/// a word it stays at the root, which is most of the text, so a step rarely leaves the few
+/// cache lines of the root's table.
+///
 /// Semantics:
 /// - Whole words: the scalar before and after a match must not be a letter, number, combining
 ///   mark or "_" (Unicode general categories, so Arabic letters count as letters).
@@ -63,6 +68,7 @@ final class MentionMatcher: Sendable {
         // states most steps visit share cache lines, and id order is a BFS order for failure links.
         var children: [[UInt32: Int32]] = [[:]]
         var nodeDepth: [Int32] = [0]
+        var nodeLabel: [UInt32] = [0x20]  // the folded scalar on the edge into each state
         var at = [Int32](repeating: 0, count: named.count)  // each pattern's state so far
         for level in 0..<maxDepth {
             for (i, name) in named.enumerated() where level < name.spelled.count {
@@ -72,6 +78,7 @@ final class MentionMatcher: Sendable {
                 children[node][key] = at[i]
                 children.append([:])
                 nodeDepth.append(Int32(level + 1))
+                nodeLabel.append(key)
             }
         }
         var insensitive: [Int32: Set<Int>] = [:]
@@ -107,12 +114,16 @@ final class MentionMatcher: Sendable {
         }
 
         // Failure and output links in id (= BFS) order, so every shallower state is finished first.
+        // A failure link leads to the longest proper suffix that is a prefix of some name and
+        // starts where a word can: a name starting inside a word could never be a mention.
         var outLink = [Int32](repeating: -1, count: count)
         for node in 1..<count {
+            let endsInWord = Self.isWord(nodeLabel[node])
             for (label, child) in children[node] {
                 var f = Int32(node), target: Int32 = 0
                 while f != 0 {
                     f = states[Int(f)].fail
+                    if f == 0 && endsInWord { break }
                     if let t = children[Int(f)][label] { target = t; break }
                 }
                 states[Int(child)].fail = target
@@ -172,6 +183,7 @@ final class MentionMatcher: Sendable {
         var state: Int32 = 0
         var position = 0  // count of normalized scalars fed so far
         var inSpace = false
+        var previousIsWord = false  // the start of the text is a word boundary
         var offset = 0
         while true {
             // Past the end, a space stands in so matches ending there get reported.
@@ -195,12 +207,13 @@ final class MentionMatcher: Sendable {
                 c = Self.unifyApostrophe(c)
             }
             // Matches ending just before `c` are reported only once `c` proves a word boundary.
+            // Every state and output link is a name starting at a word boundary (see `init`).
+            let isWord = Self.isWord(c)
             var s = states[Int(state)].firstOutput
-            if s >= 0 && !Self.isWord(c) {
+            if s >= 0 && !isWord {
                 repeat {
                     defer { s = outLink[Int(s)] }
                     let start = position - Int(depth[Int(s)])
-                    if start > 0 && Self.isWord(ringScalar[(start - 1) & ringMask]) { continue }
                     let output = outputs[Int(outputOf[Int(s)])]
                     var entities = output.insensitive
                     for (i, spelling) in output.exact.enumerated()
@@ -215,7 +228,8 @@ final class MentionMatcher: Sendable {
             if atEnd { break }
             ringOffset[position & ringMask] = offset
             ringScalar[position & ringMask] = c
-            state = Self.step(state, Self.fold(c), states, edges)
+            state = Self.step(state, Self.fold(c), afterWord: previousIsWord, states, edges)
+            previousIsWord = isWord
             position += 1
             offset += width
         }
@@ -231,11 +245,13 @@ final class MentionMatcher: Sendable {
     }
 
     /// One Aho–Corasick transition: follow failure links until some state has an edge for `c`.
+    /// From the root, a name can start only if the scalar before `c` ends no word.
     @inline(__always) private static func step(
-        _ from: Int32, _ c: UInt32, _ states: UnsafeBufferPointer<State>, _ edges: UnsafeBufferPointer<Edge>
+        _ from: Int32, _ c: UInt32, afterWord: Bool, _ states: UnsafeBufferPointer<State>, _ edges: UnsafeBufferPointer<Edge>
     ) -> Int32 {
         var s = from
         while true {
+            if s == 0 && afterWord { return 0 }
             if s == 0 && c < 128 { return edges[Int(c)].target }
             var lo = Int(states[Int(s)].edgeStart), hi = Int(states[Int(s)].edgeEnd)
             while lo < hi {
@@ -297,7 +313,17 @@ final class MentionMatcher: Sendable {
         return single.value
     }
 
-    private static func isWord(_ c: UInt32) -> Bool {
+    /// Asked for every scalar of the text, so U+0000..<U+2000 come from a table.
+    @inline(__always) private static func isWord(_ c: UInt32) -> Bool {
+        if c < 0x80 {
+            return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F
+        }
+        return c < 0x2000 ? wordTable[Int(c)] : isWordByProperty(c)
+    }
+
+    private static let wordTable: [Bool] = (0..<0x2000).map { isWordByProperty(UInt32($0)) }
+
+    private static func isWordByProperty(_ c: UInt32) -> Bool {
         if c < 0x80 {
             return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F
         }
