@@ -101,13 +101,20 @@ enum SiteRenderer {
             diagnostics.append(contentsOf: local.all)
             if let file { files.append(file) }
         }
-        var generated = FeedWriter(model: model, cache: session).files(reusing: cache)
-        generated += SearchIndex(model: model, cache: session).files()
-        generated += templates.assets.keys.sorted().map { OutputFile(path: $0, contents: templates.assets[$0]!) }
-        guard let staging else { return (files + generated, view) }
+        // Staged as soon as each group is made, so feeds (tens of megabytes at 10,000 briefings)
+        // are not held while the search index is built.
+        files += staged(FeedWriter(model: model, cache: session).files(reusing: cache), in: staging)
+        files += staged(SearchIndex(model: model, cache: session).files(), in: staging)
+        files += staged(templates.assets.keys.sorted().map { OutputFile(path: $0, contents: templates.assets[$0]!) }, in: staging)
+        return (files, view)
+    }
+
+    /// The files themselves without a staging folder; with one, written there and kept as paths.
+    private static func staged(_ generated: [OutputFile], in staging: StagingFolder?) -> [OutputFile] {
+        guard let staging else { return generated }
         for file in generated {
             if file.reusePrevious { staging.reusePrevious(file.path) } else { staging.add(file.path, data: file.contents) }
         }
-        return (files + generated.map { OutputFile(path: $0.path, contents: Data()) }, view)
+        return generated.map { OutputFile(path: $0.path, contents: Data(), reusePrevious: $0.reusePrevious) }
     }
 }
