@@ -135,6 +135,12 @@ public enum Pipeline {
         }
         guard result.succeeded, let site else {
             staging.discard()
+            // Saved text that changed during the build may have kept its stamp (changed within
+            // one tick of the file system's clock): drop the session file, so the next build
+            // starts over instead of failing the same way.
+            if result.diagnostics.contains(where: { $0.id == "dossier.cache.changed" }) {
+                unlink(SessionCacheFile.url(in: options.paths.output).path)
+            }
             result.seconds = Date().timeIntervalSince(start)
             return result
         }
@@ -150,7 +156,7 @@ public enum Pipeline {
             // of this commit, and a failed build must leave no trace of it in the output.
             if let saved {
                 saved.commit()
-                if let file = saved.file, file.finish(saved) { staging.addBookkeeping(SessionCacheFile.fileName) }
+                saveSession(saved, output: options.paths.output, staging: staging)
             }
             result.written = try staging.commit()
         } catch {
@@ -204,7 +210,7 @@ public enum Pipeline {
         let files = rendered.files
         let view = keep ? rendered.view : nil
         finished("render")
-        if options.session?.savedFile?.damaged ?? false {
+        if options.session.map({ $0.savedFile?.damaged ?? false || $0.savedBodies?.file.damaged ?? false }) ?? false {
             diagnostics.error("dossier.cache.changed", SitePaths.display(SessionCacheFile.url(in: paths.output), base: paths.root),
                               "the build cache was changed by another program while the site was being built; build again")
         }
@@ -247,6 +253,28 @@ public enum Pipeline {
                                   files: files, root: paths.root)
         }
         return (result, site)
+    }
+
+    /// Writes the session file and its bodies (`BodyStore`) for the staging folder to commit.
+    /// A failure only costs the next build its cache.
+    private static func saveSession(_ cache: SessionCache, output: URL, staging: StagingFolder) {
+        guard let file = cache.file else { return }
+        let previous = cache.savedBodies
+        let kept = cache.bodies.committed.values.reduce(0) { total, value in
+            guard let saved = value.body.fragment.saved, saved.file === previous?.file else { return total }
+            return total + saved.count
+        }
+        guard let store = BodyStore.Writer(previous: previous, output: output, keptBytes: kept,
+                                           freshPath: { staging.bookkeepingPath(BodyStore.fileName) }) else { return }
+        let saved = file.finish(cache, bodies: store)
+        if store.appended {
+            if saved { staging.keepBookkeeping(BodyStore.fileName) }
+        } else if saved {
+            staging.addBookkeeping(BodyStore.fileName)
+        } else if let path = staging.bookkeepingPath(BodyStore.fileName) {
+            unlink(path)
+        }
+        if saved { staging.addBookkeeping(SessionCacheFile.fileName) }
     }
 
     /// `OutputWriter.checkPaths`, skipped in `serve` when the site has the same output paths as

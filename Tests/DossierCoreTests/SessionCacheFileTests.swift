@@ -247,16 +247,17 @@ final class SessionCacheFileTests: XCTestCase {
         XCTAssertEqual(try site.build().briefingsNotRead, 0)
     }
 
-    /// Bodies' HTML is read from the previous session file when a page needs it. A file that
-    /// another program truncated or overwrote in place meanwhile fails the build (nothing is
-    /// written), instead of crashing it or rendering other bytes; the next build starts over.
-    func testASessionFileChangedInPlaceDuringTheBuildFailsItCleanly() throws {
+    /// Bodies' HTML is read from the previous build's store (`BodyStore`) when a page needs it.
+    /// A store that another program truncated or overwrote in place meanwhile fails the build
+    /// (nothing is written), instead of crashing it or rendering other bytes; the next build
+    /// starts over.
+    func testABodyStoreChangedInPlaceDuringTheBuildFailsItCleanly() throws {
         for truncating in [true, false] {
             let site = try site(briefings: 3)
             XCTAssertTrue(try site.build().succeeded)
             try site.write(["Templates/footer.mustache": "<footer>Every page again</footer>"])
             let session = SessionCacheFile.load(in: site.output, identity: BuildIdentity.current)
-            let path = SessionCacheFile.url(in: site.output).path
+            let path = site.output.appendingPathComponent(BodyStore.fileName).path
             let size = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
             let handle = try XCTUnwrap(FileHandle(forWritingAtPath: path))
             if truncating { try handle.truncate(atOffset: 0) } else { try handle.write(contentsOf: Data(repeating: 0x20, count: size)) }

@@ -180,6 +180,8 @@ public final class SessionCache: @unchecked Sendable {
     /// the bodies' HTML are read from.
     var savedTerms: SavedSearchTerms?
     var savedFile: SavedFile?
+    /// The store the saved bodies' HTML is read from (`BodyStore`).
+    var savedBodies: BodyStore.Opened?
     /// The search index the previous build saved, and the one this build made (both only for a
     /// persistent cache: `serve` keeps `searchPostings` instead).
     var savedSearchIndex: SavedSearchPostings?

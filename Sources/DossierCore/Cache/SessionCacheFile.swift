@@ -20,7 +20,7 @@ import Foundation
 /// as Swift arrays) are never all in memory.
 enum SessionCacheFile {
     static let fileName = ".dossier-cache-session"
-    private static let header = "dossier-session-cache 7"
+    private static let header = "dossier-session-cache 8"
     private static let trailer: UInt64 = 0x6f6b  // "ok": the file was written to the end
 
     static func url(in output: URL) -> URL {
@@ -41,18 +41,20 @@ enum SessionCacheFile {
             return cache
         }
         let saved = SavedFile(descriptor: descriptor)
+        guard let store = BodyStore.open(in: output) else { return cache }
         var termIndex: [Fingerprint: (offset: Int, length: Int)] = [:]
-        if read(file, saved: saved, identity: identity, into: cache, termIndex: &termIndex) {
+        if read(file, saved: saved, store: store, identity: identity, into: cache, termIndex: &termIndex) {
             cache.savedTerms = SavedSearchTerms(file: saved, index: termIndex)
             cache.savedFile = saved
+            cache.savedBodies = store
         }
         return cache
     }
 
-    /// Bodies' HTML is left in the file (`SavedText`, read through `saved`): most builds reuse
-    /// most pages and never need it.
-    private static func read(_ file: MappedFile, saved: SavedFile, identity: String, into cache: SessionCache,
-                             termIndex: inout [Fingerprint: (offset: Int, length: Int)]) -> Bool {
+    /// Bodies' HTML is left in the store (`SavedText`, read through `store.file`): most builds
+    /// reuse most pages and never need it.
+    private static func read(_ file: MappedFile, saved: SavedFile, store: BodyStore.Opened, identity: String,
+                             into cache: SessionCache, termIndex: inout [Fingerprint: (offset: Int, length: Int)]) -> Bool {
         guard let bytes = BinaryReader.verified(file.bytes) else { return false }
         var reader = BinaryReader(bytes)
         guard reader.readString() == header, reader.readString() == identity else { return false }
@@ -63,7 +65,7 @@ enum SessionCacheFile {
             reader.skip(length)
         }
         let bodies = readEntries(&reader) { reader -> (body: RenderedBody, documents: Fingerprint?) in
-            let body = readBody(&reader, in: saved)
+            let body = readBody(&reader, in: store.file)
             return (body, reader.readBool() ? reader.readFingerprint() : nil)
         }
         let fragments = readEntries(&reader) { HTMLFragment(html: $0.readString(), digest: $0.readFingerprint()) }
@@ -78,6 +80,7 @@ enum SessionCacheFile {
             stamped[reader.readString()] = readStamped(&reader)
         }
         let searchIndex = reader.readBool() ? SavedSearchPostings.read(&reader) : nil
+        guard BodyStore.Reference(reading: &reader) == store.reference else { return false }
         guard reader.readUInt64() == trailer, reader.atEnd, !reader.failed else { return false }
         cache.bodies.seed(bodies)
         cache.fragments.seed(fragments)
@@ -120,10 +123,10 @@ enum SessionCacheFile {
         /// file: the previous one, still right, stays in the output folder) when it could not
         /// be written. Bodies with diagnostics are left out: they are rare, and
         /// rendering them again is what reports their diagnostics.
-        func finish(_ cache: SessionCache) -> Bool {
+        func finish(_ cache: SessionCache, bodies store: BodyStore.Writer) -> Bool {
             writer.write(false)
             writeEntries(cache.bodies.committed.filter { $0.value.body.diagnostics.isEmpty }, to: &writer) { writer, value in
-                writeBody(value.body, to: &writer)
+                writeBody(value.body, to: &writer, store: store)
                 writer.write(value.documents != nil)
                 if let documents = value.documents { writer.write(documents) }
             }
@@ -152,9 +155,15 @@ enum SessionCacheFile {
             }
             writer.write(cache.searchIndex != nil)
             cache.searchIndex?.write(to: &writer)
+            guard let stored = store.finish() else {
+                writer.abandon()
+                unlink(path)
+                return false
+            }
+            stored.write(to: &writer)
             writer.write(trailer)
             // Bodies copied from a previous file changed in place would be saved as right.
-            if cache.savedFile?.damaged ?? false {
+            if cache.savedFile?.damaged ?? false || cache.savedBodies?.file.damaged ?? false {
                 writer.abandon()
                 unlink(path)
                 return false
@@ -187,8 +196,10 @@ enum SessionCacheFile {
         return entries
     }
 
-    private static func writeBody(_ body: RenderedBody, to writer: inout BinaryWriter) {
-        body.fragment.withUTF8 { writer.write(utf8: $0) }
+    private static func writeBody(_ body: RenderedBody, to writer: inout BinaryWriter, store: BodyStore.Writer) {
+        let range = store.place(body.fragment)
+        writer.write(range.lowerBound)
+        writer.write(range.count)
         writer.write(body.fragment.digest)
         writer.write(count: body.headings.count)
         for heading in body.headings {
@@ -264,7 +275,9 @@ enum SessionCacheFile {
     }
 
     private static func readBody(_ reader: inout BinaryReader, in file: SavedFile) -> RenderedBody {
-        let html = SavedText(file: file, range: reader.readStringRange())
+        // Checked by the file's digest; a store shorter than a range makes reading it fail.
+        let start = max(0, reader.readInt())
+        let html = SavedText(file: file, range: start..<start + max(0, reader.readInt()))
         let fragment = HTMLFragment(saved: html, digest: reader.readFingerprint())
         let headings = (0..<reader.readCount()).map { _ in
             MarkdownHeading(level: reader.readInt(), text: reader.readString(), id: reader.readString())

@@ -136,7 +136,7 @@ public struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
 /// only the digest.
 struct HTMLFragment: MustacheCustomRenderable, Sendable {
     private let text: String
-    private let saved: SavedText?
+    let saved: SavedText?
     let digest: Fingerprint
 
     init(_ html: String) {

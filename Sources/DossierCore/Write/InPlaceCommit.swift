@@ -54,7 +54,7 @@ struct InPlaceCommit {
 
     /// Files that belong to the output folder's bookkeeping, not to the site.
     static let bookkeeping: [String] = [OutputWriter.markerName, RenderCache.fileName, SessionCacheFile.fileName,
-                                        OutputListing.fileName]
+                                        BodyStore.fileName, OutputListing.fileName]
 
     /// In place only when at most this many files are written or deleted: beyond it, the time
     /// in which the folder holds old and new pages side by side stops being negligible, and one

@@ -35,6 +35,7 @@ public final class StagingFolder: @unchecked Sendable {
     private var unchanged: [String] = []
     private var written: [String] = []
     private var bookkeeping: [String] = []
+    private var keptBookkeeping: [String] = []
     /// Held for the whole of `commit`, so a Ctrl-C handler's `discard` waits for it to finish
     /// instead of pulling the staging folder from under a half-done commit.
     private let committing = NSLock()
@@ -133,6 +134,14 @@ public final class StagingFolder: @unchecked Sendable {
     func addBookkeeping(_ name: String) {
         lock.lock()
         bookkeeping.append(name)
+        lock.unlock()
+    }
+
+    /// The output folder's bookkeeping file `name` (a cache a build appended to) goes in with
+    /// the site as it is.
+    func keepBookkeeping(_ name: String) {
+        lock.lock()
+        keptBookkeeping.append(name)
         lock.unlock()
     }
 
@@ -248,7 +257,7 @@ public final class StagingFolder: @unchecked Sendable {
         if discarded && failure == nil { failure = "the build was interrupted" }
         _ = materialize()
         let failure = self.failure
-        let (written, unchanged, bookkeeping) = (self.written, self.unchanged, self.bookkeeping)
+        let (written, unchanged, bookkeeping, kept) = (self.written, self.unchanged, self.bookkeeping, self.keptBookkeeping)
         lock.unlock()
         var inPlace = false
         do {
@@ -256,7 +265,7 @@ public final class StagingFolder: @unchecked Sendable {
             let plan = InPlaceCommit(staging: url, output: output, written: written + bookkeeping, unchanged: unchanged)
             inPlace = try plan.run()
             if !inPlace {
-                try linkUnchanged(unchanged)
+                try linkUnchanged(unchanged + kept)
                 try Data(Self.markerText.utf8).write(to: url.appendingPathComponent(OutputWriter.markerName))
                 try OutputWriter.swapIn(url, for: output)
             }

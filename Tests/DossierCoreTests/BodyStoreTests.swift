@@ -1,0 +1,114 @@
+@testable import DossierCore
+import Foundation
+import XCTest
+
+/// The session cache keeps bodies' HTML in a store of its own (`Output/.dossier-cache-bodies`),
+/// which a build appends to instead of copying it into a new session file.
+final class BodyStoreTests: XCTestCase {
+    private func site(_ count: Int = 4, topic: String = "Mosul") throws -> TestSite {
+        var files = ["Content/actors/daesh.md": "---\nname: Daesh\naliases: [ISIS]\n---\nThe group that held \(topic)."]
+        for index in 0..<count {
+            files["Content/briefings/b\(index).md"] = briefing(
+                "Briefing \(index)", body: "ISIS held \(topic) in part \(index). " + String(repeating: "Prose about the front line. ", count: 40))
+        }
+        return try TestSite(files)
+    }
+
+    private func bytes(_ site: TestSite, _ name: String) throws -> Data {
+        try Data(contentsOf: site.output.appendingPathComponent(name))
+    }
+
+    private func assertSameAsACleanBuild(_ site: TestSite, file: StaticString = #filePath, line: UInt = #line) throws {
+        XCTAssertEqual(visibleFiles(in: site.output), try site.withCleanBuild(visibleFiles(in:)), file: file, line: line)
+    }
+
+    func testAnEditAppendsOnlyItsBodyAndTheSessionFileHoldsNoHTML() throws {
+        let site = try site()
+        XCTAssertTrue(try site.build().succeeded)
+        let first = try bytes(site, BodyStore.fileName)
+        assertContains(String(decoding: first, as: UTF8.self), "</a> held Mosul in part 3")
+
+        try site.write(["Content/briefings/b2.md": briefing("Briefing 2", body: "A new finding about Raqqa.")])
+        let edited = try site.build()
+        XCTAssertEqual(edited.bodiesRendered, 1)
+        let after = try bytes(site, BodyStore.fileName)
+        XCTAssertEqual(after.prefix(first.count), first, "the store is appended to, not written again")
+        let added = String(decoding: after.dropFirst(first.count), as: UTF8.self)
+        XCTAssertEqual(added, "<p>A new finding about Raqqa.</p>\n")
+        let session = String(decoding: try bytes(site, SessionCacheFile.fileName), as: UTF8.self)
+        assertNotContains(session, "</a> held Mosul")
+        assertNotContains(session, "<p>A new finding")
+        try assertSameAsACleanBuild(site)
+
+        let again = try site.build()
+        XCTAssertEqual(again.bodiesRendered, 0)
+        XCTAssertEqual(try bytes(site, BodyStore.fileName), after)
+    }
+
+    /// Edits leave old bodies behind in the store; once they are most of it, the next build
+    /// writes a fresh store holding only the bodies in use.
+    func testAStoreMostlyOfOldBodiesIsWrittenAfresh() throws {
+        let site = try site(2)
+        XCTAssertTrue(try site.build().succeeded)
+        let fresh = try bytes(site, BodyStore.fileName).count
+        var sizes: [Int] = []
+        for round in 0..<12 {
+            let body = "Round \(round). " + String(repeating: "A revised analysis. ", count: 60)
+            try site.write(["Content/briefings/b1.md": briefing("Briefing 1", body: body)])
+            let result = try site.build()
+            XCTAssertEqual(result.bodiesRendered, 1, result.formatted)
+            assertContains(site.output("briefings/b1/index.html"), "Round \(round). A revised")
+            sizes.append(try bytes(site, BodyStore.fileName).count)
+        }
+        XCTAssertLessThan(sizes.max() ?? 0, 3 * fresh, "\(sizes)")
+        XCTAssertTrue(zip(sizes, sizes.dropFirst()).contains { $1 < $0 }, "no build wrote a fresh store: \(sizes)")
+        try assertSameAsACleanBuild(site)
+        XCTAssertEqual(try site.build().bodiesRendered, 0)
+    }
+
+    /// A store that is not the one the session file was saved with — grown, replaced by another
+    /// site's, or gone — is not trusted: the build renders every body again, correctly.
+    func testAStoreThatChangedBetweenBuildsIsNotTrusted() throws {
+        let other = try site(3, topic: "Raqqa")
+        XCTAssertTrue(try other.build().succeeded)
+        let foreign = try bytes(other, BodyStore.fileName)
+        let changes: [(String, (URL) throws -> Void)] = [
+            ("grown", { url in
+                let handle = try FileHandle(forWritingTo: url)
+                try handle.seekToEnd()
+                try handle.write(contentsOf: Data("<p>Planted</p>".utf8))
+                try handle.close()
+            }),
+            ("replaced", { url in try foreign.write(to: url) }),
+            ("removed", { url in try FileManager.default.removeItem(at: url) }),
+        ]
+        for (change, apply) in changes {
+            let site = try site()
+            let full = try site.build()
+            XCTAssertTrue(full.succeeded)
+            try apply(site.output.appendingPathComponent(BodyStore.fileName))
+            let rebuilt = try site.build()
+            XCTAssertTrue(rebuilt.succeeded, rebuilt.formatted)
+            XCTAssertEqual(rebuilt.bodiesRendered, full.bodiesRendered, change)
+            try assertSameAsACleanBuild(site)
+            XCTAssertEqual(try site.build().bodiesRendered, 0, change)
+        }
+    }
+
+    /// A build that replaces the whole output folder (a theme change renders every page) keeps
+    /// the store it appended to, so the build after it still reuses every body.
+    func testTheStoreSurvivesAWholeFolderSwap() throws {
+        let site = try site(120)  // beyond what an in-place commit takes (`InPlaceCommit.allowed`)
+        XCTAssertTrue(try site.build().succeeded)
+        try site.write([
+            "Templates/footer.mustache": "<footer>Desk footer</footer>",
+            "Content/briefings/b0.md": briefing("Briefing 0", body: "Rewritten after the theme change."),
+        ])
+        let swapped = try site.build()
+        XCTAssertEqual(swapped.written?.inPlace, false)
+        XCTAssertEqual(swapped.bodiesRendered, 1)
+        assertContains(String(decoding: try bytes(site, BodyStore.fileName), as: UTF8.self), "Rewritten after the theme change.")
+        try assertSameAsACleanBuild(site)
+        XCTAssertEqual(try site.build().bodiesRendered, 0)
+    }
+}
