@@ -277,13 +277,13 @@ public enum Pipeline {
         if saved { staging.addBookkeeping(SessionCacheFile.fileName) }
     }
 
-    /// `OutputWriter.checkPaths`, skipped in `serve` when the site has the same output paths as
-    /// a build whose paths passed (most rebuilds: 12,000 paths at 10,000 briefings).
+    /// `OutputWriter.checkPaths`, skipped when the site has the same output paths as a build
+    /// whose paths passed (most rebuilds: 12,000 paths at 10,000 briefings), in `serve` and in
+    /// a `build` that loaded the previous one's session file.
     private static func checkOutputPaths(_ files: [OutputFile], _ staticFiles: [StaticFile], root: URL,
                                          session: SessionCache?, diagnostics: inout Diagnostics) {
         var key = Fingerprint()
-        let remembered = session.map { !$0.persistent } ?? false
-        if let session, remembered {
+        if let session {
             for file in files { key.combine(file.path) }
             key.combine(byte: 0xFE)
             for file in staticFiles { key.combine(file.outputPath) }
@@ -295,7 +295,7 @@ public enum Pipeline {
         }
         var local = Diagnostics()
         OutputWriter.checkPaths(origins, diagnostics: &local)
-        if let session, remembered, local.all.isEmpty { session.checkedPaths.record(key, true) }
+        if let session, local.all.isEmpty { session.checkedPaths.record(key, true) }
         diagnostics.append(contentsOf: local.all)
     }
 }

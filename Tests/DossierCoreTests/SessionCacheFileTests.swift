@@ -274,6 +274,17 @@ final class SessionCacheFileTests: XCTestCase {
         }
     }
 
+    /// The output paths that passed their check are remembered, so the next build with the
+    /// same paths skips it; a new path that collides is still an error.
+    func testCheckedOutputPathsAreSavedForTheNextBuild() throws {
+        let site = try site(briefings: 2)
+        XCTAssertTrue(try site.build().succeeded)
+        XCTAssertEqual(SessionCacheFile.load(in: site.output, identity: BuildIdentity.current).checkedPaths.committed.count, 1)
+        try site.write(["Content/static/briefings/b0/index.html": "<p>planted</p>"])
+        let collided = try site.build()
+        XCTAssertTrue(collided.errors.contains { $0.id == "dossier.output.collision" }, collided.formatted)
+    }
+
     func testSavedPostingsAreReadBackFromTheirJSON() {
         let entry = SearchPostings.entry("mosul", [0 << 5 | 3, 7 << 5 | 1, 700 << 5 | 18])
         XCTAssertEqual(String(decoding: entry.fragment, as: UTF8.self), "\"mosul\":[3,225,22194]")

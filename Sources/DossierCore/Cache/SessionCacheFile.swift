@@ -80,6 +80,7 @@ enum SessionCacheFile {
             stamped[reader.readString()] = readStamped(&reader)
         }
         let searchIndex = reader.readBool() ? SavedSearchPostings.read(&reader) : nil
+        let checkedPaths = readEntries(&reader) { $0.readBool() }
         guard BodyStore.Reference(reading: &reader) == store.reference else { return false }
         guard reader.readUInt64() == trailer, reader.atEnd, !reader.failed else { return false }
         cache.bodies.seed(bodies)
@@ -89,6 +90,7 @@ enum SessionCacheFile {
         cache.briefingFronts.seed(briefingFronts)
         cache.entityFacts.seed(entityFacts)
         cache.stampedBriefings.seed(stamped)
+        cache.checkedPaths.seed(checkedPaths)
         cache.savedSearchIndex = searchIndex
         return true
     }
@@ -155,6 +157,7 @@ enum SessionCacheFile {
             }
             writer.write(cache.searchIndex != nil)
             cache.searchIndex?.write(to: &writer)
+            writeEntries(cache.checkedPaths.committed, to: &writer) { $0.write($1) }
             guard let stored = store.finish() else {
                 writer.abandon()
                 unlink(path)

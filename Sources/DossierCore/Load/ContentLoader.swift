@@ -259,25 +259,30 @@ public enum ContentLoader {
 }
 
 /// One slot per parallel task, so workers never share a mutable collection.
+///
+/// Each slot is its own memory, set by one task only, so setting takes no lock (a lock per
+/// slot made workers wait for each other on lists of 40,000 cards); read `values` once every
+/// task is done (`concurrentPerform` returns only then).
 final class ResultSlots<T>: @unchecked Sendable {
-    private var storage: [T?]
-    private let lock = NSLock()
+    private let storage: UnsafeMutableBufferPointer<T?>
 
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
+    init(count: Int) {
+        storage = .allocate(capacity: count)
+        storage.initialize(repeating: nil)
+    }
+
+    deinit {
+        storage.deinitialize()
+        storage.deallocate()
+    }
 
     var count: Int { storage.count }
 
     func set(_ index: Int, _ value: T) {
-        lock.lock()
         storage[index] = value
-        lock.unlock()
     }
 
-    var values: [T?] {
-        lock.lock()
-        defer { lock.unlock() }
-        return storage
-    }
+    var values: [T?] { Array(storage) }
 }
 
 /// Static file paths become output paths verbatim, so they are checked segment by segment.

@@ -60,34 +60,36 @@ public struct ContentWalker: Sendable {
         let manager = FileManager.default
         var result: [(url: URL, relative: String)] = []
         /// A folder's entries in sorted order, each with the real paths of the folders above it.
-        func list(_ directory: URL, relative: String, ancestors: Set<String>,
-                  plain: inout Bool, diagnostics: inout Diagnostics) -> [(url: URL, relative: String, isDirectory: Bool, ancestors: Set<String>)] {
-            guard let names = try? manager.contentsOfDirectory(atPath: directory.path) else {
-                diagnostics.error("dossier.content.unreadable", display(directory), "cannot read folder")
+        /// Paths are joined as strings: `URL.appendingPathComponent` asks the file system whether
+        /// each name is a folder, a second `stat` per file that `classify` makes anyway.
+        func list(_ directory: String, relative: String, ancestors: Set<String>,
+                  plain: inout Bool, diagnostics: inout Diagnostics) -> [(path: String, relative: String, isDirectory: Bool, ancestors: Set<String>)] {
+            guard let names = try? manager.contentsOfDirectory(atPath: directory) else {
+                diagnostics.error("dossier.content.unreadable", display(URL(fileURLWithPath: directory)), "cannot read folder")
                 return []
             }
             var ancestors = ancestors
-            ancestors.insert(Self.realPath(directory.path) ?? directory.standardizedFileURL.path)
-            var entries: [(URL, String, Bool, Set<String>)] = []
+            ancestors.insert(Self.realPath(directory) ?? URL(fileURLWithPath: directory).standardizedFileURL.path)
+            var entries: [(String, String, Bool, Set<String>)] = []
             for name in names.sorted() {
                 if Self.isSkipped(name) { continue }
-                let url = directory.appendingPathComponent(name)
+                let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
                 let childRelative = relative.isEmpty ? name : relative + "/" + name
-                guard let kind = classify(url, rootReal: rootReal, ancestors: ancestors, plain: &plain, diagnostics: &diagnostics) else {
+                guard let kind = classify(path, rootReal: rootReal, ancestors: ancestors, plain: &plain, diagnostics: &diagnostics) else {
                     continue
                 }
-                entries.append((url, childRelative, kind, ancestors))
+                entries.append((path, childRelative, kind, ancestors))
             }
             return entries
         }
         // Reversed on the stack, so entries come off in sorted order, each folder's before its later siblings.
-        var stack = Array(list(top, relative: relative, ancestors: visited, plain: &plain, diagnostics: &diagnostics).reversed())
+        var stack = Array(list(top.path, relative: relative, ancestors: visited, plain: &plain, diagnostics: &diagnostics).reversed())
         while let entry = stack.popLast() {
             if entry.isDirectory {
-                stack += list(entry.url, relative: entry.relative, ancestors: entry.ancestors, plain: &plain,
+                stack += list(entry.path, relative: entry.relative, ancestors: entry.ancestors, plain: &plain,
                               diagnostics: &diagnostics).reversed()
             } else {
-                result.append((entry.url, entry.relative))
+                result.append((URL(fileURLWithPath: entry.path, isDirectory: false), entry.relative))
             }
         }
         return result
@@ -121,19 +123,20 @@ public struct ContentWalker: Sendable {
     /// True for a folder, false for a regular file, nil (with a diagnostic when it matters) for
     /// anything that must not be read: links leading outside, nowhere or in a loop, and special
     /// files (a FIFO would block the build forever).
-    private func classify(_ url: URL, rootReal: String, ancestors: Set<String>, plain: inout Bool,
+    private func classify(_ path: String, rootReal: String, ancestors: Set<String>, plain: inout Bool,
                           diagnostics: inout Diagnostics) -> Bool? {
         let manager = FileManager.default
+        var url: URL { URL(fileURLWithPath: path) }  // for messages only
         // lstat, not FileManager.attributesOfItem: the latter also looks up owner and group
         // names, which was most of listing a 10,000-file content folder.
         var info = stat()
-        guard lstat(url.path, &info) == 0 else { return nil }
+        guard lstat(path, &info) == 0 else { return nil }
         var type: FileAttributeType? = Self.fileType(info.st_mode)
         if type != .typeDirectory && (type != .typeRegular || info.st_nlink != 1) { plain = false }
         if type == .typeSymbolicLink {
-            let destination = (try? manager.destinationOfSymbolicLink(atPath: url.path)) ?? "?"
+            let destination = (try? manager.destinationOfSymbolicLink(atPath: path)) ?? "?"
             var status = stat()
-            if stat(url.path, &status) != 0 {
+            if stat(path, &status) != 0 {
                 if errno == ELOOP {
                     diagnostics.error("dossier.content.symlink-loop", display(url),
                                       "symbolic link loops (it leads back to itself through '\(destination)')")
@@ -143,7 +146,7 @@ public struct ContentWalker: Sendable {
                 }
                 return nil
             }
-            guard let target = Self.realPath(url.path) else { return nil }
+            guard let target = Self.realPath(path) else { return nil }
             guard target == rootReal || target.hasPrefix(rootReal + "/") else {
                 diagnostics.error("dossier.content.symlink-outside", display(url),
                                   "symbolic link points outside the content folder (to \(target)); refused")

@@ -199,17 +199,27 @@ struct ViewContext {
 
     private static func renderAll(_ count: Int, template: String, templates: TemplateSet, cache: SessionCache?,
                                   key: ((Int) -> Fingerprint)?, context: @escaping (Int) -> [String: Any]) -> [HTMLFragment] {
-        let slots = ResultSlots<HTMLFragment>(count: count)
-        let make = UncheckedBox((context, key))
-        DispatchQueue.concurrentPerform(iterations: count) { index in
-            let (context, key) = make.value
-            let fingerprint = key?(index)
-            if let fingerprint, let hit = cache?.fragments.reuse(fingerprint) { return slots.set(index, hit) }
-            var ignored = Diagnostics()
-            let fragment = HTMLFragment(templates.render(context(index), template: template, diagnostics: &ignored) ?? "")
-            if let fingerprint { cache?.fragments.record(fingerprint, fragment) }
-            slots.set(index, fragment)
+        var found = [HTMLFragment?](repeating: nil, count: count)
+        var fingerprints: [Fingerprint]?
+        if let cache, let key {
+            let keys = ResultSlots<Fingerprint>(count: count)
+            let box = UncheckedBox(key)
+            DispatchQueue.concurrentPerform(iterations: count) { keys.set($0, box.value($0)) }
+            fingerprints = keys.values.map { $0 ?? Fingerprint() }
+            found = cache.fragments.reuseAll(fingerprints!)
         }
-        return slots.values.map { $0 ?? HTMLFragment("") }
+        let missing = found.indices.filter { found[$0] == nil }
+        let slots = ResultSlots<HTMLFragment>(count: missing.count)
+        let make = UncheckedBox(context)
+        let keys = fingerprints ?? []
+        DispatchQueue.concurrentPerform(iterations: missing.count) { slot in
+            let index = missing[slot]
+            var ignored = Diagnostics()
+            let fragment = HTMLFragment(templates.render(make.value(index), template: template, diagnostics: &ignored) ?? "")
+            if !keys.isEmpty { cache?.fragments.record(keys[index], fragment) }
+            slots.set(slot, fragment)
+        }
+        for (slot, fragment) in slots.values.enumerated() { found[missing[slot]] = fragment }
+        return found.map { $0 ?? HTMLFragment("") }
     }
 }
