@@ -260,10 +260,12 @@ public enum Pipeline {
     private static func saveSession(_ cache: SessionCache, output: URL, staging: StagingFolder) {
         guard let file = cache.file else { return }
         let previous = cache.savedBodies
-        let kept = cache.bodies.committed.values.reduce(0) { total, value in
-            guard let saved = value.body.fragment.saved, saved.file === previous?.file else { return total }
-            return total + saved.count
+        func keptBytes(_ fragment: HTMLFragment) -> Int {
+            guard let saved = fragment.saved, saved.file === previous?.file else { return 0 }
+            return saved.count
         }
+        let kept = cache.bodies.committed.values.reduce(0) { $0 + keptBytes($1.body.fragment) }
+            + cache.fragments.committed.values.reduce(0) { $0 + keptBytes($1) }
         guard let store = BodyStore.Writer(previous: previous, output: output, keptBytes: kept,
                                            freshPath: { staging.bookkeepingPath(BodyStore.fileName) }) else { return }
         let saved = file.finish(cache, bodies: store)

@@ -22,6 +22,8 @@ final class BodyStoreTests: XCTestCase {
         XCTAssertEqual(visibleFiles(in: site.output), try site.withCleanBuild(visibleFiles(in:)), file: file, line: line)
     }
 
+    /// An edited body appends only its own HTML (its card, unchanged, stays where it was),
+    /// and the session file holds no HTML at all.
     func testAnEditAppendsOnlyItsBodyAndTheSessionFileHoldsNoHTML() throws {
         let site = try site()
         XCTAssertTrue(try site.build().succeeded)
@@ -38,6 +40,8 @@ final class BodyStoreTests: XCTestCase {
         let session = String(decoding: try bytes(site, SessionCacheFile.fileName), as: UTF8.self)
         assertNotContains(session, "</a> held Mosul")
         assertNotContains(session, "<p>A new finding")
+        assertNotContains(session, "<article class=\"briefing-item\">")
+        assertContains(String(decoding: after, as: UTF8.self), "<article class=\"briefing-item\">")
         try assertSameAsACleanBuild(site)
 
         let again = try site.build()

@@ -3,12 +3,13 @@ import Foundation
 import Glibc
 #endif
 
-/// The bodies' HTML of the session cache, in a file of its own beside it (`.dossier-cache-bodies`).
+/// The HTML of the session cache — rendered bodies and cards — in a file of its own beside it
+/// (`.dossier-cache-bodies`).
 ///
-/// A build that rendered a few bodies appends only those to the file, and its session file
-/// points at the others where they already are: copying 100 MB of unchanged HTML into every new
-/// session file, and hashing it again on every load, was a fifth of a one-edit build at 10,000
-/// briefings. The session file records the stamp the store had once written (`Reference`); a
+/// A build that rendered a few bodies and cards appends only those to the file, and its session
+/// file points at the others where they already are: copying 100 MB of unchanged HTML into
+/// every new session file, and hashing it again on every load, was a fifth of a one-edit build
+/// at 10,000 briefings. The session file records the stamp the store had once written (`Reference`); a
 /// store that no longer has it (replaced, truncated, edited) makes that session file unusable,
 /// and the build a full one. HTML no session file points to any more is dropped by writing a
 /// fresh store once it is the larger part of the file.
@@ -16,6 +17,7 @@ import Glibc
 /// The store is appended to only after the build succeeded, just before the commit: a failed
 /// build leaves it as it was, and a failed commit leaves bytes past the end that the previous
 /// session file does not point to (its stamp then no longer matches, so the next build is full).
+/// HTML is read back only when a page needs it (`SavedText`), and checked against its digest.
 enum BodyStore {
     static let fileName = ".dossier-cache-bodies"
     private static let magic = Array("dossier-bodies 1\n".utf8)
@@ -66,7 +68,7 @@ enum BodyStore {
         return Opened(file: file, reference: Reference(info))
     }
 
-    /// Where the next session file's bodies go: appended to the store the loaded session file
+    /// Where the next session file's HTML goes: appended to the store the loaded session file
     /// used, or written into a fresh store in the staging folder.
     final class Writer {
         private let previous: Opened?

@@ -192,11 +192,11 @@ public final class SessionCache: @unchecked Sendable {
     /// `PageKeys.skeletonKey`; kept only by a cache that is not persistent (`serve`).
     let skeletons = GenerationalCache<String, (key: Fingerprint, skeleton: PageSkeleton)>()
 
-    /// The search terms the previous build saved, for a persistent cache, and the file they and
-    /// the bodies' HTML are read from.
+    /// The search terms the previous build saved, for a persistent cache, and the file they are
+    /// read from.
     var savedTerms: SavedSearchTerms?
     var savedFile: SavedFile?
-    /// The store the saved bodies' HTML is read from (`BodyStore`).
+    /// The store the saved bodies' and cards' HTML is read from (`BodyStore`).
     var savedBodies: BodyStore.Opened?
     /// The search index the previous build saved, and the one this build made (both only for a
     /// persistent cache: `serve` keeps `searchPostings` instead).

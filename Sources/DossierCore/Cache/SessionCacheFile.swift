@@ -51,8 +51,8 @@ enum SessionCacheFile {
         return cache
     }
 
-    /// Bodies' HTML is left in the store (`SavedText`, read through `store.file`): most builds
-    /// reuse most pages and never need it.
+    /// The HTML of bodies and cards is left in the store (`SavedText`, read through
+    /// `store.file`): most builds reuse most pages and never need it.
     private static func read(_ file: MappedFile, saved: SavedFile, store: BodyStore.Opened, identity: String,
                              into cache: SessionCache, termIndex: inout [Fingerprint: (offset: Int, length: Int)]) -> Bool {
         guard let bytes = BinaryReader.verified(file.bytes) else { return false }
@@ -68,7 +68,7 @@ enum SessionCacheFile {
             let body = readBody(&reader, in: store.file)
             return (body, reader.readBool() ? reader.readFingerprint() : nil)
         }
-        let fragments = readEntries(&reader) { HTMLFragment(html: $0.readString(), digest: $0.readFingerprint()) }
+        let fragments = readEntries(&reader) { HTMLFragment(saved: readText(&$0, in: store.file), digest: $0.readFingerprint()) }
         let searchChunks = readEntries(&reader) { $0.readString() }
         let related = readEntries(&reader) { reader in
             (0..<reader.readCount()).map { _ in (0..<reader.readCount()).map { _ in reader.readInt() } }
@@ -133,7 +133,7 @@ enum SessionCacheFile {
                 if let documents = value.documents { writer.write(documents) }
             }
             writeEntries(cache.fragments.committed, to: &writer) { writer, fragment in
-                writer.write(fragment.html)
+                writeText(fragment, to: &writer, store: store)
                 writer.write(fragment.digest)
             }
             writeEntries(cache.searchChunks.committed, to: &writer) { $0.write($1) }
@@ -199,10 +199,21 @@ enum SessionCacheFile {
         return entries
     }
 
-    private static func writeBody(_ body: RenderedBody, to writer: inout BinaryWriter, store: BodyStore.Writer) {
-        let range = store.place(body.fragment)
+    /// HTML (a body or a card) as its range in the store.
+    private static func writeText(_ fragment: HTMLFragment, to writer: inout BinaryWriter, store: BodyStore.Writer) {
+        let range = store.place(fragment)
         writer.write(range.lowerBound)
         writer.write(range.count)
+    }
+
+    private static func readText(_ reader: inout BinaryReader, in file: SavedFile) -> SavedText {
+        // Checked by the file's digest; a store shorter than a range makes reading it fail.
+        let start = max(0, reader.readInt())
+        return SavedText(file: file, range: start..<start + max(0, reader.readInt()))
+    }
+
+    private static func writeBody(_ body: RenderedBody, to writer: inout BinaryWriter, store: BodyStore.Writer) {
+        writeText(body.fragment, to: &writer, store: store)
         writer.write(body.fragment.digest)
         writer.write(count: body.headings.count)
         for heading in body.headings {
@@ -278,10 +289,7 @@ enum SessionCacheFile {
     }
 
     private static func readBody(_ reader: inout BinaryReader, in file: SavedFile) -> RenderedBody {
-        // Checked by the file's digest; a store shorter than a range makes reading it fail.
-        let start = max(0, reader.readInt())
-        let html = SavedText(file: file, range: start..<start + max(0, reader.readInt()))
-        let fragment = HTMLFragment(saved: html, digest: reader.readFingerprint())
+        let fragment = HTMLFragment(saved: readText(&reader, in: file), digest: reader.readFingerprint())
         let headings = (0..<reader.readCount()).map { _ in
             MarkdownHeading(level: reader.readInt(), text: reader.readString(), id: reader.readString())
         }
