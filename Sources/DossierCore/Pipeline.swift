@@ -267,7 +267,10 @@ public enum Pipeline {
         let kept = cache.bodies.committed.values.reduce(0) { $0 + keptBytes($1.body.fragment) }
             + cache.fragments.committed.values.reduce(0) { $0 + keptBytes($1) }
         guard let store = BodyStore.Writer(previous: previous, output: output, keptBytes: kept,
-                                           freshPath: { staging.bookkeepingPath(BodyStore.fileName) }) else { return }
+                                           freshPath: { staging.bookkeepingPath(BodyStore.fileName) }) else {
+            unlink(file.path)  // begun with the search terms; a swap would carry it into the output
+            return
+        }
         let saved = file.finish(cache, bodies: store)
         if store.appended {
             if saved { staging.keepBookkeeping(BodyStore.fileName) }

@@ -99,6 +99,25 @@ final class BodyStoreTests: XCTestCase {
         }
     }
 
+    /// A store another build is appending to (it holds the lock) is not waited for: this
+    /// build writes a fresh one, and the next build uses that.
+    func testALockedStoreGetsAFreshOneInsteadOfAWait() throws {
+        let site = try site()
+        XCTAssertTrue(try site.build().succeeded)
+        let path = site.output.appendingPathComponent(BodyStore.fileName).path
+        let held = open(path, O_RDONLY)
+        XCTAssertEqual(flock(held, LOCK_EX), 0)
+        defer { close(held) }
+        let before = try FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? Int
+        try site.write(["Content/briefings/b1.md": briefing("Briefing 1", body: "Written while the store was locked.")])
+        let edited = try site.build()
+        XCTAssertEqual(edited.bodiesRendered, 1, edited.formatted)
+        let after = try FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? Int
+        XCTAssertNotEqual(before, after, "the locked store was appended to")
+        try assertSameAsACleanBuild(site)
+        XCTAssertEqual(try site.build().bodiesRendered, 0)
+    }
+
     /// A build that replaces the whole output folder (a theme change renders every page) keeps
     /// the store it appended to, so the build after it still reuses every body.
     func testTheStoreSurvivesAWholeFolderSwap() throws {

@@ -104,12 +104,13 @@ enum BodyStore {
         }
 
         /// The store in `path` if it is still the one `expected` describes, locked against
-        /// another build appending at the same time.
+        /// another build appending at the same time (one holding the lock gets a fresh store
+        /// written instead of a wait).
         private static func openForAppending(_ path: String, expected: Reference) -> Int32? {
             let descriptor = Glibc.open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)
             guard descriptor >= 0 else { return nil }
             var info = stat()
-            guard flock(descriptor, LOCK_EX) == 0, fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
+            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0, fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
                   Reference(info) == expected else {
                 close(descriptor)
                 return nil
