@@ -154,11 +154,11 @@ public enum Pipeline {
             for file in site.staticFiles { staging.addStatic(file) }
             // The session cache goes in with the site: its entries are right whatever becomes
             // of this commit, and a failed build must leave no trace of it in the output.
-            if let saved {
+            result.written = try staging.commit {
+                guard let saved else { return }
                 saved.commit()
                 saveSession(saved, output: options.paths.output, staging: staging)
             }
-            result.written = try staging.commit()
         } catch {
             options.cache?.discard()
             throw error

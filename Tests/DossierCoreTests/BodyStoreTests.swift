@@ -99,6 +99,43 @@ final class BodyStoreTests: XCTestCase {
         }
     }
 
+    /// A build interrupted after its pages were rendered (Ctrl-C) leaves the store as it was,
+    /// so the build after it still starts from the previous build's cache.
+    func testAnInterruptedBuildLeavesTheStoreAsItWas() throws {
+        let site = try site()
+        XCTAssertTrue(try site.build().succeeded)
+        let store = try bytes(site, BodyStore.fileName)
+        try site.write(["Content/briefings/b1.md": briefing("Briefing 1", body: "Saved just before Ctrl-C.")])
+        var options = BuildOptions(paths: site.paths)
+        options.progress = ProgressReporter(step: 1) { done, total in
+            if done == total { _ = StagingFolder.discardAllActive() }
+        }
+        XCTAssertThrowsError(try Pipeline.build(options))
+        XCTAssertEqual(try bytes(site, BodyStore.fileName), store)
+        let next = try site.build()
+        XCTAssertEqual(next.bodiesRendered, 1, next.formatted)
+        try assertSameAsACleanBuild(site)
+    }
+
+    /// The caches are written (and the store appended to) as the first step of a commit, and
+    /// only by a build that was neither interrupted nor failed.
+    func testACommitThatCannotHappenWritesNoCache() throws {
+        let site = try site(1)
+        XCTAssertTrue(try site.build().succeeded)
+        for interrupted in [true, false] {
+            let staging = StagingFolder(output: site.output)
+            staging.add("late.html", text: "<p>late</p>")
+            if interrupted { _ = staging.discard() } else { staging.add("../outside.html", text: "no") }
+            var finished = false
+            XCTAssertThrowsError(try staging.commit { finished = true })
+            XCTAssertFalse(finished, interrupted ? "interrupted" : "failed")
+        }
+        let staging = StagingFolder(output: site.output)
+        var finished = false
+        _ = try staging.commit { finished = true }
+        XCTAssertTrue(finished)
+    }
+
     /// A store another build is appending to (it holds the lock) is not waited for: this
     /// build writes a fresh one, and the next build uses that.
     func testALockedStoreGetsAFreshOneInsteadOfAWait() throws {

@@ -142,6 +142,11 @@ struct BinaryReader {
         self.bytes = bytes
     }
 
+    /// A value read well but impossible where it is (a range past the end of another file).
+    mutating func reject() {
+        failed = true
+    }
+
     /// The contents of a file `BinaryWriter` finished, without its fingerprint; nil when the
     /// fingerprint does not match (a truncated, damaged or foreign file).
     static func verified(_ file: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {

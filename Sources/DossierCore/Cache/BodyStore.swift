@@ -14,9 +14,11 @@ import Glibc
 /// and the build a full one. HTML no session file points to any more is dropped by writing a
 /// fresh store once it is the larger part of the file.
 ///
-/// The store is appended to only after the build succeeded, just before the commit: a failed
-/// build leaves it as it was, and a failed commit leaves bytes past the end that the previous
-/// session file does not point to (its stamp then no longer matches, so the next build is full).
+/// The store is appended to only by a build that succeeded and was not interrupted, as the
+/// first step of its commit (`StagingFolder.commit(finishing:)`): a failed build leaves it as it
+/// was, and a commit that fails after it leaves bytes past the end that the previous session
+/// file does not point to (its stamp then no longer matches, so the next build is full).
+/// Ranges a session file records past the end of the store reject that file.
 /// HTML is read back only when a page needs it (`SavedText`), and checked against its digest.
 enum BodyStore {
     static let fileName = ".dossier-cache-bodies"

@@ -65,10 +65,10 @@ enum SessionCacheFile {
             reader.skip(length)
         }
         let bodies = readEntries(&reader) { reader -> (body: RenderedBody, documents: Fingerprint?) in
-            let body = readBody(&reader, in: store.file)
+            let body = readBody(&reader, in: store)
             return (body, reader.readBool() ? reader.readFingerprint() : nil)
         }
-        let fragments = readEntries(&reader) { HTMLFragment(saved: readText(&$0, in: store.file), digest: $0.readFingerprint()) }
+        let fragments = readEntries(&reader) { HTMLFragment(saved: readText(&$0, in: store), digest: $0.readFingerprint()) }
         let searchChunks = readEntries(&reader) { $0.readString() }
         let related = readEntries(&reader) { reader in
             (0..<reader.readCount()).map { _ in (0..<reader.readCount()).map { _ in reader.readInt() } }
@@ -206,10 +206,15 @@ enum SessionCacheFile {
         writer.write(range.count)
     }
 
-    private static func readText(_ reader: inout BinaryReader, in file: SavedFile) -> SavedText {
-        // Checked by the file's digest; a store shorter than a range makes reading it fail.
-        let start = max(0, reader.readInt())
-        return SavedText(file: file, range: start..<start + max(0, reader.readInt()))
+    /// A range past the end of the store rejects the whole file (it cannot have been written so).
+    private static func readText(_ reader: inout BinaryReader, in store: BodyStore.Opened) -> SavedText {
+        let start = reader.readInt(), count = reader.readInt()
+        let size = Int(store.reference.size)
+        guard start >= 0, count >= 0, start <= size, count <= size - start else {
+            reader.reject()
+            return SavedText(file: store.file, range: 0..<0)
+        }
+        return SavedText(file: store.file, range: start..<start + count)
     }
 
     private static func writeBody(_ body: RenderedBody, to writer: inout BinaryWriter, store: BodyStore.Writer) {
@@ -288,8 +293,8 @@ enum SessionCacheFile {
                                body: reader.readFingerprint(), bodyLine: reader.readInt())
     }
 
-    private static func readBody(_ reader: inout BinaryReader, in file: SavedFile) -> RenderedBody {
-        let fragment = HTMLFragment(saved: readText(&reader, in: file), digest: reader.readFingerprint())
+    private static func readBody(_ reader: inout BinaryReader, in store: BodyStore.Opened) -> RenderedBody {
+        let fragment = HTMLFragment(saved: readText(&reader, in: store), digest: reader.readFingerprint())
         let headings = (0..<reader.readCount()).map { _ in
             MarkdownHeading(level: reader.readInt(), text: reader.readString(), id: reader.readString())
         }

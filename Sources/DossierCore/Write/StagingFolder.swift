@@ -249,12 +249,19 @@ public final class StagingFolder: @unchecked Sendable {
     }
 
     /// Puts the finished site in place of `output` (see the type's comment); on any earlier
-    /// failure the staging folder is removed and `output` is left as it was.
-    func commit() throws -> OutputWriter.Summary {
+    /// failure the staging folder is removed and `output` is left as it was. `finish` runs first,
+    /// only when nothing has failed and the build was not interrupted, and holds off an
+    /// interruption until the commit is done: it writes the caches, which may append to a file
+    /// in the output folder (`BodyStore`) that an abandoned build must leave as it was.
+    func commit(finishing finish: () -> Void = {}) throws -> OutputWriter.Summary {
         committing.lock()
         defer { committing.unlock() }
         lock.lock()
         if discarded && failure == nil { failure = "the build was interrupted" }
+        let failedBefore = failure != nil
+        lock.unlock()
+        if !failedBefore { finish() }
+        lock.lock()
         _ = materialize()
         let failure = self.failure
         let (written, unchanged, bookkeeping, kept) = (self.written, self.unchanged, self.bookkeeping, self.keptBookkeeping)
