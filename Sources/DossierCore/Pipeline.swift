@@ -68,6 +68,10 @@ public struct BuildResult: Sendable {
     /// Documents whose postings were moved in the search index the previous build saved; nil
     /// when every document's terms were merged into a new index.
     public var searchDocumentsMoved: Int?
+    /// What the build wrote to the store of bodies' and cards' HTML (`BodyStore`): bytes
+    /// appended to the previous store, or a fresh store's size; nil when no cache was saved.
+    public var htmlStoreBytes: Int?
+    public var htmlStoreFresh: Bool?
     /// Output files (pages and feeds) taken unchanged from the previous build through the render
     /// cache, sorted; nil without one.
     public var filesReused: [String]?
@@ -154,11 +158,14 @@ public enum Pipeline {
             for file in site.staticFiles { staging.addStatic(file) }
             // The session cache goes in with the site: its entries are right whatever becomes
             // of this commit, and a failed build must leave no trace of it in the output.
+            var store: BodyStore.Writer?
             result.written = try staging.commit {
                 guard let saved else { return }
                 saved.commit()
-                saveSession(saved, output: options.paths.output, staging: staging)
+                store = saveSession(saved, output: options.paths.output, staging: staging)
             }
+            result.htmlStoreBytes = store?.bytesWritten
+            result.htmlStoreFresh = store.map { !$0.appended }
         } catch {
             options.cache?.discard()
             throw error
@@ -255,10 +262,11 @@ public enum Pipeline {
         return (result, site)
     }
 
-    /// Writes the session file and its bodies (`BodyStore`) for the staging folder to commit.
-    /// A failure only costs the next build its cache.
-    private static func saveSession(_ cache: SessionCache, output: URL, staging: StagingFolder) {
-        guard let file = cache.file else { return }
+    /// Writes the session file and its bodies (`BodyStore`) for the staging folder to commit;
+    /// the store written, nil when the cache could not be saved (which only costs the next
+    /// build its cache).
+    private static func saveSession(_ cache: SessionCache, output: URL, staging: StagingFolder) -> BodyStore.Writer? {
+        guard let file = cache.file else { return nil }
         let previous = cache.savedBodies
         func keptBytes(_ fragment: HTMLFragment) -> Int {
             guard let saved = fragment.saved, saved.file === previous?.file else { return 0 }
@@ -269,7 +277,7 @@ public enum Pipeline {
         guard let store = BodyStore.Writer(previous: previous, output: output, keptBytes: kept,
                                            freshPath: { staging.bookkeepingPath(BodyStore.fileName) }) else {
             unlink(file.path)  // begun with the search terms; a swap would carry it into the output
-            return
+            return nil
         }
         let saved = file.finish(cache, bodies: store)
         if store.appended {
@@ -279,7 +287,9 @@ public enum Pipeline {
         } else if let path = staging.bookkeepingPath(BodyStore.fileName) {
             unlink(path)
         }
-        if saved { staging.addBookkeeping(SessionCacheFile.fileName) }
+        guard saved else { return nil }
+        staging.addBookkeeping(SessionCacheFile.fileName)
+        return store
     }
 
     /// `OutputWriter.checkPaths`, skipped when the site has the same output paths as a build

@@ -76,6 +76,10 @@ struct Build: ParsableCommand {
                 let moved = result.searchDocumentsMoved.map { "; the saved index updated for \($0)" } ?? "; a new index"
                 print("  search      \(scored) documents scored, \(reused) reused from the cache\(moved)")
             }
+            if let bytes = result.htmlStoreBytes, let fresh = result.htmlStoreFresh {
+                let size = bytes < 10_000 ? "\(bytes) bytes" : String(format: "%.1f MB", Double(bytes) / 1e6)
+                print("  html cache  " + (fresh ? "written afresh (\(size))" : "\(size) appended"))
+            }
             if let reused = result.filesReused {
                 let feeds = reused.filter { $0.hasSuffix("atom.xml") }.count
                 print("  reused      \(reused.count - feeds) pages and \(feeds) feeds from the previous build")

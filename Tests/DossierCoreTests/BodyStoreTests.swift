@@ -26,8 +26,10 @@ final class BodyStoreTests: XCTestCase {
     /// and the session file holds no HTML at all.
     func testAnEditAppendsOnlyItsBodyAndTheSessionFileHoldsNoHTML() throws {
         let site = try site()
-        XCTAssertTrue(try site.build().succeeded)
+        let built = try site.build()
+        XCTAssertEqual(built.htmlStoreFresh, true)
         let first = try bytes(site, BodyStore.fileName)
+        XCTAssertEqual(built.htmlStoreBytes, first.count)
         assertContains(String(decoding: first, as: UTF8.self), "</a> held Mosul in part 3")
 
         try site.write(["Content/briefings/b2.md": briefing("Briefing 2", body: "A new finding about Raqqa.")])
@@ -37,6 +39,8 @@ final class BodyStoreTests: XCTestCase {
         XCTAssertEqual(after.prefix(first.count), first, "the store is appended to, not written again")
         let added = String(decoding: after.dropFirst(first.count), as: UTF8.self)
         XCTAssertEqual(added, "<p>A new finding about Raqqa.</p>\n")
+        XCTAssertEqual(edited.htmlStoreFresh, false)
+        XCTAssertEqual(edited.htmlStoreBytes, added.utf8.count)
         let session = String(decoding: try bytes(site, SessionCacheFile.fileName), as: UTF8.self)
         assertNotContains(session, "</a> held Mosul")
         assertNotContains(session, "<p>A new finding")
@@ -46,6 +50,7 @@ final class BodyStoreTests: XCTestCase {
 
         let again = try site.build()
         XCTAssertEqual(again.bodiesRendered, 0)
+        XCTAssertEqual(again.htmlStoreBytes, 0)
         XCTAssertEqual(try bytes(site, BodyStore.fileName), after)
     }
 
@@ -55,7 +60,7 @@ final class BodyStoreTests: XCTestCase {
         let site = try site(2)
         XCTAssertTrue(try site.build().succeeded)
         let fresh = try bytes(site, BodyStore.fileName).count
-        var sizes: [Int] = []
+        var sizes: [Int] = [], afresh: [Bool] = []
         for round in 0..<12 {
             let body = "Round \(round). " + String(repeating: "A revised analysis. ", count: 60)
             try site.write(["Content/briefings/b1.md": briefing("Briefing 1", body: body)])
@@ -63,9 +68,11 @@ final class BodyStoreTests: XCTestCase {
             XCTAssertEqual(result.bodiesRendered, 1, result.formatted)
             assertContains(site.output("briefings/b1/index.html"), "Round \(round). A revised")
             sizes.append(try bytes(site, BodyStore.fileName).count)
+            afresh.append(result.htmlStoreFresh ?? false)
         }
         XCTAssertLessThan(sizes.max() ?? 0, 3 * fresh, "\(sizes)")
         XCTAssertTrue(zip(sizes, sizes.dropFirst()).contains { $1 < $0 }, "no build wrote a fresh store: \(sizes)")
+        XCTAssertEqual(afresh.indices.filter { afresh[$0] }, sizes.indices.dropFirst().filter { sizes[$0] < sizes[$0 - 1] })
         try assertSameAsACleanBuild(site)
         XCTAssertEqual(try site.build().bodiesRendered, 0)
     }

@@ -78,6 +78,9 @@ enum BodyStore {
         /// True: the output folder's store, to keep; false: a new store, committed with the site.
         let appended: Bool
         private var end: Int
+        private let start: Int
+        /// Bytes this build put in the store (all of it, for a fresh one).
+        var bytesWritten: Int { end - start }
         private var buffer: [UInt8] = []
         private var failed = false
 
@@ -90,6 +93,7 @@ enum BodyStore {
                 self.descriptor = descriptor
                 appended = true
                 end = Int(previous.reference.size)
+                start = end
                 return
             }
             guard let path = freshPath() else { return nil }
@@ -98,6 +102,7 @@ enum BodyStore {
             guard descriptor >= 0 else { return nil }
             appended = false
             end = 0
+            start = 0
             append(BodyStore.magic[...])
         }
 
