@@ -54,6 +54,28 @@ final class BodyStoreTests: XCTestCase {
         XCTAssertEqual(try bytes(site, BodyStore.fileName), after)
     }
 
+    /// Settings that only pages show (the title) render the pages again but no body and no
+    /// card: nothing is added to the store. The base URL prefixes every link, so it renders
+    /// them all again.
+    func testOnlySettingsThatReachBodiesAndCardsRenderThemAgain() throws {
+        let site = try site()
+        let first = try site.build()
+        try site.write(["site.yml": "title: Levant Monitor\ndescription: Weekly notes\n"])
+        let retitled = try site.build()
+        XCTAssertEqual(retitled.bodiesRendered, 0, retitled.formatted)
+        XCTAssertEqual(retitled.htmlStoreBytes, 0)
+        assertContains(site.output("briefings/b1/index.html"), "Levant Monitor")
+        try assertSameAsACleanBuild(site)
+
+        try site.write(["site.yml": "title: Levant Monitor\nbase_url: https://example.org/levant/\n"])
+        let moved = try site.build()
+        XCTAssertEqual(moved.bodiesRendered, first.bodiesRendered)
+        let store = String(decoding: try bytes(site, BodyStore.fileName), as: UTF8.self)
+        assertContains(store, "href=\"/levant/briefings/b1/\"")  // a card
+        assertContains(store, "href=\"/levant/actors/daesh/\"")  // a body's mention
+        try assertSameAsACleanBuild(site)
+    }
+
     /// Edits leave old bodies behind in the store; once they are most of it, the next build
     /// writes a fresh store holding only the bodies in use.
     func testAStoreMostlyOfOldBodiesIsWrittenAfresh() throws {

@@ -3,7 +3,8 @@ import Foundation
 /// Looks up and records rendered Markdown bodies in a `SessionCache`.
 ///
 /// A body's HTML depends on its request (text, file, position, linking mode, listed entities,
-/// owner) and on what the renderer knows: the site settings and every entity's id, kind, name,
+/// owner) and on what the renderer knows: the site settings that reach a body
+/// (`SiteConfig.renderingSettings`) and every entity's id, kind, name,
 /// aliases and case rule, which decide what is a mention and where it links. Briefing and page
 /// titles and slugs matter only to wiki-links: a body the renderer found wiki-links in is
 /// stored with a digest of what its targets resolved to (the renderer decides, not a search of
@@ -19,7 +20,7 @@ struct BodyReuse: Sendable {
         self.cache = cache
         self.renderer = renderer
         var key = Fingerprint()
-        key.combine(String(reflecting: renderer.config))
+        key.combine(renderer.config.renderingSettings)
         for entity in renderer.directory.entities {
             key.combine(entity.kind.rawValue)
             key.combine(entity.id)

@@ -34,6 +34,14 @@ public struct SiteConfig: Sendable {
         return (path, absolute)
     }
 
+    /// The settings a rendered Markdown body or card depends on, for their cache keys: links are
+    /// prefixed with the base path, raw HTML is kept or dropped, budgets stop runaway input. The
+    /// title, description and the rest reach only pages, so changing them renders the pages
+    /// again but no body and no card.
+    var renderingSettings: String {
+        "\(basePath)\u{0}\(rawHTML)\u{0}\(String(reflecting: budgets))"
+    }
+
     /// `site-relative` like "/briefings/x/" → "/levant/briefings/x/".
     public func link(_ siteRelative: String) -> String {
         basePath + siteRelative.drop { $0 == "/" }

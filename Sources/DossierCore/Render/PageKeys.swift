@@ -10,6 +10,7 @@
 /// their whole context, as before.
 struct PageKeys: Sendable {
     private let chrome: Fingerprint
+    private let cardChrome: Fingerprint
     private let entityRefs: [Fingerprint]
     private let cards: [Fingerprint]
     private let events: [Fingerprint]
@@ -28,6 +29,10 @@ struct PageKeys: Sendable {
             chrome.combine(page.url)
         }
         self.chrome = chrome
+        // A card's context is its item alone: of the site it reads only the link prefix.
+        var cardChrome = templates.fingerprint
+        cardChrome.combine(model.config.renderingSettings)
+        self.cardChrome = cardChrome
 
         let entityRefs = model.entities.map { entity -> Fingerprint in
             var key = Fingerprint()
@@ -130,14 +135,14 @@ struct PageKeys: Sendable {
 
     /// Keys of the `briefing-card` and `event-card` fragments (see `ViewContext.withCards`).
     func briefingCardKey(_ index: Int) -> Fingerprint {
-        var key = chrome
+        var key = cardChrome
         key.combine("briefing-card")
         key.combine(cards[index])
         return key
     }
 
     func eventCardKey(_ position: Int) -> Fingerprint {
-        var key = chrome
+        var key = cardChrome
         key.combine("event-card")
         key.combine(events[position])
         return key
