@@ -76,6 +76,20 @@ final class BodyStoreTests: XCTestCase {
         try assertSameAsACleanBuild(site)
     }
 
+    /// A card read from the store is read once, however many pages show it.
+    func testACardIsReadFromTheStoreOnce() throws {
+        let site = try site(2)
+        XCTAssertTrue(try site.build().succeeded)
+        let session = SessionCacheFile.load(in: site.output, identity: BuildIdentity.current)
+        let card = try XCTUnwrap(session.fragments.committed.values.first)
+        let first = card.html
+        assertContains(first, "href=\"/briefings/b")  // a briefing card or an event card
+        try Data(repeating: 0x20, count: try bytes(site, BodyStore.fileName).count)
+            .write(to: site.output.appendingPathComponent(BodyStore.fileName))
+        XCTAssertEqual(card.html, first, "read from the store again")
+        XCTAssertEqual(session.savedBodies?.file.damaged, false)
+    }
+
     /// Edits leave old bodies behind in the store; once they are most of it, the next build
     /// writes a fresh store holding only the bodies in use.
     func testAStoreMostlyOfOldBodiesIsWrittenAfresh() throws {

@@ -262,10 +262,33 @@ final class MappedFile: @unchecked Sendable {
     }
 }
 
-/// UTF-8 text inside the previous build's session file, read only when asked for.
+/// UTF-8 text inside a saved file (the `BodyStore`), read only when asked for.
 struct SavedText: Sendable {
     let file: SavedFile
     let range: Range<Int>
+    /// Keeps the text once read, for text shown on many pages (cards); nil for text used once
+    /// (bodies), which would otherwise all be held.
+    var memo: TextMemo?
 
     var count: Int { range.count }
+}
+
+/// Text computed once and shared by every copy of the value that holds it.
+final class TextMemo: @unchecked Sendable {
+    private let lock = NSLock()
+    private var text: String?
+
+    func value(_ make: () -> String) -> String {
+        lock.lock()
+        if let text {
+            lock.unlock()
+            return text
+        }
+        lock.unlock()
+        let made = make()
+        lock.lock()
+        text = made
+        lock.unlock()
+        return made
+    }
 }

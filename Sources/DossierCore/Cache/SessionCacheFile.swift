@@ -68,7 +68,12 @@ enum SessionCacheFile {
             let body = readBody(&reader, in: store)
             return (body, reader.readBool() ? reader.readFingerprint() : nil)
         }
-        let fragments = readEntries(&reader) { HTMLFragment(saved: readText(&$0, in: store), digest: $0.readFingerprint()) }
+        // Cards are shown on many pages: each is read from the store once.
+        let fragments = readEntries(&reader) { reader -> HTMLFragment in
+            var text = readText(&reader, in: store)
+            text.memo = TextMemo()
+            return HTMLFragment(saved: text, digest: reader.readFingerprint())
+        }
         let searchChunks = readEntries(&reader) { $0.readString() }
         let related = readEntries(&reader) { reader in
             (0..<reader.readCount()).map { _ in (0..<reader.readCount()).map { _ in reader.readInt() } }

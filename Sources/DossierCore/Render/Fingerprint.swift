@@ -164,7 +164,8 @@ struct HTMLFragment: MustacheCustomRenderable, Sendable {
     /// `Pipeline.render`) and gives an empty string.
     var html: String {
         guard let saved else { return text }
-        return String(decoding: savedBytes(saved), as: UTF8.self)
+        guard let memo = saved.memo else { return String(decoding: savedBytes(saved), as: UTF8.self) }
+        return memo.value { String(decoding: savedBytes(saved), as: UTF8.self) }
     }
 
     var isEmpty: Bool { saved.map { $0.count == 0 } ?? text.isEmpty }
