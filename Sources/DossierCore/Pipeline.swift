@@ -217,7 +217,7 @@ public enum Pipeline {
         let files = rendered.files
         let view = keep ? rendered.view : nil
         finished("render")
-        if options.session.map({ $0.savedFile?.damaged ?? false || $0.savedBodies?.file.damaged ?? false }) ?? false {
+        if options.session?.savedFilesDamaged ?? false {
             diagnostics.error("dossier.cache.changed", SitePaths.display(SessionCacheFile.url(in: paths.output), base: paths.root),
                               "the build cache was changed by another program while the site was being built; build again")
         }
@@ -279,15 +279,11 @@ public enum Pipeline {
             unlink(file.path)  // begun with the search terms; a swap would carry it into the output
             return nil
         }
-        let saved = file.finish(cache, bodies: store)
-        if store.appended {
-            if saved { staging.keepBookkeeping(BodyStore.fileName) }
-        } else if saved {
-            staging.addBookkeeping(BodyStore.fileName)
-        } else if let path = staging.bookkeepingPath(BodyStore.fileName) {
-            unlink(path)
+        guard file.finish(cache, bodies: store) else {
+            if !store.appended, let path = staging.bookkeepingPath(BodyStore.fileName) { unlink(path) }
+            return nil
         }
-        guard saved else { return nil }
+        if store.appended { staging.keepBookkeeping(BodyStore.fileName) } else { staging.addBookkeeping(BodyStore.fileName) }
         staging.addBookkeeping(SessionCacheFile.fileName)
         return store
     }

@@ -220,14 +220,6 @@ struct BinaryReader {
         return Array(UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count]))
     }
 
-    /// Where a string `write(_: String)` wrote lies in the bytes, skipped without decoding.
-    mutating func readStringRange() -> Range<Int> {
-        let count = readCount()
-        guard !failed else { return offset..<offset }
-        defer { offset += count }
-        return offset..<offset + count
-    }
-
     mutating func readStrings() -> [String] {
         (0..<readCount()).map { _ in readString() }
     }

@@ -29,10 +29,7 @@ final class GenerationalCache<Key: Hashable, Value>: @unchecked Sendable {
     func reuse(_ key: Key, where usable: (Value) -> Bool = { _ in true }) -> Value? {
         lock.lock()
         defer { lock.unlock() }
-        guard let value = previous[key] ?? next[key], usable(value) else { return nil }
-        next[key] = value
-        hits += 1
-        return value
+        return carry(key, where: usable)
     }
 
     /// `reuse` for many keys under one lock: tens of thousands of lookups from parallel
@@ -40,12 +37,15 @@ final class GenerationalCache<Key: Hashable, Value>: @unchecked Sendable {
     func reuseAll(_ keys: [Key]) -> [Value?] {
         lock.lock()
         defer { lock.unlock() }
-        return keys.map { key in
-            guard let value = previous[key] ?? next[key] else { return nil }
-            next[key] = value
-            hits += 1
-            return value
-        }
+        return keys.map { carry($0, where: { _ in true }) }
+    }
+
+    /// The value for `key`, carried into the next generation; called with `lock` held.
+    private func carry(_ key: Key, where usable: (Value) -> Bool) -> Value? {
+        guard let value = previous[key] ?? next[key], usable(value) else { return nil }
+        next[key] = value
+        hits += 1
+        return value
     }
 
     /// Carries the previous build's value into the next generation, if there is one, without
@@ -198,6 +198,11 @@ public final class SessionCache: @unchecked Sendable {
     var savedFile: SavedFile?
     /// The store the saved bodies' and cards' HTML is read from (`BodyStore`).
     var savedBodies: BodyStore.Opened?
+
+    /// Something read from the saved files was not what they held when they were loaded.
+    var savedFilesDamaged: Bool {
+        savedFile?.damaged ?? false || savedBodies?.file.damaged ?? false
+    }
     /// The search index the previous build saved, and the one this build made (both only for a
     /// persistent cache: `serve` keeps `searchPostings` instead).
     var savedSearchIndex: SavedSearchPostings?

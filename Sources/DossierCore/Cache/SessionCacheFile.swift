@@ -171,7 +171,7 @@ enum SessionCacheFile {
             stored.write(to: &writer)
             writer.write(trailer)
             // Bodies copied from a previous file changed in place would be saved as right.
-            if cache.savedFile?.damaged ?? false || cache.savedBodies?.file.damaged ?? false {
+            if cache.savedFilesDamaged {
                 writer.abandon()
                 unlink(path)
                 return false

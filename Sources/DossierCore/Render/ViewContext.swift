@@ -199,19 +199,16 @@ struct ViewContext {
 
     private static func renderAll(_ count: Int, template: String, templates: TemplateSet, cache: SessionCache?,
                                   key: ((Int) -> Fingerprint)?, context: @escaping (Int) -> [String: Any]) -> [HTMLFragment] {
-        var found = [HTMLFragment?](repeating: nil, count: count)
-        var fingerprints: [Fingerprint]?
-        if let cache, let key {
-            let keys = ResultSlots<Fingerprint>(count: count)
+        let keys: [Fingerprint] = cache == nil ? [] : key.map { key in  // empty without a cache
+            let slots = ResultSlots<Fingerprint>(count: count)
             let box = UncheckedBox(key)
-            DispatchQueue.concurrentPerform(iterations: count) { keys.set($0, box.value($0)) }
-            fingerprints = keys.values.map { $0 ?? Fingerprint() }
-            found = cache.fragments.reuseAll(fingerprints!)
-        }
+            DispatchQueue.concurrentPerform(iterations: count) { slots.set($0, box.value($0)) }
+            return slots.values.map { $0 ?? Fingerprint() }
+        } ?? []
+        var found: [HTMLFragment?] = keys.isEmpty ? Array(repeating: nil, count: count) : cache?.fragments.reuseAll(keys) ?? []
         let missing = found.indices.filter { found[$0] == nil }
         let slots = ResultSlots<HTMLFragment>(count: missing.count)
         let make = UncheckedBox(context)
-        let keys = fingerprints ?? []
         DispatchQueue.concurrentPerform(iterations: missing.count) { slot in
             let index = missing[slot]
             var ignored = Diagnostics()
