@@ -211,7 +211,8 @@ public final class SessionCache: @unchecked Sendable {
     /// document's terms.
     var searchDocumentsMoved: Int?
     /// Opens the file this build's cache is written to (search terms go in as they are scored);
-    /// set by the build for a persistent cache, called at most once, on the build's thread.
+    /// set by the build for a persistent cache, called at most once: by the search index
+    /// (which may run on its own thread, `SiteRenderer`), then when the cache is saved.
     var makeFile: (() -> SessionCacheFile.Writer?)?
     private var openedFile: SessionCacheFile.Writer??
 

@@ -14,30 +14,54 @@ public struct SiteContent: Sendable {
 
 /// The Load stage: file system in, typed values and diagnostics out.
 public enum ContentLoader {
-    /// `changed` lists every path (absolute, as a file watcher reports it) that may have
-    /// changed since the build `cache` last committed; nil when that is not known. With it, the
-    /// last listing of the content folder is reused when no change can have altered it.
-    public static func load(paths: SitePaths, includeDrafts: Bool, baseURL: String?, cache: SessionCache? = nil,
-                            changed: Set<String>? = nil, diagnostics: inout Diagnostics) -> SiteContent {
-        let walker = ContentWalker(root: paths.content, displayBase: paths.root)
+    /// The content folder's files by kind, and the problems found listing it.
+    struct Listed {
         var listing = ContentWalker.Listing()
+        var diagnostics: [Diagnostic] = []
+    }
+
+    /// Lists the content folder. `changed` lists every path (absolute, as a file watcher
+    /// reports it) that may have changed since the build `cache` last committed; nil when that
+    /// is not known. With it, the last listing of the content folder is reused when no change
+    /// can have altered it.
+    static func list(paths: SitePaths, cache: SessionCache? = nil, changed: Set<String>? = nil) -> Listed {
+        let walker = ContentWalker(root: paths.content, displayBase: paths.root)
+        var listed = Listed()
         // With a watcher's account of what changed, the folders are not listed again. Every
         // file is still stamped: a file can change through a hard link made from outside the
         // content folder, which no watch on it reports.
         if let changed, let cache, let saved = cache.listing.reuse(paths.content.path),
            saved.covers(changed, content: paths.content.path) {
-            listing = saved.listing
-            diagnostics.append(contentsOf: saved.diagnostics)
+            listed = Listed(listing: saved.listing, diagnostics: saved.diagnostics)
         } else if FileManager.default.fileExists(atPath: paths.content.path) {
             var local = Diagnostics()
-            listing = walker.list(diagnostics: &local)
-            if let cache, !cache.persistent, listing.plain {
-                cache.listing.record(paths.content.path, SessionCache.SavedListing(listing: listing, diagnostics: local.all))
+            listed.listing = walker.list(diagnostics: &local)
+            if let cache, !cache.persistent, listed.listing.plain {
+                cache.listing.record(paths.content.path, SessionCache.SavedListing(listing: listed.listing, diagnostics: local.all))
             }
-            diagnostics.append(contentsOf: local.all)
+            listed.diagnostics = local.all
         } else {
-            diagnostics.error("dossier.content.missing", walker.display(paths.content), "content folder does not exist")
+            var local = Diagnostics()
+            local.error("dossier.content.missing", walker.display(paths.content), "content folder does not exist")
+            listed.diagnostics = local.all
         }
+        return listed
+    }
+
+    /// Reads the site: `listed` is the content folder's listing when the caller made it
+    /// (`list`); otherwise it is listed here, with `cache` and `changed` as `list` takes them.
+    public static func load(paths: SitePaths, includeDrafts: Bool, baseURL: String?, cache: SessionCache? = nil,
+                            changed: Set<String>? = nil, diagnostics: inout Diagnostics) -> SiteContent {
+        load(paths: paths, includeDrafts: includeDrafts, baseURL: baseURL, cache: cache, listed: nil, changed: changed,
+             diagnostics: &diagnostics)
+    }
+
+    static func load(paths: SitePaths, includeDrafts: Bool, baseURL: String?, cache: SessionCache?, listed: Listed?,
+                     changed: Set<String>?, diagnostics: inout Diagnostics) -> SiteContent {
+        let walker = ContentWalker(root: paths.content, displayBase: paths.root)
+        let listed = listed ?? list(paths: paths, cache: cache, changed: changed)
+        let listing = listed.listing
+        diagnostics.append(contentsOf: listed.diagnostics)
 
         let rootConfig = paths.root.appendingPathComponent("site.yml")
         let configURL = FileManager.default.fileExists(atPath: rootConfig.path) ? rootConfig : listing.siteConfig

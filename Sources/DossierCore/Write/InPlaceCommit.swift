@@ -17,8 +17,16 @@ import Glibc
 struct InPlaceCommit {
     let staging: URL
     let output: URL
-    let written: [String]
-    let unchanged: [String]
+    /// The site's files this build wrote into the staging folder.
+    private let written: [String]
+    private var listing: OutputListing
+    private let existing: (files: Set<Name>, folders: Set<Name>)
+    private var writtenNames: [Name]
+    /// Folders the new site needs.
+    private var needed = Set<Name>()
+    /// Files in the output folder that the new site does not have.
+    private var stale: Set<Name>
+    private let total: Int
 
     /// A relative path as the file system spells it. Swift's `String` equality would take a
     /// composed and a decomposed "é" for one name, where Linux sees two files. Hashed in one
@@ -63,27 +71,31 @@ struct InPlaceCommit {
         changes <= max(100, total / 20)
     }
 
-    /// True when the site is now committed; false when nothing was touched and the caller must
-    /// swap the whole folder in.
-    func run() throws -> Bool {
+    /// Reads the output folder's tree and works out what committing `written` and `unchanged` in
+    /// place would change; nil when the site cannot be committed in place (the caller swaps the
+    /// whole folder in). Only folders are read, so this can run while the caches are written.
+    init?(staging: URL, output: URL, written: [String], unchanged: [String]) {
+        self.staging = staging
+        self.output = output
+        self.written = written
         var info = stat()
         // An output folder that is a symbolic link is replaced by a real folder by the swap;
         // every build must do the same, or which copy is current would depend on the change.
         guard lstat(output.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR,
-              StagingFolder.isRegularFile(output.path + "/" + OutputWriter.markerName) else { return false }
-        var listing = OutputListing.load(in: output.path)
-        guard let existing = listing.list(output.path) else { return false }
-        let writtenNames = written.map { Name($0.utf8) }
+              StagingFolder.isRegularFile(output.path + "/" + OutputWriter.markerName) else { return nil }
+        listing = OutputListing.load(in: output.path)
+        guard let found = listing.list(output.path) else { return nil }
+        existing = (found.files, found.folders)
+        writtenNames = written.map { Name($0.utf8) }
         let unchangedNames = unchanged.map { Name($0.utf8) }
         // A previous file missing from the listing is gone, or behind a symbolic link to a
         // folder (the listing does not follow them): the swap handles both.
-        for name in unchangedNames where !existing.files.contains(name) { return false }
-        var needed = Set<Name>()  // folders the new site needs
+        for name in unchangedNames where !existing.files.contains(name) { return nil }
         for name in writtenNames {
-            if existing.folders.contains(name) { return false }  // a folder where a file goes now
+            if existing.folders.contains(name) { return nil }  // a folder where a file goes now
             var folder = name
             while let parent = folder.parent {
-                if existing.files.contains(parent) { return false }  // a file where a folder goes
+                if existing.files.contains(parent) { return nil }  // a file where a folder goes
                 if !needed.insert(parent).inserted { break }
                 folder = parent
             }
@@ -92,13 +104,26 @@ struct InPlaceCommit {
             var folder = name
             while let parent = folder.parent, needed.insert(parent).inserted { folder = parent }
         }
-        var stale = existing.files
+        stale = existing.files
         for name in writtenNames { stale.remove(name) }
         for name in unchangedNames { stale.remove(name) }
+        total = written.count + unchanged.count
+    }
+
+    /// Commits the site and `bookkeeping` (the caches written into the staging folder, all at
+    /// the top); true when the site is now committed, false when nothing was touched and the
+    /// caller must swap the whole folder in.
+    mutating func run(bookkeeping: [String]) throws -> Bool {
+        for name in bookkeeping.map({ Name($0.utf8) }) {
+            if existing.folders.contains(name) { return false }
+            writtenNames.append(name)
+            stale.remove(name)
+        }
         // Bookkeeping files are kept only as regular files: a symbolic link planted under such
         // a name would have the caches written through it, outside the output folder.
         for name in Self.bookkeeping where StagingFolder.isRegularFile(output.path + "/" + name) { stale.remove(Name(name.utf8)) }
-        guard Self.allowed(changes: written.count + stale.count, total: written.count + unchanged.count) else { return false }
+        let paths = written + bookkeeping
+        guard Self.allowed(changes: paths.count + stale.count, total: total + bookkeeping.count) else { return false }
 
         for folder in needed.sorted() where !existing.folders.contains(folder) {
             let path = output.path + "/" + String(decoding: folder.bytes, as: UTF8.self)
@@ -106,7 +131,7 @@ struct InPlaceCommit {
                 throw BuildFailure("cannot create folder \(path): \(String(cString: strerror(errno)))")
             }
         }
-        for path in written where rename(staging.path + "/" + path, output.path + "/" + path) != 0 {
+        for path in paths where rename(staging.path + "/" + path, output.path + "/" + path) != 0 {
             throw BuildFailure("cannot move \(path) into \(output.path): \(String(cString: strerror(errno)))")
         }
         for name in stale { OutputListing.withPath(output.path, name) { _ = unlink($0) } }

@@ -259,18 +259,24 @@ public final class StagingFolder: @unchecked Sendable {
         lock.lock()
         if discarded && failure == nil { failure = "the build was interrupted" }
         let failedBefore = failure != nil
+        let (written, unchanged) = (self.written, self.unchanged)
         lock.unlock()
-        if !failedBefore { finish() }
+        var plan: InPlaceCommit?
+        if !failedBefore {
+            // The caches are written into the staging folder (and appended to a file in the
+            // output folder) while the output folder's tree is read: neither changes what the
+            // other reads, and each is a tenth of a second of a rebuild at 10,000 briefings.
+            plan = sideBySide(finish, { InPlaceCommit(staging: url, output: output, written: written, unchanged: unchanged) }).1
+        }
         lock.lock()
         _ = materialize()
         let failure = self.failure
-        let (written, unchanged, bookkeeping, kept) = (self.written, self.unchanged, self.bookkeeping, self.keptBookkeeping)
+        let (bookkeeping, kept) = (self.bookkeeping, self.keptBookkeeping)
         lock.unlock()
         var inPlace = false
         do {
             if let failure { throw BuildFailure(failure) }
-            let plan = InPlaceCommit(staging: url, output: output, written: written + bookkeeping, unchanged: unchanged)
-            inPlace = try plan.run()
+            inPlace = try plan?.run(bookkeeping: bookkeeping) ?? false
             if !inPlace {
                 try linkUnchanged(unchanged + kept)
                 try Data(Self.markerText.utf8).write(to: url.appendingPathComponent(OutputWriter.markerName))
