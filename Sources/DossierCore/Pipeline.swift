@@ -259,10 +259,12 @@ public enum Pipeline {
             result.searchDocumentsScored = session.searchTerms.misses
             result.searchDocumentsReused = session.searchTerms.hits
             result.searchDocumentsMoved = session.searchDocumentsMoved
-            result.briefingsNotRead = content.briefings.filter { $0.unreadBody != nil }.count
+            result.briefingsNotRead = content.briefings.indices.count { content.briefings[$0].unreadBody != nil }
         }
-        result.mentions = model.briefings.reduce(0) { $0 + $1.body.mentionCount }
-        result.matchingSeconds = Double(model.briefings.reduce(0) { $0 + $1.body.matchingNanoseconds }) / 1e9
+        // By index: a closure over the briefings themselves copies each one.
+        result.mentions = model.briefings.indices.reduce(0) { $0 + model.briefings[$1].body.mentionCount }
+        let matching = model.briefings.indices.reduce(0) { $0 + model.briefings[$1].body.matchingNanoseconds }
+        result.matchingSeconds = Double(matching) / 1e9
         guard result.succeeded else { return (result, nil) }
         var site = RenderedSite(files: files, staticFiles: content.staticFiles)
         if let renderer, let view {

@@ -29,6 +29,7 @@ enum SiteRenderer {
     static func render(_ model: SiteModel, templates: TemplateSet, cache: RenderCache? = nil, session: SessionCache? = nil,
                        staging: StagingFolder? = nil, progress: ProgressReporter? = nil,
                        diagnostics: inout Diagnostics) -> (files: [OutputFile], view: ViewContext) {
+        let search = SearchAside(model: model, session: session)
         let jobs = PageJob.all(for: model)
         progress?.start(total: jobs.count)
         cache?.begin()
@@ -38,7 +39,6 @@ enum SiteRenderer {
         let view = ViewContext(model: model, templates: templates).withCards(templates: templates, cache: session, keys: keys)
         let box = UncheckedBox(view)
         let lists = SkeletonLists(session: session, keys: keys, view: view)
-        let search = SearchAside(model: model, session: session)
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
             let job = jobs[index]
             var built: (template: String, context: [String: Any])?

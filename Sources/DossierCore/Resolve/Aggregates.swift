@@ -148,9 +148,10 @@ enum Aggregates {
     ///
     /// The result depends only on each briefing's entities and tags, so `serve` reuses the
     /// previous result when none of those changed (an edit to a body's prose, say).
-    static func relate(_ briefings: inout [ResolvedBriefing], entities: [Entity], cache: SessionCache? = nil) {
+    /// Each briefing's related briefings, by position.
+    static func related(_ briefings: [ResolvedBriefing], entities: [Entity], cache: SessionCache? = nil) -> [[Int]] {
         let total = briefings.count
-        guard total > 1 else { return }
+        guard total > 1 else { return Array(repeating: [], count: total) }
         var key = Fingerprint()
         if let cache {
             key.combine(UInt64(total))
@@ -162,12 +163,10 @@ enum Aggregates {
                 key.combine(byte: 0xFE)
             }
             if let related = cache.related.reuse(key) {
-                for index in briefings.indices { briefings[index].related = related[index] }
                 cache.relatedBasis.keep(0)
-                return
+                return related
             }
         }
-        defer { cache?.related.record(key, briefings.map(\.related)) }
         let numbered = RelatedFeatures(briefings, entityCount: entities.count)
         let features = numbered.features
         let entityCount = numbered.entityCount
@@ -189,10 +188,12 @@ enum Aggregates {
         }
         let pending = related.indices.filter { related[$0] == nil }
         for (slot, value) in RelatedScorer.topFives(for: pending, in: graph).enumerated() { related[pending[slot]] = value }
-        for index in briefings.indices { briefings[index].related = related[index] ?? [] }
+        let found = related.map { $0 ?? [] }
+        cache?.related.record(key, found)
         if var basis {
-            basis.related = briefings.map(\.related)
+            basis.related = found
             cache?.relatedBasis.record(0, basis)
         }
+        return found
     }
 }
