@@ -32,6 +32,14 @@ final class GenerationalCache<Key: Hashable, Value>: @unchecked Sendable {
         return carry(key, where: usable)
     }
 
+    /// The previous build's value for `key`, neither carried into the next generation nor
+    /// counted, and without the lock: for lookups from parallel tasks, which then carry what
+    /// they used in one batch (`reuseAll`). The previous generation changes only between builds
+    /// (`begin`, `commit`, `seed`), never while one runs.
+    func peekPrevious(_ key: Key) -> Value? {
+        previous[key]
+    }
+
     /// `reuse` for many keys under one lock: tens of thousands of lookups from parallel
     /// workers spent more time waiting for each other than looking up.
     func reuseAll(_ keys: [Key]) -> [Value?] {

@@ -75,12 +75,18 @@ public enum ContentLoader {
         let budgets = config.budgets
         let settings = String(reflecting: budgets)
 
-        let briefings = parallelMap(listing.briefings, { url, diagnostics in
+        let read = parallelMap(listing.briefings, { url, diagnostics in
             remembered(url, cache: cache, settings: settings, diagnostics: &diagnostics) { diagnostics in
                 readBriefing(url, walker: walker, budgets: budgets, fronts: cache?.persistent == true ? cache : nil,
                              budgetsText: settings, diagnostics: &diagnostics)
             }
-        }, diagnostics: &diagnostics).filter { includeDrafts || !$0.draft }
+        }, diagnostics: &diagnostics)
+        if let cache, cache.persistent {
+            // Briefings left unread were looked up without carrying their entries (`unread`).
+            let stamped = cache.stampedBriefings.reuseAll(read.compactMap { $0.unreadBody?.path })
+            _ = cache.briefingFronts.reuseAll(stamped.compactMap { $0?.front })
+        }
+        let briefings = read.filter { includeDrafts || !$0.draft }
 
         var entities: [Entity] = []
         for (kind, urls) in [(Entity.Kind.actor, listing.actors), (.place, listing.places)] {
@@ -130,10 +136,11 @@ public enum ContentLoader {
         let settingsText = budgetsText ?? String(reflecting: budgets)
         // Taken before reading, so a save during the read makes the next build read the file again.
         let stampedAt = Date()
+        let path = url.path  // made once: `URL.path` costs about a microsecond
         var info = stat()
-        let stamp = fronts?.persistent == true && stat(url.path, &info) == 0 ? FileStamp(info) : nil
+        let stamp = fronts?.persistent == true && stat(path, &info) == 0 ? FileStamp(info) : nil
         let settings = stamp.map { _ in Fingerprint(of: settingsText) }
-        if let fronts, let stamp, let settings, let briefing = unread(url, stamp: stamp, settings: settings, fronts: fronts) {
+        if let fronts, let stamp, let settings, let briefing = unread(path, stamp: stamp, settings: settings, fronts: fronts) {
             return briefing
         }
         let before = diagnostics.all.count
@@ -165,7 +172,7 @@ public enum ContentLoader {
             }
         }
         if let stamp, let settings, stamp.isSettled(at: stampedAt), let briefing, diagnostics.all.count == before {
-            fronts.stampedBriefings.record(url.path, StampedBriefing(stamp: stamp, settings: settings, front: key,
+            fronts.stampedBriefings.record(path, StampedBriefing(stamp: stamp, settings: settings, front: key,
                                                                      body: Fingerprint(of: source.body), bodyLine: briefing.bodyLine))
         }
         return briefing
@@ -173,12 +180,15 @@ public enum ContentLoader {
 
     /// The briefing from what the previous build saved, its body left unread, when the file's
     /// stamp and the budgets are the ones it was read with (`StampedBriefing`); nil otherwise.
-    private static func unread(_ url: URL, stamp: FileStamp, settings: Fingerprint, fronts: SessionCache) -> Briefing? {
-        guard let saved = fronts.stampedBriefings.reuse(url.path, where: { $0.stamp == stamp && $0.settings == settings }),
-              var briefing = fronts.briefingFronts.reuse(saved.front) else { return nil }
+    /// The entries are only looked at: `load` carries those of every unread briefing into the
+    /// next generation in one batch, where a lock per file made the two workers wait on each
+    /// other.
+    private static func unread(_ path: String, stamp: FileStamp, settings: Fingerprint, fronts: SessionCache) -> Briefing? {
+        guard let saved = fronts.stampedBriefings.peekPrevious(path), saved.stamp == stamp, saved.settings == settings,
+              var briefing = fronts.briefingFronts.peekPrevious(saved.front) else { return nil }
         briefing.body = ""
         briefing.bodyLine = saved.bodyLine
-        briefing.unreadBody = UnreadBody(path: url.path, digest: saved.body)
+        briefing.unreadBody = UnreadBody(path: path, digest: saved.body)
         return briefing
     }
 

@@ -17,52 +17,47 @@ enum Resolver {
         let config = content.config
         var directory = EntityDirectory(entities: content.entities)
         let hierarchy = Hierarchy(directory: directory, diagnostics: &diagnostics)
-        // Indices are sorted rather than the briefings: a Briefing is a large struct to move.
-        let all = content.briefings
-        // Newest first, then by slug. Dates compare as packed days, then by time of day (as
-        // `SiteDate.<` does), from arrays made once: reading `all[i].date` in the comparison
-        // copied the whole Briefing, 140,000 times at 10,000 briefings.
-        let days = all.indices.map { all[$0].date.packedDay }
-        let times = all.indices.map { all[$0].date.time ?? "" }
-        let slugs = all.indices.map { all[$0].slug }
-        let briefings = uniqueSlugs(all, diagnostics: &diagnostics)
-            .sorted { a, b in
-                if days[a] != days[b] { return days[a] > days[b] }
-                if times[a] != times[b] { return times[a] > times[b] }
-                return slugs[a] < slugs[b]
+        // The mention automaton (every name and alias) is built while the briefings are sorted
+        // and their references resolved: it matches only the entities read from files, which
+        // resolving references leaves as they are (it adds stubs after them).
+        let known = directory.entities
+        let (ordered, matcher) = sideBySide({ () -> (briefings: [Briefing], listed: [(actors: [Int], places: [Int])],
+                                                     events: [[(actors: [Int], places: [Int])]]) in
+            let briefings = newestFirst(content.briefings, diagnostics: &diagnostics)
+            checkPageSlugs(content.pages, diagnostics: &diagnostics)
+            // Front-matter references resolve before bodies, so stubs exist for every listed name.
+            var listed: [(actors: [Int], places: [Int])] = []
+            var eventEntities: [[(actors: [Int], places: [Int])]] = []
+            // By index, field by field: `for briefing in briefings` copies each Briefing, retaining
+            // every value in it, and this stage runs on every rebuild of `serve`.
+            for index in briefings.indices {
+                let file = briefings[index].file
+                let actors = briefings[index].actors.map { resolveReference($0, .actor, file, &directory, &diagnostics) }
+                let places = briefings[index].places.map { resolveReference($0, .place, file, &directory, &diagnostics) }
+                listed.append((actors, places))
+                eventEntities.append(briefings[index].events.map { event in
+                    (event.actors.map { resolveReference($0, .actor, file, &directory, &diagnostics) },
+                     event.places.map { resolveReference($0, .place, file, &directory, &diagnostics) })
+                })
             }
-            .map { all[$0] }
-        checkPageSlugs(content.pages, diagnostics: &diagnostics)
-
-        // Front-matter references resolve before bodies, so stubs exist for every listed name.
-        var listed: [(actors: [Int], places: [Int])] = []
-        var eventEntities: [[(actors: [Int], places: [Int])]] = []
-        // By index, field by field: `for briefing in briefings` copies each Briefing, retaining
-        // every value in it, and this stage runs on every rebuild of `serve`.
-        for index in briefings.indices {
-            let file = briefings[index].file
-            let actors = briefings[index].actors.map { resolveReference($0, .actor, file, &directory, &diagnostics) }
-            let places = briefings[index].places.map { resolveReference($0, .place, file, &directory, &diagnostics) }
-            listed.append((actors, places))
-            eventEntities.append(briefings[index].events.map { event in
-                (event.actors.map { resolveReference($0, .actor, file, &directory, &diagnostics) },
-                 event.places.map { resolveReference($0, .place, file, &directory, &diagnostics) })
+            return (briefings, listed, eventEntities)
+        }, {
+            MentionMatcher(patterns: known.enumerated().flatMap { index, entity -> [MentionPattern] in
+                guard !entity.isStub else { return [] }
+                return ([entity.name] + entity.aliases).map {
+                    MentionPattern(text: $0, entity: index, caseInsensitive: entity.caseInsensitive)
+                }
             })
-        }
+        })
+        let (briefings, listed, eventEntities) = ordered
         let hierarchyWithStubs = hierarchy.extended(to: directory.entities.count)
 
-        let patterns = directory.entities.enumerated().flatMap { index, entity -> [MentionPattern] in
-            guard !entity.isStub else { return [] }
-            return ([entity.name] + entity.aliases).map {
-                MentionPattern(text: $0, entity: index, caseInsensitive: entity.caseInsensitive)
-            }
-        }
         var documentURLs: [String: (url: String, title: String)] = [:]
         for page in content.pages { documentURLs[page.slug] = ("/\(page.slug)/", page.title) }
         for index in briefings.indices {
             documentURLs[briefings[index].slug] = ("/briefings/\(briefings[index].slug)/", briefings[index].title)
         }
-        let renderer = BodyRenderer(matcher: MentionMatcher(patterns: patterns), directory: directory, config: config,
+        let renderer = BodyRenderer(matcher: matcher, directory: directory, config: config,
                                     documentURLs: documentURLs)
         let reuse = cache.map { BodyReuse(cache: $0, renderer: renderer) }
 
@@ -162,6 +157,24 @@ enum Resolver {
         return directory.add(Entity(kind: kind, id: id, file: file, name: reference.value, aliases: [], category: "",
                                     summary: "", parents: [], coordinates: nil, caseInsensitive: false, body: "",
                                     bodyLine: 1, isStub: true))
+    }
+
+    /// The briefings with a unique slug, newest first, then by slug. Dates compare as packed
+    /// days, then by time of day (as `SiteDate.<` does), from arrays made once: reading
+    /// `all[i].date` in the comparison copied the whole Briefing, 140,000 times at 10,000
+    /// briefings. Indices are sorted rather than the briefings: a Briefing is a large struct
+    /// to move.
+    private static func newestFirst(_ all: [Briefing], diagnostics: inout Diagnostics) -> [Briefing] {
+        let days = all.indices.map { all[$0].date.packedDay }
+        let times = all.indices.map { all[$0].date.time ?? "" }
+        let slugs = all.indices.map { all[$0].slug }
+        return uniqueSlugs(all, diagnostics: &diagnostics)
+            .sorted { a, b in
+                if days[a] != days[b] { return days[a] > days[b] }
+                if times[a] != times[b] { return times[a] > times[b] }
+                return slugs[a] < slugs[b]
+            }
+            .map { all[$0] }
     }
 
     /// Reports briefings that share a slug and keeps one of each, so the clash is reported once,
