@@ -21,26 +21,27 @@ enum Resolver {
         // and their references resolved: it matches only the entities read from files, which
         // resolving references leaves as they are (it adds stubs after them).
         let known = directory.entities
-        let (ordered, matcher) = sideBySide({ () -> (briefings: [Briefing], listed: [(actors: [Int], places: [Int])],
+        let all = content.briefings
+        let (ordered, matcher) = sideBySide({ () -> (order: [Int], listed: [(actors: [Int], places: [Int])],
                                                      events: [[(actors: [Int], places: [Int])]]) in
-            let briefings = newestFirst(content.briefings, diagnostics: &diagnostics)
+            let order = newestFirst(all, diagnostics: &diagnostics)
             checkPageSlugs(content.pages, diagnostics: &diagnostics)
             // Front-matter references resolve before bodies, so stubs exist for every listed name.
             var listed: [(actors: [Int], places: [Int])] = []
             var eventEntities: [[(actors: [Int], places: [Int])]] = []
             // By index, field by field: `for briefing in briefings` copies each Briefing, retaining
             // every value in it, and this stage runs on every rebuild of `serve`.
-            for index in briefings.indices {
-                let file = briefings[index].file
-                let actors = briefings[index].actors.map { resolveReference($0, .actor, file, &directory, &diagnostics) }
-                let places = briefings[index].places.map { resolveReference($0, .place, file, &directory, &diagnostics) }
+            for index in order {
+                let file = all[index].file
+                let actors = all[index].actors.map { resolveReference($0, .actor, file, &directory, &diagnostics) }
+                let places = all[index].places.map { resolveReference($0, .place, file, &directory, &diagnostics) }
                 listed.append((actors, places))
-                eventEntities.append(briefings[index].events.map { event in
+                eventEntities.append(all[index].events.map { event in
                     (event.actors.map { resolveReference($0, .actor, file, &directory, &diagnostics) },
                      event.places.map { resolveReference($0, .place, file, &directory, &diagnostics) })
                 })
             }
-            return (briefings, listed, eventEntities)
+            return (order, listed, eventEntities)
         }, {
             MentionMatcher(patterns: known.enumerated().flatMap { index, entity -> [MentionPattern] in
                 guard !entity.isStub else { return [] }
@@ -49,36 +50,38 @@ enum Resolver {
                 }
             })
         })
-        let (briefings, listed, eventEntities) = ordered
+        // `all[order[i]]` is the i-th briefing, newest first: the briefings are not copied into
+        // an array of their own, which the end of this function would free field by field.
+        let (order, listed, eventEntities) = ordered
         let hierarchyWithStubs = hierarchy.extended(to: directory.entities.count)
 
         var documentURLs: [String: (url: String, title: String)] = [:]
         for page in content.pages { documentURLs[page.slug] = ("/\(page.slug)/", page.title) }
-        for index in briefings.indices {
-            documentURLs[briefings[index].slug] = ("/briefings/\(briefings[index].slug)/", briefings[index].title)
+        for index in order {
+            documentURLs[all[index].slug] = ("/briefings/\(all[index].slug)/", all[index].title)
         }
         let renderer = BodyRenderer(matcher: matcher, directory: directory, config: config,
                                     documentURLs: documentURLs)
         let reuse = cache.map { BodyReuse(cache: $0, renderer: renderer) }
 
-        let bodies = renderAll(briefings.indices.map { index in
-            bodyRequest(briefings, index, listed: listed[index].actors + listed[index].places, config: config)
+        let bodies = renderAll(order.indices.map { index in
+            bodyRequest(all, order[index], listed: listed[index].actors + listed[index].places, config: config)
         }, renderer: renderer, reuse: reuse, diagnostics: &diagnostics)
 
         var resolved: [ResolvedBriefing] = []
-        resolved.reserveCapacity(briefings.count)
+        resolved.reserveCapacity(order.count)
         // (name, id) is unique within a kind, so ranks order each briefing's actors and places as
         // comparing the strings would, without comparing them for every briefing.
         let entities = directory.entities
         let ranks = Aggregates.ranks(entities.count) { (entities[$0].name, entities[$0].id) < (entities[$1].name, entities[$1].id) }
         let byName = { (a: Int, b: Int) in ranks[a] < ranks[b] }
-        for index in briefings.indices {
+        for index in order.indices {
             let body = bodies[index]
             let mentioned = body.mentions.keys
             let actors = Set(listed[index].actors + mentioned.filter { directory.entities[$0].kind == .actor })
             let places = Set(listed[index].places + mentioned.filter { directory.entities[$0].kind == .place })
-            resolved.append(ResolvedBriefing(source: briefings[index], body: body, actors: actors.sorted(by: byName),
-                                             places: places.sorted(by: byName), tags: tagSlugs(briefings[index].tags),
+            resolved.append(ResolvedBriefing(source: all[order[index]], body: body, actors: actors.sorted(by: byName),
+                                             places: places.sorted(by: byName), tags: tagSlugs(all[order[index]].tags),
                                              listed: listed[index].actors + listed[index].places))
         }
 
@@ -92,21 +95,23 @@ enum Resolver {
             BodyRenderer.Request(markdown: $0.body, file: $0.file, bodyLine: $0.bodyLine, linking: config.linking)
         }, renderer: renderer, reuse: reuse, diagnostics: &diagnostics)
 
-        var model = SiteModel(config: config, briefings: resolved, directory: directory, hierarchy: hierarchyWithStubs,
-                              facts: [], tags: [], timeline: [],
-                              pages: zip(content.pages, pageBodies).map { ResolvedPage(source: $0, body: $1) }
-                                  .sorted { $0.source.slug < $1.source.slug },
-                              staticFiles: content.staticFiles)
+        let base = SiteModel(config: config, briefings: consume resolved, directory: directory, hierarchy: hierarchyWithStubs,
+                             facts: [], tags: [], timeline: [],
+                             pages: zip(content.pages, pageBodies).map { ResolvedPage(source: $0, body: $1) }
+                                 .sorted { $0.source.slug < $1.source.slug },
+                             staticFiles: content.staticFiles)
         // Two independent chains, one per core: the timeline, then entity facts (which read it);
         // tags and related briefings.
-        let partial = model
         let (chronology, (tags, related)) = sideBySide({
-            var dated = partial
-            dated.timeline = Aggregates.timeline(briefings: resolved, eventEntities: eventEntities)
+            var dated = base
+            dated.timeline = Aggregates.timeline(briefings: base.briefings, eventEntities: eventEntities)
             return (dated.timeline, Aggregates.entityFacts(model: dated, profiles: profiles, cache: cache))
         }, {
-            (Aggregates.tags(briefings: resolved), Aggregates.related(resolved, entities: partial.entities, cache: cache))
+            (Aggregates.tags(briefings: base.briefings), Aggregates.related(base.briefings, entities: base.entities, cache: cache))
         })
+        // The only reference left to the briefings: setting each one's related briefings does
+        // not copy all 10,000 of them.
+        var model = consume base
         (model.timeline, model.facts, model.tags) = (chronology.0, chronology.1, tags)
         for index in model.briefings.indices { model.briefings[index].related = related[index] }
         model.indexLookups()
@@ -159,12 +164,12 @@ enum Resolver {
                                     bodyLine: 1, isStub: true))
     }
 
-    /// The briefings with a unique slug, newest first, then by slug. Dates compare as packed
+    /// The positions of the briefings with a unique slug, newest first, then by slug. Dates compare as packed
     /// days, then by time of day (as `SiteDate.<` does), from arrays made once: reading
     /// `all[i].date` in the comparison copied the whole Briefing, 140,000 times at 10,000
     /// briefings. Indices are sorted rather than the briefings: a Briefing is a large struct
     /// to move.
-    private static func newestFirst(_ all: [Briefing], diagnostics: inout Diagnostics) -> [Briefing] {
+    private static func newestFirst(_ all: [Briefing], diagnostics: inout Diagnostics) -> [Int] {
         let days = all.indices.map { all[$0].date.packedDay }
         let times = all.indices.map { all[$0].date.time ?? "" }
         let slugs = all.indices.map { all[$0].slug }
@@ -174,7 +179,6 @@ enum Resolver {
                 if times[a] != times[b] { return times[a] > times[b] }
                 return slugs[a] < slugs[b]
             }
-            .map { all[$0] }
     }
 
     /// Reports briefings that share a slug and keeps one of each, so the clash is reported once,
