@@ -118,21 +118,27 @@ public enum Pipeline {
         if options.writeOutput {
             try OutputWriter.checkOutputFolder(options.paths)
             staging = StagingFolder(output: options.paths.output)
-            if options.cache == nil && options.incremental {
-                options.cache = RenderCache.load(in: options.paths.output, identity: BuildIdentity.current)
-            }
+            let loadCache = options.cache == nil && options.incremental
             if options.session == nil && options.incremental {
                 // The session file (50 MB at 10,000 briefings) is read while the content folder
-                // is listed: a build lists it without the session cache.
+                // is listed (a build lists it without the session cache) and the render cache read.
                 let (paths, changed) = (options.paths, options.changedPaths)
-                (saved, options.listed) = sideBySide({ SessionCacheFile.load(in: paths.output, identity: BuildIdentity.current) },
-                                                     { ContentLoader.list(paths: paths, changed: changed) })
+                let (loaded, (cache, listed)) = sideBySide({
+                    SessionCacheFile.load(in: paths.output, identity: BuildIdentity.current)
+                }, {
+                    (loadCache ? RenderCache.load(in: paths.output, identity: BuildIdentity.current) : nil,
+                     ContentLoader.list(paths: paths, changed: changed))
+                })
+                (saved, options.listed) = (loaded, listed)
+                if let cache { options.cache = cache }
                 saved?.makeFile = { [staging] in
                     staging?.bookkeepingPath(SessionCacheFile.fileName).flatMap {
                         SessionCacheFile.Writer(path: $0, identity: BuildIdentity.current)
                     }
                 }
                 options.session = saved
+            } else if loadCache {
+                options.cache = RenderCache.load(in: options.paths.output, identity: BuildIdentity.current)
             }
         }
         if !options.incremental { options.cache = nil }
@@ -250,6 +256,7 @@ public enum Pipeline {
         var result = BuildResult(diagnostics: all, pageCount: files.filter { $0.path.hasSuffix(".html") }.count,
                                  fileCount: files.count + content.staticFiles.count, written: nil,
                                  seconds: Date().timeIntervalSince(start), stages: stages)
+        options.session?.settle()
         result.filesReused = options.cache?.reusedPaths
         result.bodiesRendered = options.session?.bodies.misses
         result.bodiesReused = options.session?.bodies.hits

@@ -268,7 +268,21 @@ public final class SessionCache: @unchecked Sendable {
     }
 
     /// Keeps what this build used (call only after a build that succeeded).
+    /// Carrying entries into the next generation that the build itself does not wait for
+    /// (`ContentLoader`'s unread briefings): done on another thread, and waited for by
+    /// `settle`, which `commit` and the build's counts call first.
+    private let background = DispatchGroup()
+
+    func carryInBackground(_ work: @escaping @Sendable () -> Void) {
+        DispatchQueue.global().async(group: background, execute: work)
+    }
+
+    func settle() {
+        background.wait()
+    }
+
     public func commit() {
+        settle()
         files.commit()
         listing.commit()
         bodies.commit()
