@@ -46,8 +46,31 @@ struct BodyReuse: Sendable {
         return documents
     }
 
-    /// The cached body for this request, or a freshly rendered one (then recorded).
-    func body(for request: BodyRenderer.Request) -> RenderedBody {
+    /// Every request's body: the keys are made in parallel and the cached bodies looked up
+    /// under one lock (10,000 lookups, each taking the lock, kept two workers waiting on each
+    /// other), then the others are rendered in parallel and recorded.
+    func bodies(for requests: [BodyRenderer.Request]) -> [RenderedBody] {
+        let keySlots = ResultSlots<Fingerprint>(count: requests.count)
+        let shared = UncheckedBox((requests, self))
+        DispatchQueue.concurrentPerform(iterations: requests.count) { index in
+            keySlots.set(index, shared.value.1.key(for: shared.value.0[index]))
+        }
+        let keys = requests.indices.map { keySlots.take($0)! }
+        let found = cache.bodies.reuseAll(keys, where: { $0.documents == documentsDigest($0.body) })
+        let missing = found.indices.filter { found[$0] == nil }
+        let rendered = ResultSlots<RenderedBody>(count: requests.count)
+        DispatchQueue.concurrentPerform(iterations: missing.count) { position in
+            let index = missing[position]
+            let reuse = shared.value.1
+            let body = reuse.renderer.render(shared.value.0[index])
+            reuse.cache.bodies.record(keys[index], (body, reuse.documentsDigest(body)))
+            rendered.set(index, body)
+        }
+        return requests.indices.map { found[$0]?.body ?? rendered.take($0)! }
+    }
+
+    /// Everything the body's HTML depends on.
+    private func key(for request: BodyRenderer.Request) -> Fingerprint {
         var key = rendererKey
         key.combine(request.markdownDigest)
         key.combine(request.file)
@@ -56,12 +79,7 @@ struct BodyReuse: Sendable {
         for entity in request.listed.sorted() { key.combine(UInt64(entity)) }
         key.combine(byte: 0xFE)
         key.combine(UInt64(bitPattern: Int64(request.owner ?? -1)))
-        if let hit = cache.bodies.reuse(key, where: { $0.documents == documentsDigest($0.body) }) {
-            return hit.body
-        }
-        let body = renderer.render(request)
-        cache.bodies.record(key, (body, documentsDigest(body)))
-        return body
+        return key
     }
 
     /// What the body's wiki-links to briefings and pages resolve to now.

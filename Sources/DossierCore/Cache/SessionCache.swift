@@ -42,10 +42,10 @@ final class GenerationalCache<Key: Hashable, Value>: @unchecked Sendable {
 
     /// `reuse` for many keys under one lock: tens of thousands of lookups from parallel
     /// workers spent more time waiting for each other than looking up.
-    func reuseAll(_ keys: [Key]) -> [Value?] {
+    func reuseAll(_ keys: [Key], where usable: (Value) -> Bool = { _ in true }) -> [Value?] {
         lock.lock()
         defer { lock.unlock() }
-        return keys.map { carry($0, where: { _ in true }) }
+        return keys.map { carry($0, where: usable) }
     }
 
     /// The value for `key`, carried into the next generation; called with `lock` held.

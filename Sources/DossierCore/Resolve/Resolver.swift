@@ -227,14 +227,18 @@ enum Resolver {
     /// Renders bodies on all cores, keeping diagnostics in input order.
     private static func renderAll(_ requests: [BodyRenderer.Request], renderer: BodyRenderer, reuse: BodyReuse?,
                                   diagnostics: inout Diagnostics) -> [RenderedBody] {
-        let slots = ResultSlots<RenderedBody>(count: requests.count)
-        let shared = UncheckedBox(requests)
-        DispatchQueue.concurrentPerform(iterations: requests.count) { index in
-            let request = shared.value[index]
-            slots.set(index, reuse?.body(for: request) ?? renderer.render(request))
+        let bodies: [RenderedBody]
+        if let reuse {
+            bodies = reuse.bodies(for: requests)
+        } else {
+            let slots = ResultSlots<RenderedBody>(count: requests.count)
+            let shared = UncheckedBox(requests)
+            DispatchQueue.concurrentPerform(iterations: requests.count) { index in
+                slots.set(index, renderer.render(shared.value[index]))
+            }
+            bodies = requests.indices.map { slots.take($0)! }
         }
-        let bodies = slots.values.map { $0! }
-        for body in bodies { diagnostics.append(contentsOf: body.diagnostics) }
+        for index in bodies.indices { diagnostics.append(contentsOf: bodies[index].diagnostics) }
         return bodies
     }
 }
