@@ -51,9 +51,9 @@ struct BodyReuse: Sendable {
     /// other), then the others are rendered in parallel and recorded.
     func bodies(for requests: [BodyRenderer.Request]) -> [RenderedBody] {
         let keySlots = ResultSlots<Fingerprint>(count: requests.count)
-        let shared = UncheckedBox((requests, self))
+        let shared = UncheckedBox(requests)
         DispatchQueue.concurrentPerform(iterations: requests.count) { index in
-            keySlots.set(index, shared.value.1.key(for: shared.value.0[index]))
+            keySlots.set(index, key(for: shared.value[index]))
         }
         let keys = requests.indices.map { keySlots.take($0)! }
         let found = cache.bodies.reuseAll(keys, where: { $0.documents == documentsDigest($0.body) })
@@ -61,9 +61,8 @@ struct BodyReuse: Sendable {
         let rendered = ResultSlots<RenderedBody>(count: requests.count)
         DispatchQueue.concurrentPerform(iterations: missing.count) { position in
             let index = missing[position]
-            let reuse = shared.value.1
-            let body = reuse.renderer.render(shared.value.0[index])
-            reuse.cache.bodies.record(keys[index], (body, reuse.documentsDigest(body)))
+            let body = renderer.render(shared.value[index])
+            cache.bodies.record(keys[index], (body, documentsDigest(body)))
             rendered.set(index, body)
         }
         return requests.indices.map { found[$0]?.body ?? rendered.take($0)! }

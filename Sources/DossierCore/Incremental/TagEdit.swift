@@ -34,7 +34,7 @@ enum TagEdit {
     static func retag(_ briefings: Set<Int>, last: inout LastBuild) -> Change? {
         var touched = Set<String>()
         for index in briefings {
-            let slugs = Resolver.tagSlugs(last.model.briefings[index].source)
+            let slugs = Resolver.tagSlugs(last.model.briefings[index].source.tags)
             touched.formUnion(last.model.briefings[index].tags)
             touched.formUnion(slugs)
             last.model.briefings[index].tags = slugs

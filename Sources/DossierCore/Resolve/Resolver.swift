@@ -119,11 +119,7 @@ enum Resolver {
     }
 
     /// A briefing's tags as slugs, in the order written, each once.
-    static func tagSlugs(_ briefing: Briefing) -> [String] {
-        tagSlugs(briefing.tags)
-    }
-
-    /// Taking the tags alone: passing `briefings[index]` copies the whole Briefing.
+    /// Taking the tags alone: passing `briefings[index]` would copy the whole Briefing.
     static func tagSlugs(_ tags: [Located<String>]) -> [String] {
         var slugs: [String] = []
         for tag in tags {
