@@ -24,13 +24,14 @@ extension ViewContext {
             ])
         case let .tag(index):
             let tag = model.tags[index]
-            return ("briefings", [
+            var context: [String: Any] = [
                 "site": site(current: "/tags/"),
                 "page": page(title: "Tag: \(tag.name)", path: url, kind: "tag",
                              feed: ("\(config.title): \(tag.name)", url + "atom.xml")),
                 "heading": "Briefings tagged “\(tag.name)”",
-                "items": tag.briefings.map { briefingItem($0) },
-            ])
+            ]
+            put(briefings: tag.briefings.map { ($0, nil, nil, false) }, as: "items", of: "briefings", in: &context)
+            return ("briefings", context)
         case .timeline: return ("timeline", timeline())
         case let .page(index):
             let resolved = model.pages[index]
@@ -70,7 +71,7 @@ extension ViewContext {
     private func briefing(_ index: Int) -> [String: Any] {
         let briefing = model.briefings[index]
         let source = briefing.source
-        let events = model.eventsByBriefing[index].map { eventItem($0) }
+        let events = model.eventsByBriefing[index]
         let sources: [[String: Any]] = source.sources.map { link in
             var item: [String: Any] = ["title": link.title, "url": Self.present(link.url)]
             if let date = link.date { item["date"] = date.display; item["dateISO"] = date.description }
@@ -89,11 +90,13 @@ extension ViewContext {
             "tags": briefing.tags.map(tagRef), "hasTags": !briefing.tags.isEmpty,
             "actors": [briefing.actors.map(entityRef)], "hasActors": !briefing.actors.isEmpty,
             "places": [briefing.places.map(entityRef)], "hasPlaces": !briefing.places.isEmpty,
-            "events": events, "hasEvents": !events.isEmpty,
+            "hasEvents": !events.isEmpty,
             "sources": sources, "hasSources": !sources.isEmpty,
-            "related": briefing.related.map { briefingItem($0) }, "hasRelated": !briefing.related.isEmpty,
+            "hasRelated": !briefing.related.isEmpty,
             "body": briefing.body.fragment,
         ]
+        put(events: events.map { ($0, nil) }, as: "events", of: "briefing", in: &context)
+        put(briefings: briefing.related.map { ($0, nil, nil, false) }, as: "related", of: "briefing", in: &context)
         if let updated = source.updated {
             context["updated"] = updated.display
             context["updatedISO"] = updated.description
@@ -105,17 +108,18 @@ extension ViewContext {
         let perPage = config.perPage
         let total = max(1, model.briefingPageCount)
         let start = (number - 1) * perPage
-        let items = model.briefings.indices.dropFirst(start).prefix(perPage).map { briefingItem($0) }
+        let items = model.briefings.indices.dropFirst(start).prefix(perPage).map { ($0, nil, nil, false) as BriefingEntry }
         var pagination: [String: Any] = ["current": number, "total": total]
         if number > 1 { pagination["previous"] = link(PageJob.briefingList(page: number - 1).url(in: model)) }
         if number < total { pagination["next"] = link(PageJob.briefingList(page: number + 1).url(in: model)) }
-        return [
+        var context: [String: Any] = [
             "site": site(current: "/briefings/"),
             "page": page(title: number == 1 ? "Briefings" : "Briefings, page \(number)", path: url, kind: "briefings"),
             "heading": "Briefings",
-            "items": items,
             "pagination": total > 1 ? pagination : false,
         ]
+        put(briefings: items, as: "items", of: "briefings", in: &context)
+        return context
     }
 
     private func entity(_ index: Int) -> [String: Any] {
@@ -127,10 +131,10 @@ extension ViewContext {
         let children = hierarchy.children[index].map(entityRef)
         let breadcrumb = isPlace ? hierarchy.ancestorChain(of: index).reversed().map(entityRef) : []
         let descendants = Set(hierarchy.descendants(of: index))
-        let events = facts.events.map { position -> Any in
-            eventItem(position, via: Self.eventVia(model.timeline[position], entity: index, descendants: descendants))
+        let events = facts.events.map { position in
+            (position: position, via: Self.eventVia(model.timeline[position], entity: index, descendants: descendants))
         }
-        return [
+        var context: [String: Any] = [
             "site": site(current: "/\(entity.kind.folder)/"),
             "page": page(title: entity.name, path: entity.url, description: entity.summary, kind: "entity",
                          feed: ("\(config.title): \(entity.name)", entity.url + "atom.xml")),
@@ -146,11 +150,8 @@ extension ViewContext {
             "breadcrumb": breadcrumb, "hasBreadcrumb": !breadcrumb.isEmpty,
             "parents": [parents], "hasParents": !parents.isEmpty, "parentsLabel": isPlace ? "Within" : "Part of",
             "children": [children], "hasChildren": !children.isEmpty, "childrenLabel": isPlace ? "Contains" : "Members",
-            "references": facts.references.map {
-                briefingItem($0.briefing, mentions: $0.mentions, via: $0.via, isReference: true)
-            },
             "referenceCount": facts.references.count,
-            "events": events, "hasEvents": !events.isEmpty,
+            "hasEvents": !events.isEmpty,
             "appearsWith": facts.appearsWith.map { pair -> [String: Any] in
                 var ref = entityRef(pair.entity)
                 ref["count"] = pair.count
@@ -159,6 +160,10 @@ extension ViewContext {
             "hasAppearsWith": !facts.appearsWith.isEmpty,
             "feedURL": link(entity.url + "atom.xml"),
         ]
+        put(briefings: facts.references.map { ($0.briefing, $0.mentions, $0.via, true) }, as: "references", of: "entity",
+            in: &context)
+        put(events: events, as: "events", of: "entity", in: &context)
+        return context
     }
 
     private func entityIndex(_ kind: Entity.Kind) -> [String: Any] {
@@ -201,11 +206,13 @@ extension ViewContext {
         var currentYear: Int?
         var months: [[String: Any]] = []
         var currentMonth: Int??
-        var events: [Any] = []
+        var events: [(position: Int, via: Int?)] = []
         func closeMonth() {
             guard let month = currentMonth, let year = currentYear else { return }
             let label = month.map { "\(SiteDate.monthNames[$0 - 1]) \(year)" } ?? "During \(year)"
-            months.append(["label": label, "events": events])
+            var context: [String: Any] = ["label": label]
+            put(events: events, as: "events", of: "timeline", in: &context)
+            months.append(context)
             events = []
         }
         func closeYear() {
@@ -224,7 +231,7 @@ extension ViewContext {
                 closeMonth()
                 currentMonth = .some(date.month)
             }
-            events.append(eventItem(position))
+            events.append((position, nil))
         }
         closeYear()
         return [

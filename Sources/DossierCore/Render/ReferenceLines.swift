@@ -10,7 +10,7 @@ import Foundation
 /// them per item: about a third of a full build's templating. `reference-meta` sees only the
 /// line's own values, so its output depends on nothing else and one rendering serves them all.
 final class ReferenceLines: @unchecked Sendable {
-    private struct Key: Hashable {
+    struct Key: Hashable {
         var via: Int?
         var mentions: Int
     }
@@ -25,7 +25,11 @@ final class ReferenceLines: @unchecked Sendable {
 
     /// The rendered line; `mentions` 0 means the briefing does not name the entity itself.
     func line(via: Int?, mentions: Int, view: ViewContext) -> HTMLFragment {
-        let key = Key(via: via, mentions: mentions)
+        line(Key(via: via, mentions: mentions), view: view)
+    }
+
+    func line(_ key: Key, view: ViewContext) -> HTMLFragment {
+        let (via, mentions) = (key.via, key.mentions)
         lock.lock()
         let known = rendered[key]
         lock.unlock()

@@ -9,6 +9,10 @@ struct TemplateSet: Sendable {
     let assets: [String: Data]
     /// Changes whenever any template or asset changes: part of every page's fingerprint.
     let fingerprint: Fingerprint
+    /// The built-in lists this theme lets Swift join (see `JoinedLists`).
+    let joinedLists: JoinedLists
+    /// Whether `site` carries the header and footer rendered (see `ShellParts`).
+    let rendersShellParts: Bool
 
     static func load(from folder: URL, displayBase: URL, diagnostics: inout Diagnostics) -> TemplateSet {
         var sources = DefaultTheme.templates
@@ -43,6 +47,13 @@ struct TemplateSet: Sendable {
                 }
             }
         }
+        var fingerprint = Fingerprint()
+        for name in sources.keys.sorted() {
+            fingerprint.combine(name)
+            fingerprint.combine(sources[name]!)
+        }
+        let joinedLists = JoinedLists.rewrite(&sources, overridden: Set(origin.keys))
+        let rendersShellParts = ShellParts.rewrite(&sources, overridden: Set(origin.keys))
         HTMLEscaping.registered
         var library = MustacheLibrary()
         for name in sources.keys.sorted() {
@@ -57,12 +68,8 @@ struct TemplateSet: Sendable {
                                   "template syntax error: \(error)")
             }
         }
-        var fingerprint = Fingerprint()
-        for name in sources.keys.sorted() {
-            fingerprint.combine(name)
-            fingerprint.combine(sources[name]!)
-        }
-        return TemplateSet(library: library, assets: assets, fingerprint: fingerprint)
+        return TemplateSet(library: library, assets: assets, fingerprint: fingerprint, joinedLists: joinedLists,
+                           rendersShellParts: rendersShellParts)
     }
 
     /// Renders a page template; a missing template is reported, never an empty page.

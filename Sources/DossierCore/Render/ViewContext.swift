@@ -18,10 +18,18 @@ struct ViewContext {
     var cardReads: SkeletonReads?
     /// `reference-meta`, rendered once per distinct line.
     let referenceLines: ReferenceLines
+    /// The lists the theme lets Swift join, and the text around each kind of item's card
+    /// (see `JoinedLists`), shared by the views made from this one: it holds no card.
+    let joinedLists: JoinedLists
+    let itemWrappers: ItemWrappers
+    private let siteValues: SiteValues
 
     init(model: SiteModel, templates: TemplateSet) {
         self.model = model
         referenceLines = ReferenceLines(templates: templates)
+        joinedLists = templates.joinedLists
+        itemWrappers = ItemWrappers(templates: templates)
+        siteValues = SiteValues(templates: templates)
     }
 
     /// swift-mustache treats "" and 0 as true in sections, so absent values are passed as false.
@@ -33,6 +41,10 @@ struct ViewContext {
 
     /// The `site` value shared by every page; `current` marks the nav entry of this page.
     func site(current: String?) -> [String: Any] {
+        siteValues.site(current: current) { makeSite(current: current) }
+    }
+
+    private func makeSite(current: String?) -> [String: Any] {
         let nav: [(String, String)] = [("Briefings", "/briefings/"), ("Timeline", "/timeline/"), ("Actors", "/actors/"),
                                        ("Places", "/places/"), ("Tags", "/tags/"), ("Search", "/search/")]
         return [

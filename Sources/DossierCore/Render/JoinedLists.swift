@@ -1,0 +1,188 @@
+import Foundation
+import Mustache
+
+/// Lists of the built-in theme whose items are put together in Swift instead of rendered by
+/// Mustache one at a time.
+///
+/// Every Mustache name lookup costs 1.5–3 µs (swift-mustache splits the name, copies the context
+/// stack and casts each value it meets to several protocols), and a list item costs its partial
+/// plus two or three lookups. At 10,000 briefings the entity pages alone list 200,000 briefings
+/// and 110,000 events: about a quarter of a full build's templating, and the dictionaries made
+/// for each item besides.
+///
+/// The built-in `briefing-item` and `event-item` read only their item's card and a few flags
+/// (`referenceMeta`; `publication` and `via`), all present in the item, so an item's output is its
+/// card between a prefix and a suffix that depend on those flags alone. `ItemWrappers` renders
+/// each distinct prefix and suffix once, with the partial itself and a placeholder for the card,
+/// and a list is then the items' cards between their wrappers, joined. This is done only where
+/// the page template and the item partial are both built-in: a theme that overrides either gets
+/// the ordinary rendering, with the same output (`JoinedListsTests` compares the two byte for byte).
+struct JoinedLists: Sendable {
+    /// A section of a built-in page template that renders each element with an item partial.
+    struct Site: Hashable, Sendable {
+        let template: String
+        let section: String
+        let partial: String
+
+        var tag: String { "{{#\(section)}}{{>\(partial)}}{{/\(section)}}" }
+        /// The context key of the joined items, and the tag that shows it instead of the section.
+        var key: String { section + "Joined" }
+        var replacement: String { "{{{\(key)}}}" }
+    }
+
+    static let sites: [Site] = [
+        Site(template: "entity", section: "references", partial: "briefing-item"),
+        Site(template: "entity", section: "events", partial: "event-item"),
+        Site(template: "briefing", section: "related", partial: "briefing-item"),
+        Site(template: "briefing", section: "events", partial: "event-item"),
+        Site(template: "briefings", section: "items", partial: "briefing-item"),
+        Site(template: "timeline", section: "events", partial: "event-item"),
+    ]
+
+    private let active: Set<Site>
+
+    /// No list joined: every template renders its items itself.
+    static let none = JoinedLists(active: [])
+
+    private init(active: Set<Site>) {
+        self.active = active
+    }
+
+    /// Rewrites the built-in templates whose lists can be joined, given the names the site's
+    /// theme overrides.
+    static func rewrite(_ sources: inout [String: String], overridden: Set<String>) -> JoinedLists {
+        var active: Set<Site> = []
+        for site in sites where !overridden.contains(site.template) && !overridden.contains(site.partial) {
+            guard let text = sources[site.template], text.contains(site.tag) else { continue }
+            sources[site.template] = text.replacingOccurrences(of: site.tag, with: site.replacement)
+            active.insert(site)
+        }
+        return JoinedLists(active: active)
+    }
+
+    /// The joined site of `section` in `template`, if that list is joined in this theme.
+    func site(_ template: String, _ section: String) -> Site? {
+        active.first { $0.template == template && $0.section == section }
+    }
+}
+
+/// Joined list items: HTML inserted as it is, like a card (`{{{…}}}`). Unlike `HTMLFragment`
+/// it has no digest: a page's list is made once and hashed as part of nothing.
+struct JoinedHTML: MustacheCustomRenderable, Sendable {
+    let renderText: String
+    var isNull: Bool { renderText.isEmpty }
+}
+
+/// The text around the card of each distinct kind of list item, rendered once by the built-in
+/// item partial (see `JoinedLists`).
+final class ItemWrappers: @unchecked Sendable {
+    enum Key: Hashable {
+        /// A briefing item; `line` is the reference line's key, nil for an item without one.
+        case briefing(line: ReferenceLines.Key?)
+        case event(publication: Bool, via: Int?)
+    }
+
+    struct Wrapper {
+        let prefix: String
+        let suffix: String
+    }
+
+    /// Stands for the card while a wrapper renders; it cannot occur in a rendered template.
+    private static let placeholder = "\u{0}dossier-item-card\u{0}"
+
+    private let templates: TemplateSet
+    private let lock = NSLock()
+    private var rendered: [Key: Wrapper] = [:]
+
+    init(templates: TemplateSet) {
+        self.templates = templates
+    }
+
+    func wrapper(_ key: Key, view: ViewContext) -> Wrapper {
+        lock.lock()
+        let known = rendered[key]
+        lock.unlock()
+        if let known { return known }
+        // Rendered outside the lock: two threads may both render a new wrapper, with the same result.
+        let card = HTMLFragment(Self.placeholder)
+        let context: [String: Any]
+        let partial: String
+        switch key {
+        case let .briefing(line):
+            partial = "briefing-item"
+            context = ["card": card, "referenceMeta": line.map { view.referenceLines.line($0, view: view) } ?? HTMLFragment("")]
+        case let .event(publication, via):
+            partial = "event-item"
+            context = ["card": card, "publication": publication, "via": via.map(view.entityRef) ?? false]
+        }
+        var ignored = Diagnostics()
+        let text = templates.render(context, template: partial, diagnostics: &ignored) ?? ""
+        let parts = text.components(separatedBy: Self.placeholder)
+        // The built-in partials show the card exactly once; anything else is a bug worth seeing.
+        precondition(parts.count == 2, "the built-in \(partial) must show its card exactly once")
+        let wrapper = Wrapper(prefix: parts[0], suffix: parts[1])
+        lock.lock()
+        rendered[key] = wrapper
+        lock.unlock()
+        return wrapper
+    }
+}
+
+extension ViewContext {
+    typealias BriefingEntry = (index: Int, mentions: Int?, via: Int?, isReference: Bool)
+
+    /// Puts a list of briefings in a page's context: joined where the theme lets Swift join it,
+    /// as one item per briefing otherwise. A joined list is still there by its own name as a
+    /// flag, for `{{^section}}`.
+    func put(briefings entries: [BriefingEntry], as section: String, of template: String, in context: inout [String: Any]) {
+        guard let site = joinedLists.site(template, section) else {
+            context[section] = entries.map { briefingItem($0.index, mentions: $0.mentions, via: $0.via, isReference: $0.isReference) }
+            return
+        }
+        context[section] = !entries.isEmpty
+        context[site.key] = joinedBriefings(entries)
+    }
+
+    /// Puts a list of events in a page's context, as `put(briefings:…)` does.
+    func put(events entries: [(position: Int, via: Int?)], as section: String, of template: String, in context: inout [String: Any]) {
+        guard let site = joinedLists.site(template, section) else {
+            context[section] = entries.map { eventItem($0.position, via: $0.via) }
+            return
+        }
+        context[section] = !entries.isEmpty
+        context[site.key] = joinedEvents(entries)
+    }
+
+    /// Briefings as the built-in `briefing-item` shows them, one after another.
+    func joinedBriefings(_ items: [BriefingEntry]) -> JoinedHTML {
+        var text = ""
+        for item in items {
+            let mentions = item.mentions ?? 0
+            let line = item.isReference && (item.via != nil || mentions > 0)
+                ? ReferenceLines.Key(via: item.via, mentions: mentions) : nil
+            let wrapper = itemWrappers.wrapper(.briefing(line: line), view: self)
+            append(briefingCards.indices.contains(item.index) ? briefingCards[item.index] : nil, wrapper, to: &text)
+        }
+        return JoinedHTML(renderText: text)
+    }
+
+    /// Events as the built-in `event-item` shows them, one after another.
+    func joinedEvents(_ items: [(position: Int, via: Int?)]) -> JoinedHTML {
+        var text = ""
+        for item in items {
+            let publication = model.timeline[item.position].isPublication
+            let wrapper = itemWrappers.wrapper(.event(publication: publication, via: item.via), view: self)
+            append(eventCards.indices.contains(item.position) ? eventCards[item.position] : nil, wrapper, to: &text)
+        }
+        return JoinedHTML(renderText: text)
+    }
+
+    private func append(_ card: HTMLFragment?, _ wrapper: ItemWrappers.Wrapper, to text: inout String) {
+        let html = card?.html ?? ""
+        // As `CardMarker` notes when a skeleton shows a card that is not a marker.
+        if let cardReads, !html.isEmpty, html.first != "\u{0}" { cardReads.noteCardValues() }
+        text += wrapper.prefix
+        text += html
+        text += wrapper.suffix
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import XCTest
+@testable import DossierCore
+
+/// The built-in theme's lists are joined in Swift (`JoinedLists`); a theme that overrides the
+/// page or the item partial renders them with Mustache. Both must write the same bytes.
+final class JoinedListsTests: XCTestCase {
+    private let content: [String: String] = [
+        "site.yml": "title: Desk & <Co>\nper_page: 2",
+        "Content/briefings/2017-01-01-a.md": briefing(
+            "Alpha", date: "2017-01-01",
+            extra: "tags: [iraq]\nactors: [daesh]\nsummary: First.\nevents:\n  - date: 2016-10-17\n    title: Offensive on Mosul begins\n    actors: [daesh]\n    places: [mosul]",
+            body: "Daesh in Mosul. Daesh again, and ISIS."),
+        "Content/briefings/2017-02-01-b.md": briefing(
+            "Bravo <b>", date: "2017-02-01",
+            extra: "tags: [iraq, syria]\nplaces: [mosul]\nevents:\n  - date: 2017-01\n    title: Mosul's east bank retaken\n    places: [mosul]\n  - date: 2017\n    title: A year of fighting\n    places: [iraq]",
+            body: "Mosul and Daesh."),
+        "Content/briefings/2017-03-01-c.md": briefing("Charlie", date: "2017-03-01", extra: "tags: [syria]",
+                                                     body: "Daesh moves towards Raqqa; Iraq watches."),
+        "Content/briefings/2017-04-01-d.md": briefing("Delta", date: "2017-04-01", extra: "tags: [iraq]\nactors: [pmu]",
+                                                     body: "The PMU and Daesh near Mosul."),
+        "Content/actors/daesh.md": "---\nname: Daesh\naliases: [ISIS]\n---\nProfile.",
+        "Content/actors/pmu.md": "---\nname: Popular Mobilization Units\naliases: [PMU]\n---\n",
+        "Content/places/mosul.md": "---\nname: Mosul\nwithin: nineveh\n---\n",
+        "Content/places/nineveh.md": "---\nname: Nineveh\nwithin: iraq\n---\n",
+        "Content/places/iraq.md": "---\nname: Iraq\n---\n",
+        "Content/places/raqqa.md": "---\nname: Raqqa\n---\n",
+    ]
+
+    /// Every built-in template, as a site that copied the theme into `Templates/` would have it.
+    private var copiedTheme: [String: String] {
+        Dictionary(uniqueKeysWithValues: DefaultTheme.templates.map { ("Templates/\($0.key).mustache", $0.value) })
+    }
+
+    private func built(_ files: [String: String]) throws -> (site: TestSite, files: [String: Data]) {
+        let site = try TestSite(files)
+        let result = try site.build()
+        XCTAssertTrue(result.succeeded, result.formatted)
+        return (site, visibleFiles(in: site.output))
+    }
+
+    func testJoinedListsWriteWhatMustacheWrites() throws {
+        let joined = try built(content)
+        let rendered = try built(content.merging(copiedTheme) { _, theme in theme })
+        XCTAssertEqual(Set(joined.files.keys), Set(rendered.files.keys))
+        let differing = joined.files.keys.filter { joined.files[$0] != rendered.files[$0] }.sorted()
+        XCTAssertEqual(differing, [])
+        // The lists the joins replaced are really there: references with their lines, events
+        // through a contained place, related briefings, list pages and the timeline.
+        let iraq = joined.site.output("places/iraq/index.html")
+        assertContains(iraq, "Concerns <a href=\"/places/mosul/\">Mosul</a>")
+        assertContains(iraq, "<span class=\"event-via\">in <a href=\"/places/mosul/\">Mosul</a></span>")
+        assertContains(joined.site.output("actors/daesh/index.html"), "3 mentions")
+        assertContains(joined.site.output("briefings/page/2/index.html"), "Bravo &lt;b&gt;")
+        assertContains(joined.site.output("timeline/index.html"), "Mosul&#39;s east bank retaken")
+        assertContains(joined.site.output("briefings/b/index.html"), "<section class=\"related\"")
+    }
+
+    func testOnlyTheBuiltInTemplatesAreJoined() throws {
+        var diagnostics = Diagnostics()
+        let builtIn = TemplateSet.load(from: URL(fileURLWithPath: "/nonexistent-dossier-templates"),
+                                       displayBase: URL(fileURLWithPath: "/"), diagnostics: &diagnostics)
+        for site in JoinedLists.sites {
+            XCTAssertNotNil(builtIn.joinedLists.site(site.template, site.section), "\(site.template) \(site.section)")
+        }
+        let copied = try TestSite(copiedTheme)
+        let theme = TemplateSet.load(from: copied.root.appendingPathComponent("Templates"), displayBase: copied.root,
+                                     diagnostics: &diagnostics)
+        for site in JoinedLists.sites {
+            XCTAssertNil(theme.joinedLists.site(site.template, site.section), "\(site.template) \(site.section)")
+        }
+        XCTAssertEqual(diagnostics.all.filter { $0.severity == .error }.count, 0)
+    }
+
+    func testAnOverriddenItemPartialIsUsedOnEveryList() throws {
+        let custom = try built(content.merging([
+            "Templates/briefing-item.mustache": "<p class=\"mine\">{{title}}{{#mentions}} ({{mentions}}){{/mentions}}</p>\n",
+            "Templates/event-item.mustache": "<li class=\"my-event\">{{title}}{{#via}} via {{name}}{{/via}}</li>",
+        ]) { _, new in new })
+        assertContains(custom.site.output("actors/daesh/index.html"), "<p class=\"mine\">Alpha (3)</p>")
+        assertContains(custom.site.output("places/iraq/index.html"), "<li class=\"my-event\">Offensive on Mosul begins via Mosul</li>")
+        assertContains(custom.site.output("timeline/index.html"), "<li class=\"my-event\">A year of fighting</li>")
+        assertContains(custom.site.output("tags/iraq/index.html"), "<p class=\"mine\">Delta</p>")
+        assertNotContains(custom.site.output("actors/daesh/index.html"), "class=\"briefing-item\"")
+    }
+}
