@@ -54,6 +54,10 @@ final class JoinedListsTests: XCTestCase {
         assertContains(joined.site.output("briefings/page/2/index.html"), "Bravo &lt;b&gt;")
         assertContains(joined.site.output("timeline/index.html"), "Mosul&#39;s east bank retaken")
         assertContains(joined.site.output("briefings/b/index.html"), "<section class=\"related\"")
+        assertContains(joined.site.output("briefings/d/index.html"),
+                       "<h2>Actors</h2><ul class=\"chips\"><li><a href=\"/actors/daesh/\">Daesh</a></li><li><a href=\"/actors/pmu/\">Popular Mobilization Units</a></li></ul>")
+        assertContains(joined.site.output("places/mosul/index.html"),
+                       "<h2>Within</h2><ul class=\"chips\"><li><a href=\"/places/nineveh/\">Nineveh</a></li></ul>")
     }
 
     func testOnlyTheBuiltInTemplatesAreJoined() throws {

@@ -14,7 +14,9 @@ import Mustache
 /// (`referenceMeta`; `publication` and `via`), all present in the item, so an item's output is its
 /// card between a prefix and a suffix that depend on those flags alone. `ItemWrappers` renders
 /// each distinct prefix and suffix once, with the partial itself and a placeholder for the card,
-/// and a list is then the items' cards between their wrappers, joined. This is done only where
+/// and a list is then the items' cards between their wrappers, joined. The built-in
+/// `entity-list` is a frame around one chip per entity, each reading only its entity ref: each
+/// entity's chip is rendered once, by the partial, and a list is the frame around its chips. This is done only where
 /// the page template and the item partial are both built-in: a theme that overrides either gets
 /// the ordinary rendering, with the same output (`JoinedListsTests` compares the two byte for byte).
 struct JoinedLists: Sendable {
@@ -37,6 +39,10 @@ struct JoinedLists: Sendable {
         Site(template: "briefing", section: "events", partial: "event-item"),
         Site(template: "briefings", section: "items", partial: "briefing-item"),
         Site(template: "timeline", section: "events", partial: "event-item"),
+        Site(template: "briefing", section: "actors", partial: "entity-list"),
+        Site(template: "briefing", section: "places", partial: "entity-list"),
+        Site(template: "entity", section: "parents", partial: "entity-list"),
+        Site(template: "entity", section: "children", partial: "entity-list"),
     ]
 
     private let active: Set<Site>
@@ -93,6 +99,8 @@ final class ItemWrappers: @unchecked Sendable {
     private let templates: TemplateSet
     private let lock = NSLock()
     private var rendered: [Key: Wrapper] = [:]
+    private var chips: [Int: String] = [:]
+    private var chipFrame: Wrapper?
 
     init(templates: TemplateSet) {
         self.templates = templates
@@ -126,6 +134,45 @@ final class ItemWrappers: @unchecked Sendable {
         lock.unlock()
         return wrapper
     }
+
+    /// The built-in `entity-list` around no entity, split where its chips go: before its
+    /// `{{#.}}` section and after it.
+    func entityListFrame() -> Wrapper {
+        lock.lock()
+        let known = chipFrame
+        lock.unlock()
+        if let known { return known }
+        let empty = renderEntityList([])
+        let source = DefaultTheme.entityList
+        let prefix = String(source[..<source.range(of: "{{#.}}")!.lowerBound])
+        precondition(empty.hasPrefix(prefix), "the built-in entity-list must open with plain text")
+        let frame = Wrapper(prefix: prefix, suffix: String(empty.dropFirst(prefix.count)))
+        lock.lock()
+        chipFrame = frame
+        lock.unlock()
+        return frame
+    }
+
+    /// One entity as the built-in `entity-list` shows it, without the frame.
+    func chip(_ entity: Int, view: ViewContext) -> String {
+        lock.lock()
+        let known = chips[entity]
+        lock.unlock()
+        if let known { return known }
+        let frame = entityListFrame()
+        let framed = renderEntityList([view.entityRef(entity)])
+        precondition(framed.hasPrefix(frame.prefix) && framed.hasSuffix(frame.suffix), "the built-in entity-list must frame its chips")
+        let chip = String(framed.dropFirst(frame.prefix.count).dropLast(frame.suffix.count))
+        lock.lock()
+        chips[entity] = chip
+        lock.unlock()
+        return chip
+    }
+
+    private func renderEntityList(_ refs: [[String: Any]]) -> String {
+        // The partial's context is the list itself, as `{{#actors}}` hands it over.
+        templates.library.render(refs, withTemplate: "entity-list") ?? ""
+    }
 }
 
 extension ViewContext {
@@ -151,6 +198,21 @@ extension ViewContext {
         }
         context[section] = !entries.isEmpty
         context[site.key] = joinedEvents(entries)
+    }
+
+    /// Puts a list of entities in a page's context as a list holding the list of refs, which
+    /// `{{#section}}{{>entity-list}}{{/section}}` shows once; joined where the theme allows.
+    func put(entities: [Int], as section: String, of template: String, in context: inout [String: Any]) {
+        guard let site = joinedLists.site(template, section) else {
+            context[section] = [entities.map(entityRef)]
+            return
+        }
+        context[section] = true
+        let frame = itemWrappers.entityListFrame()
+        var text = frame.prefix
+        for entity in entities { text += itemWrappers.chip(entity, view: self) }
+        text += frame.suffix
+        context[site.key] = JoinedHTML(renderText: text)
     }
 
     /// Briefings as the built-in `briefing-item` shows them, one after another.

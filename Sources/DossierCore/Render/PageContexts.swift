@@ -88,13 +88,15 @@ extension ViewContext {
             "readingMinutes": briefing.readingMinutes,
             "draft": source.draft,
             "tags": briefing.tags.map(tagRef), "hasTags": !briefing.tags.isEmpty,
-            "actors": [briefing.actors.map(entityRef)], "hasActors": !briefing.actors.isEmpty,
-            "places": [briefing.places.map(entityRef)], "hasPlaces": !briefing.places.isEmpty,
+            "hasActors": !briefing.actors.isEmpty,
+            "hasPlaces": !briefing.places.isEmpty,
             "hasEvents": !events.isEmpty,
             "sources": sources, "hasSources": !sources.isEmpty,
             "hasRelated": !briefing.related.isEmpty,
             "body": briefing.body.fragment,
         ]
+        put(entities: briefing.actors, as: "actors", of: "briefing", in: &context)
+        put(entities: briefing.places, as: "places", of: "briefing", in: &context)
         put(events: events.map { ($0, nil) }, as: "events", of: "briefing", in: &context)
         put(briefings: briefing.related.map { ($0, nil, nil, false) }, as: "related", of: "briefing", in: &context)
         if let updated = source.updated {
@@ -127,8 +129,8 @@ extension ViewContext {
         let facts = model.facts[index]
         let hierarchy = model.hierarchy
         let isPlace = entity.kind == .place
-        let parents = hierarchy.parents[index].map(entityRef)
-        let children = hierarchy.children[index].map(entityRef)
+        let parents = hierarchy.parents[index]
+        let children = hierarchy.children[index]
         let breadcrumb = isPlace ? hierarchy.ancestorChain(of: index).reversed().map(entityRef) : []
         let descendants = Set(hierarchy.descendants(of: index))
         let events = facts.events.map { position in
@@ -148,8 +150,8 @@ extension ViewContext {
             "stub": entity.isStub,
             "profile": facts.profile.map(\.fragment).flatMap { $0.isEmpty ? nil : $0 } ?? false,
             "breadcrumb": breadcrumb, "hasBreadcrumb": !breadcrumb.isEmpty,
-            "parents": [parents], "hasParents": !parents.isEmpty, "parentsLabel": isPlace ? "Within" : "Part of",
-            "children": [children], "hasChildren": !children.isEmpty, "childrenLabel": isPlace ? "Contains" : "Members",
+            "hasParents": !parents.isEmpty, "parentsLabel": isPlace ? "Within" : "Part of",
+            "hasChildren": !children.isEmpty, "childrenLabel": isPlace ? "Contains" : "Members",
             "referenceCount": facts.references.count,
             "hasEvents": !events.isEmpty,
             "appearsWith": facts.appearsWith.map { pair -> [String: Any] in
@@ -163,6 +165,8 @@ extension ViewContext {
         put(briefings: facts.references.map { ($0.briefing, $0.mentions, $0.via, true) }, as: "references", of: "entity",
             in: &context)
         put(events: events, as: "events", of: "entity", in: &context)
+        put(entities: parents, as: "parents", of: "entity", in: &context)
+        put(entities: children, as: "children", of: "entity", in: &context)
         return context
     }
 
