@@ -30,6 +30,17 @@ final class MentionMatcherTests: XCTestCase {
         found(patterns, in: text).map(\.0)
     }
 
+    /// Words whose first three letters open no name are skipped whole (`MentionMatcher.openings`);
+    /// short names, names opening with punctuation and names whose letters fold to ASCII must
+    /// still be found, and nothing may start inside a skipped word.
+    func testWordsThatOpenNoNameAreSkippedWithoutLosingNames() {
+        let p = [pattern("UN", 0), pattern("Mosul", 1), pattern("\u{212A}urdistan", 2, ci: true), pattern("al-Kagargar", 3),
+                 pattern("Mos", 4)]
+        XCTAssertEqual(texts(p, in: "UN unit MOSULI Mosul, almosul Mos kurdistan KURDISTANI al-Kagargar xal-Kagargar"),
+                       ["UN", "Mosul", "Mos", "kurdistan", "al-Kagargar"])
+        XCTAssertEqual(texts(p, in: "zzzz Mosul zzzMosul Mosul"), ["Mosul", "Mosul"])
+    }
+
     // MARK: Rule 1: whole words
 
     func testWholeWordsOnly() {

@@ -57,6 +57,9 @@ final class MentionMatcher: Sendable {
     private let depth: [Int32]       // pattern length in normalized scalars
     private let outputs: [Output]
     private let ringMask: Int        // ring buffer must hold the longest pattern plus one scalar
+    /// A bit per hashed first three folded scalars of every name that starts with three ASCII
+    /// word characters (see `startsNoName`).
+    private let openings: [UInt64]
 
     var isEmpty: Bool { outputs.isEmpty }
 
@@ -132,6 +135,15 @@ final class MentionMatcher: Sendable {
             }
         }
 
+        var openings = [UInt64](repeating: 0, count: Self.openingWords)
+        for name in named where name.spelled.count >= 3 {
+            let folded = name.spelled.prefix(3).map(Self.fold)
+            guard folded.allSatisfy({ $0 < 0x80 && Self.isASCIIWord(UInt8($0)) }) else { continue }
+            let bit = Self.openingBit(UInt8(folded[0]), UInt8(folded[1]), UInt8(folded[2]))
+            openings[bit >> 6] |= 1 << UInt64(bit & 63)
+        }
+        self.openings = openings
+
         var ring = 2
         while ring < maxDepth + 2 { ring <<= 1 }
         self.states = states
@@ -152,7 +164,9 @@ final class MentionMatcher: Sendable {
         // Unchecked access to the automaton: every stored index was produced by `init`.
         let found = native.utf8.withContiguousStorageIfAvailable { bytes in
             states.withUnsafeBufferPointer { states in
-                edges.withUnsafeBufferPointer { edges in scan(bytes, states, edges) }
+                edges.withUnsafeBufferPointer { edges in
+                    openings.withUnsafeBufferPointer { openings in scan(bytes, states, edges, openings) }
+                }
             }
         } ?? []
         // Offsets are UTF-8 offsets of the content, converted against `text` itself so the
@@ -173,19 +187,56 @@ final class MentionMatcher: Sendable {
 
     /// Leftmost-longest matches as UTF-8 offsets into `bytes` (valid UTF-8, as any String's).
     private func scan(
-        _ bytes: UnsafeBufferPointer<UInt8>, _ states: UnsafeBufferPointer<State>, _ edges: UnsafeBufferPointer<Edge>
+        _ bytes: UnsafeBufferPointer<UInt8>, _ states: UnsafeBufferPointer<State>, _ edges: UnsafeBufferPointer<Edge>,
+        _ openings: UnsafeBufferPointer<UInt64>
     ) -> [(lower: Int, upper: Int, entities: [Int])] {
         // Recent normalized scalars and the byte offset of each: enough to find a candidate's
-        // start and check it, without materializing a normalized copy of the whole text.
-        var ringOffset = [Int](repeating: 0, count: ringMask + 1)
-        var ringScalar = [UInt32](repeating: 0, count: ringMask + 1)
+        // start and check it, without materializing a normalized copy of the whole text. On the
+        // stack and unchecked: a document has hundreds of text runs, and the ring's checked
+        // writes were an eighth of matching.
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: ringMask + 1) { ringOffset in
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: ringMask + 1) { ringScalar in
+                ringOffset.initialize(repeating: 0)
+                ringScalar.initialize(repeating: 0)
+                return scan(bytes, states, edges, openings, ringOffset, ringScalar)
+            }
+        }
+    }
+
+    private func scan(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ states: UnsafeBufferPointer<State>, _ edges: UnsafeBufferPointer<Edge>,
+        _ openings: UnsafeBufferPointer<UInt64>,
+        _ ringOffset: UnsafeMutableBufferPointer<Int>, _ ringScalar: UnsafeMutableBufferPointer<UInt32>
+    ) -> [(lower: Int, upper: Int, entities: [Int])] {
         var candidates: [(start: Int, end: Int, lower: Int, upper: Int, entities: [Int])] = []
         var state: Int32 = 0
         var position = 0  // count of normalized scalars fed so far
         var inSpace = false
         var previousIsWord = false  // the start of the text is a word boundary
         var offset = 0
+        let count = bytes.count
         while true {
+            // Inside a word with no name under way, no name can start before the word ends:
+            // names start at word boundaries (see `step`). The rest of an ASCII word is skipped
+            // (its ring slots are never read: a later candidate starts after it).
+            if state == 0 && previousIsWord {
+                while offset < count, Self.isASCIIWord(bytes[offset]) {
+                    offset += 1
+                    position += 1
+                }
+            } else if state == 0 && offset + 3 <= count, Self.isASCIIWord(bytes[offset]), Self.isASCIIWord(bytes[offset + 1]),
+                      Self.isASCIIWord(bytes[offset + 2]), Self.startsNoName(bytes[offset], bytes[offset + 1], bytes[offset + 2], openings) {
+                // A word of three or more ASCII word characters whose first three open no name
+                // (most words of a text): nothing starts in it, so it is skipped whole.
+                offset += 3
+                position += 3
+                while offset < count, Self.isASCIIWord(bytes[offset]) {
+                    offset += 1
+                    position += 1
+                }
+                previousIsWord = true
+                inSpace = false
+            }
             // Past the end, a space stands in so matches ending there get reported.
             var c: UInt32 = 0x20
             var width = 1
@@ -311,6 +362,27 @@ final class MentionMatcher: Sendable {
         let lower = scalar.properties.lowercaseMapping.unicodeScalars
         guard lower.count == 1, let single = lower.first else { return c }
         return single.value
+    }
+
+    private static let openingWords = 1024  // 65,536 bits: few names share a hash, so few words are scanned for nothing
+
+    @inline(__always) private static func openingBit(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> Int {
+        let key = UInt32(a) << 14 | UInt32(b) << 7 | UInt32(c)
+        return Int((key &* 0x9E37_79B1) >> 16)
+    }
+
+    /// True when no name's first three folded scalars are these three ASCII word characters.
+    @inline(__always) private static func startsNoName(_ a: UInt8, _ b: UInt8, _ c: UInt8, _ openings: UnsafeBufferPointer<UInt64>) -> Bool {
+        let bit = openingBit(foldASCII(a), foldASCII(b), foldASCII(c))
+        return openings[bit >> 6] & (1 << UInt64(bit & 63)) == 0
+    }
+
+    @inline(__always) private static func foldASCII(_ byte: UInt8) -> UInt8 {
+        byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+    }
+
+    @inline(__always) private static func isASCIIWord(_ byte: UInt8) -> Bool {
+        (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F
     }
 
     /// Asked for every scalar of the text, so U+0000..<U+2000 come from a table.
