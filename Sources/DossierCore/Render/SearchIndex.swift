@@ -288,16 +288,11 @@ struct SearchIndex {
         // One dictionary, one hash per token: field bits above bit 16, body occurrences (up to 3) below.
         func count(_ value: inout UInt32) { if value & 0xFFFF < 3 { value += 1 } }
         var packed = TermCounter()
-        var fields = document.fields
-        if let body = document.body { fields.append((.body, plainText(fromHTML: body.html))) }
-        for (field, text) in fields {
-            SearchText.forEachToken(text) { token in
-                if field == .body {
-                    packed.update(token) { count(&$0) }
-                } else {
-                    packed.update(token) { $0 |= field.rawValue << 16 }
-                }
-            }
+        for (field, text) in document.fields {
+            SearchText.forEachToken(text) { token in packed.update(token) { $0 |= field.rawValue << 16 } }
+        }
+        if let body = document.body {
+            SearchText.forEachToken(utf8: plainTextUTF8(fromHTML: body.html)) { token in packed.update(token) { count(&$0) } }
         }
         return packed.terms { value in value >> 16 | value & 0xFFFF }
     }
@@ -470,6 +465,11 @@ struct SearchIndex {
     /// inline tags nothing, so "Daesh</a>’s" stays one word), comments dropped, entities decoded.
     /// Works on UTF-8 bytes: everything it looks for is ASCII.
     static func plainText(fromHTML html: String) -> String {
+        String(decoding: plainTextUTF8(fromHTML: html), as: UTF8.self)
+    }
+
+    /// `plainText` as UTF-8, valid because tags and entities are cut at ASCII bytes.
+    static func plainTextUTF8(fromHTML html: String) -> [UInt8] {
         let bytes = Array(html.utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
@@ -515,10 +515,13 @@ struct SearchIndex {
                     continue
                 }
             }
-            out.append(byte)
+            // Text up to the next tag or entity, in one copy.
+            let start = index
             index += 1
+            while index < count, bytes[index] != UInt8(ascii: "<"), bytes[index] != UInt8(ascii: "&") { index += 1 }
+            bytes.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[start..<index])) }
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     private static func decodeEntity(_ name: String) -> Unicode.Scalar? {
@@ -559,7 +562,16 @@ enum SearchText {
     /// the call. Scoring counts tokens without making a `String` of every occurrence.
     static func forEachToken(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         guard !text.isEmpty else { return }
-        let normalized = normalizedUTF8(text)
+        forEachNormalizedToken(normalizedUTF8(text), body)
+    }
+
+    /// `forEachToken` of valid UTF-8 (the plain text of a body, without making a `String` of it).
+    static func forEachToken(utf8 text: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        guard !text.isEmpty else { return }
+        forEachNormalizedToken(text.withUnsafeBufferPointer(normalizedUTF8), body)
+    }
+
+    private static func forEachNormalizedToken(_ normalized: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         normalized.withUnsafeBufferPointer { bytes in
             var buffer: [UInt8] = []   // the token so far, once it stopped being one run of `bytes`
             var assembled = false
@@ -653,28 +665,41 @@ enum SearchText {
     /// removed later, and final sigma is mapped to sigma anyway), at a fraction of the cost.
     static func normalizedUTF8(_ text: String) -> [UInt8] {
         var text = text
-        return text.withUTF8 { bytes in
-            var out: [UInt8] = []
-            out.reserveCapacity(bytes.count)
-            var runStart = -1
-            func flushRun(before end: Int) {
-                guard runStart >= 0 else { return }
-                let run = String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart..<end]), as: UTF8.self)
-                out += run.decomposedStringWithCompatibilityMapping.lowercased().utf8
-                runStart = -1
-            }
-            for index in bytes.indices {
-                let byte = bytes[index]
-                if byte < 0x80 {
-                    flushRun(before: index)
-                    out.append((0x41...0x5A).contains(byte) ? byte + 0x20 : byte)
-                } else if runStart < 0 {
-                    runStart = index
-                }
-            }
-            flushRun(before: bytes.count)
-            return out
+        return text.withUTF8(normalizedUTF8)
+    }
+
+    /// `normalizedUTF8` of valid UTF-8.
+    static func normalizedUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var runStart = -1
+        func flushRun(before end: Int) {
+            guard runStart >= 0 else { return }
+            let run = String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart..<end]), as: UTF8.self)
+            out += run.decomposedStringWithCompatibilityMapping.lowercased().utf8
+            runStart = -1
         }
+        // ASCII is copied a span at a time and lowercased in place: appending byte by byte
+        // checked the array's uniqueness and capacity for each of 70 MB of text.
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            guard bytes[index] < 0x80 else {
+                if runStart < 0 { runStart = index }
+                index += 1
+                continue
+            }
+            flushRun(before: index)
+            let spanStart = index
+            while index < count && bytes[index] < 0x80 { index += 1 }
+            let first = out.count
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[spanStart..<index]))
+            out.withUnsafeMutableBufferPointer { lowered in
+                for position in first..<lowered.count where lowered[position] &- 0x41 < 26 { lowered[position] += 0x20 }
+            }
+        }
+        flushRun(before: count)
+        return out
     }
 
     /// `normalizedUTF8` as scalars.
