@@ -79,11 +79,14 @@ final class JoinedListsTests: XCTestCase {
     func testAnOverriddenItemPartialIsUsedOnEveryList() throws {
         let custom = try built(content.merging([
             "Templates/briefing-item.mustache": "<p class=\"mine\">{{title}}{{#mentions}} ({{mentions}}){{/mentions}}</p>\n",
-            "Templates/event-item.mustache": "<li class=\"my-event\">{{title}}{{#via}} via {{name}}{{/via}}</li>",
+            "Templates/event-item.mustache":
+                "<li class=\"my-event\">{{title}}{{#via}} via {{name}}{{/via}}{{#entities}} [{{name}}]{{/entities}}</li>",
         ]) { _, new in new })
         assertContains(custom.site.output("actors/daesh/index.html"), "<p class=\"mine\">Alpha (3)</p>")
-        assertContains(custom.site.output("places/iraq/index.html"), "<li class=\"my-event\">Offensive on Mosul begins via Mosul</li>")
-        assertContains(custom.site.output("timeline/index.html"), "<li class=\"my-event\">A year of fighting</li>")
+        // The built-in event card's entities are joined, but an item partial still gets them as a list.
+        assertContains(custom.site.output("places/iraq/index.html"),
+                       "<li class=\"my-event\">Offensive on Mosul begins via Mosul [Daesh] [Mosul]</li>")
+        assertContains(custom.site.output("timeline/index.html"), "<li class=\"my-event\">A year of fighting [Iraq]</li>")
         assertContains(custom.site.output("tags/iraq/index.html"), "<p class=\"mine\">Delta</p>")
         assertNotContains(custom.site.output("actors/daesh/index.html"), "class=\"briefing-item\"")
     }

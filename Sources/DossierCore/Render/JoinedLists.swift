@@ -16,21 +16,39 @@ import Mustache
 /// each distinct prefix and suffix once, with the partial itself and a placeholder for the card,
 /// and a list is then the items' cards between their wrappers, joined. The built-in
 /// `entity-list` is a frame around one chip per entity, each reading only its entity ref: each
-/// entity's chip is rendered once, by the partial, and a list is the frame around its chips. This is done only where
+/// entity's chip is rendered once, by the partial, and a list is the frame around its chips.
+/// The tag links of cards and of the briefing page and the entity links of event cards are
+/// sections of their templates whose body reads only the tag or entity: the body becomes a
+/// template of its own, rendered once per tag or entity. This is done only where
 /// the page template and the item partial are both built-in: a theme that overrides either gets
 /// the ordinary rendering, with the same output (`JoinedListsTests` compares the two byte for byte).
 struct JoinedLists: Sendable {
-    /// A section of a built-in page template that renders each element with an item partial.
+    /// A section of a built-in template that renders each element with an item partial, or
+    /// with a body of its own (`inline`) that reads nothing but the element's values.
     struct Site: Hashable, Sendable {
         let template: String
         let section: String
-        let partial: String
+        let partial: String?
+        let inline: String?
 
-        var tag: String { "{{#\(section)}}{{>\(partial)}}{{/\(section)}}" }
+        init(template: String, section: String, partial: String) {
+            (self.template, self.section, self.partial, inline) = (template, section, partial, nil)
+        }
+
+        init(template: String, section: String, inline: String) {
+            (self.template, self.section, partial, self.inline) = (template, section, nil, inline)
+        }
+
+        var tag: String { "{{#\(section)}}" + (partial.map { "{{>\($0)}}" } ?? inline ?? "") + "{{/\(section)}}" }
         /// The context key of the joined items, and the tag that shows it instead of the section.
         var key: String { section + "Joined" }
         var replacement: String { "{{{\(key)}}}" }
+        /// An inline body is registered as a template of its own, to render one element.
+        var itemTemplate: String { partial ?? "dossier-joined/\(template)/\(section)" }
     }
+
+    /// The chip of a tag or an entity in the built-in cards and briefing header.
+    private static let linkChip = "<li><a href=\"{{url}}\">{{name}}</a></li>"
 
     static let sites: [Site] = [
         Site(template: "entity", section: "references", partial: "briefing-item"),
@@ -43,6 +61,9 @@ struct JoinedLists: Sendable {
         Site(template: "briefing", section: "places", partial: "entity-list"),
         Site(template: "entity", section: "parents", partial: "entity-list"),
         Site(template: "entity", section: "children", partial: "entity-list"),
+        Site(template: "briefing-card", section: "tags", inline: linkChip),
+        Site(template: "briefing", section: "tags", inline: linkChip),
+        Site(template: "event-card", section: "entities", inline: linkChip),
     ]
 
     private let active: Set<Site>
@@ -58,9 +79,10 @@ struct JoinedLists: Sendable {
     /// theme overrides.
     static func rewrite(_ sources: inout [String: String], overridden: Set<String>) -> JoinedLists {
         var active: Set<Site> = []
-        for site in sites where !overridden.contains(site.template) && !overridden.contains(site.partial) {
+        for site in sites where !overridden.contains(site.template) && !overridden.contains(site.itemTemplate) {
             guard let text = sources[site.template], text.contains(site.tag) else { continue }
             sources[site.template] = text.replacingOccurrences(of: site.tag, with: site.replacement)
+            if let inline = site.inline { sources[site.itemTemplate] = inline }
             active.insert(site)
         }
         return JoinedLists(active: active)
@@ -101,6 +123,12 @@ final class ItemWrappers: @unchecked Sendable {
     private var rendered: [Key: Wrapper] = [:]
     private var chips: [Int: String] = [:]
     private var chipFrame: Wrapper?
+    private var inlineItems: [InlineKey: String] = [:]
+
+    struct InlineKey: Hashable {
+        let site: String
+        let item: String
+    }
 
     init(templates: TemplateSet) {
         self.templates = templates
@@ -169,6 +197,21 @@ final class ItemWrappers: @unchecked Sendable {
         return chip
     }
 
+    /// One element of an inline joined section, rendered once per `item` by the section's body.
+    func inlineItem(_ site: JoinedLists.Site, item: String, context: () -> [String: Any]) -> String {
+        let key = InlineKey(site: site.itemTemplate, item: item)
+        lock.lock()
+        let known = inlineItems[key]
+        lock.unlock()
+        if let known { return known }
+        var ignored = Diagnostics()
+        let text = templates.render(context(), template: site.itemTemplate, diagnostics: &ignored) ?? ""
+        lock.lock()
+        inlineItems[key] = text
+        lock.unlock()
+        return text
+    }
+
     private func renderEntityList(_ refs: [[String: Any]]) -> String {
         // The partial's context is the list itself, as `{{#actors}}` hands it over.
         templates.library.render(refs, withTemplate: "entity-list") ?? ""
@@ -212,6 +255,30 @@ extension ViewContext {
         var text = frame.prefix
         for entity in entities { text += itemWrappers.chip(entity, view: self) }
         text += frame.suffix
+        context[site.key] = JoinedHTML(renderText: text)
+    }
+
+    /// Puts a briefing's tags in a context (a card or a briefing page), joined where allowed.
+    func put(tags slugs: [String], as section: String, of template: String, in context: inout [String: Any]) {
+        guard let site = joinedLists.site(template, section) else {
+            context[section] = slugs.map(tagRef)
+            return
+        }
+        context[section] = !slugs.isEmpty
+        var text = ""
+        for slug in slugs { text += itemWrappers.inlineItem(site, item: slug) { tagRef(slug) } }
+        context[site.key] = JoinedHTML(renderText: text)
+    }
+
+    /// Puts an event's entities in its card's context, joined where allowed.
+    func put(chips entities: [Int], as section: String, of template: String, in context: inout [String: Any]) {
+        guard let site = joinedLists.site(template, section) else {
+            context[section] = entities.map(entityRef)
+            return
+        }
+        context[section] = !entities.isEmpty
+        var text = ""
+        for entity in entities { text += itemWrappers.inlineItem(site, item: String(entity)) { entityRef(entity) } }
         context[site.key] = JoinedHTML(renderText: text)
     }
 

@@ -87,7 +87,7 @@ extension ViewContext {
             "dateISO": source.date.description,
             "readingMinutes": briefing.readingMinutes,
             "draft": source.draft,
-            "tags": briefing.tags.map(tagRef), "hasTags": !briefing.tags.isEmpty,
+            "hasTags": !briefing.tags.isEmpty,
             "hasActors": !briefing.actors.isEmpty,
             "hasPlaces": !briefing.places.isEmpty,
             "hasEvents": !events.isEmpty,
@@ -95,6 +95,7 @@ extension ViewContext {
             "hasRelated": !briefing.related.isEmpty,
             "body": briefing.body.fragment,
         ]
+        put(tags: briefing.tags, as: "tags", of: "briefing", in: &context)
         put(entities: briefing.actors, as: "actors", of: "briefing", in: &context)
         put(entities: briefing.places, as: "places", of: "briefing", in: &context)
         put(events: events.map { ($0, nil) }, as: "events", of: "briefing", in: &context)

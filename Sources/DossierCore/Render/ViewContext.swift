@@ -102,7 +102,7 @@ struct ViewContext {
     /// The values of one briefing's card: the same in every list.
     func briefingCard(_ index: Int) -> [String: Any] {
         var card = itemBase(index)
-        card["tags"] = model.briefings[index].tags.map(tagRef)
+        put(tags: model.briefings[index].tags, as: "tags", of: "briefing-card", in: &card)
         card["hasTags"] = !model.briefings[index].tags.isEmpty
         return card
     }
@@ -144,25 +144,37 @@ struct ViewContext {
         return item
     }
 
+    /// The context `event-card` renders with.
     func eventCard(_ position: Int) -> [String: Any] {
+        eventValues(position, entitiesAs: "event-card")
+    }
+
+    /// An event's card values; `template` is the one they are for, whose list of entities may
+    /// be joined (nil: a list item, whose partial may read them).
+    private func eventValues(_ position: Int, entitiesAs template: String?) -> [String: Any] {
         let event = model.timeline[position]
         // Read in place: copying the whole resolved briefing retains every one of its values.
         let briefingTitle = model.briefings[event.briefing].source.title
         let briefingURL = model.briefings[event.briefing].url
-        let entities = (event.actors + event.places).map(entityRef)
-        return [
+        let entities = event.actors + event.places
+        var values: [String: Any] = [
             "date": event.date.display,
             "dateISO": event.date.description,
             "title": event.title,
             "publication": event.isPublication,
             "briefing": ["title": briefingTitle, "url": link(briefingURL)],
-            "entities": entities,
             "hasEntities": !entities.isEmpty,
         ]
+        if let template {
+            put(chips: entities, as: "entities", of: template, in: &values)
+        } else {
+            values["entities"] = entities.map(entityRef)
+        }
+        return values
     }
 
     func eventItem(_ position: Int, via: Int? = nil) -> Any {
-        var item = eventCard(position)
+        var item = eventValues(position, entitiesAs: nil)
         let card = eventCards.indices.contains(position) ? eventCards[position] : HTMLFragment("")
         item["via"] = via.map(entityRef) ?? false
         guard let cardReads else {
