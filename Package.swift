@@ -20,6 +20,11 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
+        .systemLibrary(
+            name: "CJemalloc",
+            pkgConfig: "jemalloc",
+            providers: [.apt(["libjemalloc-dev"]), .brew(["jemalloc"])]
+        ),
         .target(name: "DossierMarkdown", dependencies: ["CCmarkGFM"]),
         .target(
             name: "DossierCore",
@@ -38,6 +43,7 @@ let package = Package(
             dependencies: [
                 "DossierCore",
                 "DossierServer",
+                "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

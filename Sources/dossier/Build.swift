@@ -65,6 +65,7 @@ struct Build: ParsableCommand {
         if output.verbose {
             for stage in result.stages { print("  " + stage.name.padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: "%7.3f s", stage.seconds)) }
             print(String(format: "  matching    %7.3f s CPU for %d mentions in briefing bodies", result.matchingSeconds, result.mentions))
+            print("  allocator   \(Allocator.description)")
             if let rendered = result.bodiesRendered, let reused = result.bodiesReused {
                 print("  bodies      \(rendered) rendered, \(reused) reused from the cache")
             }
