@@ -200,6 +200,20 @@ final class LoadingDiagnosticsTests: XCTestCase {
 
     // MARK: 9–10 slugs
 
+    /// ASCII file names and titles take byte-wise paths; they must agree with the general ones.
+    func testDatePrefixesAndSlugsOnTheirFastPaths() {
+        XCTAssertEqual(BriefingReader.stripDatePrefix("2017-06-22-mosul"), "mosul")
+        XCTAssertEqual(BriefingReader.stripDatePrefix("2017-06-22-"), "2017-06-22-")
+        XCTAssertEqual(BriefingReader.stripDatePrefix("2017-6-22-mosul"), "2017-6-22-mosul")
+        XCTAssertEqual(BriefingReader.stripDatePrefix("2017-06-22mosul"), "2017-06-22mosul")
+        XCTAssertEqual(BriefingReader.stripDatePrefix("mosul"), "mosul")
+        XCTAssertEqual(BriefingReader.stripDatePrefix("2017-06-22-مosul"), "مosul")
+        XCTAssertEqual(BriefingReader.stripDatePrefix("\u{0662}\u{0660}\u{0661}\u{0667}-06-22-mosul"), "mosul", "other scripts' digits, as \\d takes them")
+        XCTAssertEqual(Slug.make("Mosul\u{2019}s Fall: What Next?"), "mosuls-fall-what-next")
+        XCTAssertEqual(Slug.make("Café Déjà Vu"), "cafe-deja-vu")
+        XCTAssertEqual(Slug.make("--ISIS  in  2017--"), "isis-in-2017")
+    }
+
     func testDuplicateSlugsFromFileNamesNameBothFiles() throws {
         let older = "Content/briefings/2017-01-01-x.md", newer = "Content/briefings/2018-01-01-x.md"
         let result = try failingBuild([newer: Data(briefing("Newer", date: "2018-01-01").utf8)],

@@ -59,6 +59,14 @@ enum BriefingReader {
     }
 
     static func stripDatePrefix(_ stem: String) -> String {
+        // ASCII stems (nearly all) are checked byte by byte: the expression was compiled again
+        // for every briefing. `\d` also takes other scripts' digits, so those go to it.
+        let head = Array(stem.utf8.prefix(11))
+        if head.count == 11, head.allSatisfy({ $0 < 0x80 }) {
+            let isDigit = { (byte: UInt8) in byte >= 0x30 && byte <= 0x39 }
+            let datePrefix = head.indices.allSatisfy { [4, 7, 10].contains($0) ? head[$0] == UInt8(ascii: "-") : isDigit(head[$0]) }
+            return datePrefix && stem.utf8.count > 11 ? String(stem.utf8.dropFirst(11))! : stem
+        }
         let pattern = #"^\d{4}-\d{2}-\d{2}-"#
         guard let range = stem.range(of: pattern, options: .regularExpression), range.upperBound < stem.endIndex else {
             return stem

@@ -13,7 +13,8 @@ public enum Slug {
     /// Returns an empty string when nothing usable is left (e.g. an all-Arabic tag); callers
     /// fall back to `hashed(_:)`.
     public static func make(_ text: String) -> String {
-        let folded = text.precomposedStringWithCanonicalMapping
+        // ASCII is its own canonical form and has no diacritics; the ICU transform is slow.
+        let folded = text.utf8.allSatisfy({ $0 < 0x80 }) ? text.lowercased() : text.precomposedStringWithCanonicalMapping
             .applyingTransform(.stripDiacritics, reverse: false)?.lowercased() ?? text.lowercased()
         var slug = ""
         var pendingHyphen = false
