@@ -3,6 +3,14 @@ import XCTest
 @testable import DossierCore
 
 final class SearchIndexTests: XCTestCase {
+    func testDecimalsAppendAsTheirDigits() {
+        for value: UInt64 in [0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 12_345, 4_294_967_295, 10_000_000_000_000_000_000, .max] {
+            var bytes = Array("x".utf8)
+            SearchIndex.appendDecimal(value, to: &bytes)
+            XCTAssertEqual(String(decoding: bytes, as: UTF8.self), "x\(value)")
+        }
+    }
+
     // MARK: A tiny site and a reader for what the build wrote under search/
 
     private func makeSite() throws -> TestSite {

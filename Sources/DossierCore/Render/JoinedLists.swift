@@ -284,34 +284,45 @@ extension ViewContext {
 
     /// Briefings as the built-in `briefing-item` shows them, one after another.
     func joinedBriefings(_ items: [BriefingEntry]) -> JoinedHTML {
-        var text = ""
-        for item in items {
+        join(items.map { item in
             let mentions = item.mentions ?? 0
             let line = item.isReference && (item.via != nil || mentions > 0)
                 ? ReferenceLines.Key(via: item.via, mentions: mentions) : nil
-            let wrapper = itemWrappers.wrapper(.briefing(line: line), view: self)
-            append(briefingCards.indices.contains(item.index) ? briefingCards[item.index] : nil, wrapper, to: &text)
-        }
-        return JoinedHTML(renderText: text)
+            return (.briefing(line: line), briefingCards.indices.contains(item.index) ? briefingCards[item.index] : nil)
+        })
     }
 
     /// Events as the built-in `event-item` shows them, one after another.
     func joinedEvents(_ items: [(position: Int, via: Int?)]) -> JoinedHTML {
-        var text = ""
-        for item in items {
-            let publication = model.timeline[item.position].isPublication
-            let wrapper = itemWrappers.wrapper(.event(publication: publication, via: item.via), view: self)
-            append(eventCards.indices.contains(item.position) ? eventCards[item.position] : nil, wrapper, to: &text)
-        }
-        return JoinedHTML(renderText: text)
+        join(items.map { item in
+            (.event(publication: model.timeline[item.position].isPublication, via: item.via),
+             eventCards.indices.contains(item.position) ? eventCards[item.position] : nil)
+        })
     }
 
-    private func append(_ card: HTMLFragment?, _ wrapper: ItemWrappers.Wrapper, to text: inout String) {
-        let html = card?.html ?? ""
-        // As `CardMarker` notes when a skeleton shows a card that is not a marker.
-        if let cardReads, !html.isEmpty, html.first != "\u{0}" { cardReads.noteCardValues() }
-        text += wrapper.prefix
-        text += html
-        text += wrapper.suffix
+    /// Each card between its wrapper, in one string made to size (an entity page's list runs
+    /// to megabytes, and growing it by appending copied it over and over).
+    private func join(_ items: [(key: ItemWrappers.Key, card: HTMLFragment?)]) -> JoinedHTML {
+        var known: [ItemWrappers.Key: ItemWrappers.Wrapper] = [:]
+        var parts: [(wrapper: ItemWrappers.Wrapper, html: String)] = []
+        parts.reserveCapacity(items.count)
+        var size = 0
+        for item in items {
+            let wrapper = known[item.key] ?? itemWrappers.wrapper(item.key, view: self)
+            known[item.key] = wrapper
+            let html = item.card?.html ?? ""
+            // As `CardMarker` notes when a skeleton shows a card that is not a marker.
+            if let cardReads, !html.isEmpty, html.first != "\u{0}" { cardReads.noteCardValues() }
+            size += wrapper.prefix.utf8.count + html.utf8.count + wrapper.suffix.utf8.count
+            parts.append((wrapper, html))
+        }
+        var text = ""
+        text.reserveCapacity(size)
+        for part in parts {
+            text += part.wrapper.prefix
+            text += part.html
+            text += part.wrapper.suffix
+        }
+        return JoinedHTML(renderText: text)
     }
 }

@@ -368,13 +368,16 @@ struct SearchIndex {
     }
 
     static func appendDecimal(_ value: UInt64, to bytes: inout [UInt8]) {
-        let start = bytes.count
+        // Most significant digit first: reversing `bytes[start...]` copied the whole array on
+        // every call, quadratic in a long posting list.
+        var divisor: UInt64 = 1
+        while divisor <= value / 10 { divisor *= 10 }
         var rest = value
         repeat {
-            bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
-            rest /= 10
-        } while rest > 0
-        bytes[start...].reverse()
+            bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        } while divisor > 0
     }
 
     /// Every term's shard entry, in code point order (the order of `terms`, when given); the
