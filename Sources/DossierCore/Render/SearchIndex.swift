@@ -82,10 +82,17 @@ struct SearchIndex {
             entries = Self.entries(Self.postings(documents))
         }
         var files = termFiles(entries, documentCount: documents.count)
-        for start in stride(from: 0, to: documents.count, by: chunkSize) {
-            let chunk = documents[start..<min(start + chunkSize, documents.count)]
-            files.append(OutputFile(path: "search/docs-\(start / chunkSize).json", text: chunkJSON(chunk)))
+        // The chunks' JSON (11 MB at 10,000 briefings) on both cores.
+        let size = chunkSize
+        let chunkCount = (documents.count + size - 1) / size
+        let chunks = ResultSlots<OutputFile>(count: chunkCount)
+        let box = UncheckedBox((self, documents))
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { number in
+            let (index, documents) = box.value
+            let chunk = documents[number * size..<min((number + 1) * size, documents.count)]
+            chunks.set(number, OutputFile(path: "search/docs-\(number).json", text: index.chunkJSON(chunk)))
         }
+        files += chunks.values.compactMap { $0 }
         return files.sorted { $0.path < $1.path }
     }
 
