@@ -165,23 +165,31 @@ struct BodyRenderer: Sendable {
     /// Words for the reading time: runs of bytes between ASCII whitespace (fast, and exact
     /// enough for a minutes estimate).
     static func wordCount(_ text: String) -> Int {
-        var count = 0
-        var inWord = false
-        for byte in text.utf8 {
-            let isSpace = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D
-            if !isSpace && !inWord { count += 1 }
-            inWord = !isSpace
+        // Over the contiguous bytes when the string has them (text runs do): iterating the
+        // UTF-8 view checks an index per byte.
+        func count<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> Int {
+            var count = 0
+            var inWord = false
+            for byte in bytes {
+                let isSpace = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D
+                if !isSpace && !inWord { count += 1 }
+                inWord = !isSpace
+            }
+            return count
         }
-        return count
+        return text.utf8.withContiguousStorageIfAvailable(count) ?? count(text.utf8)
     }
 
     static func containsDoubleBracket(_ text: String) -> Bool {
-        var previous: UInt8 = 0
-        for byte in text.utf8 {
-            if byte == 0x5B && previous == 0x5B { return true }
-            previous = byte
+        func contains<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> Bool {
+            var previous: UInt8 = 0
+            for byte in bytes {
+                if byte == 0x5B && previous == 0x5B { return true }
+                previous = byte
+            }
+            return false
         }
-        return false
+        return text.utf8.withContiguousStorageIfAvailable(contains) ?? contains(text.utf8)
     }
 
     /// Names match in NFC. Text typed on most systems already is; decomposed text (common from
