@@ -13,6 +13,8 @@ struct TemplateSet: Sendable {
     let joinedLists: JoinedLists
     /// Whether `site` carries the header and footer rendered (see `ShellParts`).
     let rendersShellParts: Bool
+    /// The built-in templates rendered once per shape of their context (see `ShapeSkeletons`).
+    let shapeSkeletons: ShapeSkeletons
 
     static func load(from folder: URL, displayBase: URL, diagnostics: inout Diagnostics) -> TemplateSet {
         var sources = DefaultTheme.templates
@@ -54,6 +56,7 @@ struct TemplateSet: Sendable {
         }
         let joinedLists = JoinedLists.rewrite(&sources, overridden: Set(origin.keys))
         let rendersShellParts = ShellParts.rewrite(&sources, overridden: Set(origin.keys))
+        let shapeSkeletons = ShapeSkeletons(templates: Set(["event-card", "briefing-card"].filter { origin[$0] == nil }))
         HTMLEscaping.registered
         var library = MustacheLibrary()
         for name in sources.keys.sorted() {
@@ -69,11 +72,12 @@ struct TemplateSet: Sendable {
             }
         }
         return TemplateSet(library: library, assets: assets, fingerprint: fingerprint, joinedLists: joinedLists,
-                           rendersShellParts: rendersShellParts)
+                           rendersShellParts: rendersShellParts, shapeSkeletons: shapeSkeletons)
     }
 
     /// Renders a page template; a missing template is reported, never an empty page.
     func render(_ context: [String: Any], template: String, diagnostics: inout Diagnostics) -> String? {
+        if let text = shapeSkeletons.render(context, template: template, library: library) { return text }
         guard let text = library.render(context, withTemplate: template) else {
             diagnostics.error("dossier.template.missing", "Templates/\(template).mustache",
                               "template '\(template)' does not exist")

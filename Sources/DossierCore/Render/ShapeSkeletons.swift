@@ -1,0 +1,159 @@
+import Foundation
+import Mustache
+
+/// Built-in templates rendered once per *shape* of their context, with a placeholder for each
+/// value, and then filled in for every context of that shape.
+///
+/// At 10,000 briefings there are 30,000 event cards and 10,000 briefing cards, each unique, and
+/// each a dozen Mustache lookups (1.5–3 µs apiece in swift-mustache). Their built-in templates
+/// test only flags (`publication`, `hasTags`, whether `summary` is `false`) and otherwise print
+/// values, so the output of one is the same text for every context whose flags agree, with the
+/// values in the same places. The shape is the context's keys, nesting and flags; a string or
+/// number becomes a placeholder that shows, once rendered, whether the template escaped it
+/// (`{{x}}`) or not (`{{{x}}}`), and filling in escapes the value exactly as `HTMLEscaping` does.
+/// A context holding anything else (a list, say) is rendered the ordinary way, and so is a
+/// template whose output holds a placeholder in any other form.
+///
+/// Only templates named in `templates` are rendered so, and `TemplateSet` names only built-in
+/// ones that the theme does not override: a theme's own template could transform a value or
+/// test a string in ways a placeholder does not show. `JoinedListsTests` compares the output
+/// with the ordinary rendering, byte for byte.
+final class ShapeSkeletons: @unchecked Sendable {
+    let templates: Set<String>
+    private let lock = NSLock()
+    /// Template and shape → its skeleton, or nil when the shape must be rendered the ordinary way.
+    private var skeletons: [String: Skeleton?] = [:]
+
+    private enum Piece {
+        case text(String)
+        case escaped(Int)
+        case raw(Int)
+    }
+
+    private struct Skeleton {
+        let pieces: [Piece]
+    }
+
+    /// Stands for value `id`: U+0001 cannot come from a built-in template, and the `&` shows
+    /// whether the value was escaped (`&amp;`).
+    private static func placeholder(_ id: Int) -> String { "\u{1}&\(id)\u{1}" }
+
+    init(templates: Set<String>) {
+        self.templates = templates
+    }
+
+    /// The rendered template, or nil to render it the ordinary way.
+    func render(_ context: [String: Any], template: String, library: MustacheLibrary) -> String? {
+        guard templates.contains(template) else { return nil }
+        var shape = template
+        var values: [String] = []
+        guard let placeholders = Self.placeholders(for: context, shape: &shape, values: &values) else { return nil }
+        lock.lock()
+        let known = skeletons[shape]
+        lock.unlock()
+        let skeleton: Skeleton?
+        if let known {
+            skeleton = known
+        } else {
+            skeleton = library.render(placeholders, withTemplate: template).flatMap { Self.parse($0, valueCount: values.count) }
+            lock.lock()
+            skeletons[shape] = .some(skeleton)
+            lock.unlock()
+        }
+        return skeleton.map { Self.fill($0, values) }
+    }
+
+    /// The context with every string, number and non-empty fragment replaced by a placeholder,
+    /// and its shape appended to `shape`; nil when it holds anything else.
+    private static func placeholders(for context: [String: Any], shape: inout String, values: inout [String]) -> [String: Any]? {
+        var result: [String: Any] = [:]
+        result.reserveCapacity(context.count)
+        shape += "{"
+        for key in context.keys.sorted() {
+            shape += key
+            switch context[key]! {
+            case let flag as Bool:
+                shape += flag ? ":T," : ":F,"
+                result[key] = flag
+            case let text as String:
+                shape += ":s,"
+                result[key] = placeholder(values.count)
+                values.append(text)
+            case let number as Int:
+                shape += ":s,"
+                result[key] = placeholder(values.count)
+                values.append(String(number))
+            case let fragment as HTMLFragment:
+                // An empty fragment is false in a section: it stays as it is.
+                let html = fragment.html
+                shape += html.isEmpty ? ":e," : ":h,"
+                result[key] = html.isEmpty ? fragment : HTMLFragment(html: placeholder(values.count), digest: fragment.digest)
+                if !html.isEmpty { values.append(html) }
+            case let joined as JoinedHTML:
+                shape += joined.isNull ? ":e," : ":h,"
+                result[key] = joined.isNull ? joined : JoinedHTML(renderText: placeholder(values.count))
+                if !joined.isNull { values.append(joined.renderText) }
+            case let nested as [String: Any]:
+                shape += ":"
+                guard let inner = placeholders(for: nested, shape: &shape, values: &values) else { return nil }
+                result[key] = inner
+                shape += ","
+            default:
+                return nil
+            }
+        }
+        shape += "}"
+        return result
+    }
+
+    /// Text and placeholders, or nil when a placeholder appears in any other form.
+    private static func parse(_ rendered: String, valueCount: Int) -> Skeleton? {
+        let bytes = Array(rendered.utf8)
+        var pieces: [Piece] = []
+        var textStart = 0
+        var index = 0
+        let escapedMark = Array("&amp;".utf8)
+        while index < bytes.count {
+            guard bytes[index] == 1 else {
+                index += 1
+                continue
+            }
+            if index > textStart { pieces.append(.text(String(decoding: bytes[textStart..<index], as: UTF8.self))) }
+            var cursor = index + 1
+            let escaped: Bool
+            if bytes[cursor...].starts(with: escapedMark) {
+                escaped = true
+                cursor += escapedMark.count
+            } else if cursor < bytes.count, bytes[cursor] == UInt8(ascii: "&") {
+                escaped = false
+                cursor += 1
+            } else {
+                return nil
+            }
+            var id = 0
+            let digitsStart = cursor
+            while cursor < bytes.count, bytes[cursor] >= 0x30, bytes[cursor] <= 0x39, cursor - digitsStart < 9 {
+                id = id * 10 + Int(bytes[cursor] - 0x30)
+                cursor += 1
+            }
+            guard cursor > digitsStart, cursor < bytes.count, bytes[cursor] == 1, id < valueCount else { return nil }
+            pieces.append(escaped ? .escaped(id) : .raw(id))
+            index = cursor + 1
+            textStart = index
+        }
+        if textStart < bytes.count { pieces.append(.text(String(decoding: bytes[textStart...], as: UTF8.self))) }
+        return Skeleton(pieces: pieces)
+    }
+
+    private static func fill(_ skeleton: Skeleton, _ values: [String]) -> String {
+        var text = ""
+        for piece in skeleton.pieces {
+            switch piece {
+            case let .text(literal): text += literal
+            case let .escaped(id): text += HTMLEscaping.escape(values[id])
+            case let .raw(id): text += values[id]
+            }
+        }
+        return text
+    }
+}
