@@ -63,6 +63,22 @@ final class SitePagesTests: XCTestCase {
         }
     }
 
+    func testAnUndatedSourceShowsNoDate() throws {
+        let site = try TestSite([
+            "Content/briefings/src.md": briefing("Sources", date: "2017-04-01", extra: """
+                sources:
+                  - title: Undated report
+                    url: https://example.org/a
+                  - title: Dated report
+                    date: 2017-03-01
+                """),
+        ])
+        XCTAssertTrue(try site.build().succeeded)
+        let page = site.output("briefings/src/index.html")
+        assertContains(page, "<li><a href=\"https://example.org/a\" rel=\"noopener\">Undated report</a></li>")
+        assertContains(page, "<li>Dated report, <time datetime=\"2017-03-01\">1 March 2017</time></li>")
+    }
+
     func testPaginationEdges() throws {
         func site(count: Int) throws -> TestSite {
             var files = ["site.yml": "per_page: 3"]

@@ -73,7 +73,8 @@ extension ViewContext {
         let source = briefing.source
         let events = model.eventsByBriefing[index]
         let sources: [[String: Any]] = source.sources.map { link in
-            var item: [String: Any] = ["title": link.title, "url": Self.present(link.url)]
+            // An undated source says so: without `date`, `{{#date}}` found the briefing's own.
+            var item: [String: Any] = ["title": link.title, "url": Self.present(link.url), "date": false, "dateISO": false]
             if let date = link.date { item["date"] = date.display; item["dateISO"] = date.description }
             return item
         }
