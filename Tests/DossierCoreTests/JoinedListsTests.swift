@@ -15,8 +15,10 @@ final class JoinedListsTests: XCTestCase {
             "Bravo <b>", date: "2017-02-01",
             extra: "tags: [iraq, syria]\nplaces: [mosul]\nevents:\n  - date: 2017-01\n    title: Mosul's east bank retaken\n    places: [mosul]\n  - date: 2017\n    title: A year of fighting\n    places: [iraq]",
             body: "Mosul and Daesh."),
-        "Content/briefings/2017-03-01-c.md": briefing("Charlie", date: "2017-03-01", extra: "tags: [syria]",
-                                                     body: "Daesh moves towards Raqqa; Iraq watches."),
+        "Content/briefings/2017-03-01-c.md": briefing(
+            "Charlie", date: "2017-03-01",
+            extra: "tags: [syria]\nupdated: 2017-03-05\nsummary: Raqqa & \"the north\".\nsources:\n  - title: Undated <note>\n  - title: A report\n    url: https://example.org/r?a=1&b=2\n    date: 2017-02\n  - title: Dated only\n    date: 2017-02-27",
+            body: "Daesh moves towards Raqqa; Iraq watches."),
         "Content/briefings/2017-04-01-d.md": briefing("Delta", date: "2017-04-01", extra: "tags: [iraq]\nactors: [pmu]",
                                                      body: "The PMU and Daesh near Mosul."),
         "Content/actors/daesh.md": "---\nname: Daesh\naliases: [ISIS]\n---\nProfile.",
@@ -54,6 +56,8 @@ final class JoinedListsTests: XCTestCase {
         assertContains(joined.site.output("briefings/page/2/index.html"), "Bravo &lt;b&gt;")
         assertContains(joined.site.output("timeline/index.html"), "Mosul&#39;s east bank retaken")
         assertContains(joined.site.output("briefings/b/index.html"), "<section class=\"related\"")
+        assertContains(joined.site.output("briefings/c/index.html"),
+                       "<ol><li>Undated &lt;note&gt;</li><li><a href=\"https://example.org/r?a=1&amp;b=2\" rel=\"noopener\">A report</a>")
         assertContains(joined.site.output("briefings/d/index.html"),
                        "<h2>Actors</h2><ul class=\"chips\"><li><a href=\"/actors/daesh/\">Daesh</a></li><li><a href=\"/actors/pmu/\">Popular Mobilization Units</a></li></ul>")
         assertContains(joined.site.output("places/mosul/index.html"),

@@ -64,7 +64,12 @@ struct JoinedLists: Sendable {
         Site(template: "briefing-card", section: "tags", inline: linkChip),
         Site(template: "briefing", section: "tags", inline: linkChip),
         Site(template: "event-card", section: "entities", inline: linkChip),
+        Site(template: "briefing", section: "sources", inline: sourceItem),
     ]
+
+    /// A source of the built-in briefing page. Each is rendered once (through `ShapeSkeletons`),
+    /// so that the page's context holds no list and the page itself has a shape.
+    static let sourceItem = #"<li>{{#url}}<a href="{{url}}" rel="noopener">{{title}}</a>{{/url}}{{^url}}{{title}}{{/url}}{{#date}}, <time datetime="{{dateISO}}">{{date}}</time>{{/date}}</li>"#
 
     private let active: Set<Site>
 
@@ -118,7 +123,7 @@ final class ItemWrappers: @unchecked Sendable {
     /// Stands for the card while a wrapper renders; it cannot occur in a rendered template.
     private static let placeholder = "\u{0}dossier-item-card\u{0}"
 
-    private let templates: TemplateSet
+    let templates: TemplateSet
     private let lock = NSLock()
     private var rendered: [Key: Wrapper] = [:]
     private var chips: [Int: String] = [:]
@@ -279,6 +284,22 @@ extension ViewContext {
         context[section] = !entities.isEmpty
         var text = ""
         for entity in entities { text += itemWrappers.inlineItem(site, item: String(entity)) { entityRef(entity) } }
+        context[site.key] = JoinedHTML(renderText: text)
+    }
+
+    /// Puts a briefing's sources in its page's context, joined where allowed (each rendered by
+    /// the section's own body, with its item alone: every name it reads is in the item).
+    func put(sources items: [[String: Any]], as section: String, of template: String, in context: inout [String: Any]) {
+        guard let site = joinedLists.site(template, section) else {
+            context[section] = items
+            return
+        }
+        context[section] = !items.isEmpty
+        var text = ""
+        for item in items {
+            var ignored = Diagnostics()
+            text += itemWrappers.templates.render(item, template: site.itemTemplate, diagnostics: &ignored) ?? ""
+        }
         context[site.key] = JoinedHTML(renderText: text)
     }
 

@@ -92,11 +92,12 @@ extension ViewContext {
             "hasActors": !briefing.actors.isEmpty,
             "hasPlaces": !briefing.places.isEmpty,
             "hasEvents": !events.isEmpty,
-            "sources": sources, "hasSources": !sources.isEmpty,
+            "hasSources": !sources.isEmpty,
             "hasRelated": !briefing.related.isEmpty,
             "body": briefing.body.fragment,
         ]
         put(tags: briefing.tags, as: "tags", of: "briefing", in: &context)
+        put(sources: sources, as: "sources", of: "briefing", in: &context)
         put(entities: briefing.actors, as: "actors", of: "briefing", in: &context)
         put(entities: briefing.places, as: "places", of: "briefing", in: &context)
         put(events: events.map { ($0, nil) }, as: "events", of: "briefing", in: &context)

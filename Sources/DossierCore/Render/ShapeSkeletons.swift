@@ -38,6 +38,10 @@ final class ShapeSkeletons: @unchecked Sendable {
     /// whether the value was escaped (`&amp;`).
     private static func placeholder(_ id: Int) -> String { "\u{1}&\(id)\u{1}" }
 
+    /// A dictionary holding this key (a string) is the same wherever the string is: it is part
+    /// of the shape as that string, and its values stay in the skeleton (`site`).
+    static let constantKey = "builtInShape"
+
     init(templates: Set<String>) {
         self.templates = templates
     }
@@ -57,6 +61,8 @@ final class ShapeSkeletons: @unchecked Sendable {
         } else {
             skeleton = library.render(placeholders, withTemplate: template).flatMap { Self.parse($0, valueCount: values.count) }
             lock.lock()
+            // Shapes that name a `site` value of an earlier build are never met again (`serve`).
+            if skeletons.count >= 4_096 { skeletons.removeAll() }
             skeletons[shape] = .some(skeleton)
             lock.unlock()
         }
@@ -93,6 +99,9 @@ final class ShapeSkeletons: @unchecked Sendable {
                 shape += joined.isNull ? ":e," : ":h,"
                 result[key] = joined.isNull ? joined : JoinedHTML(renderText: placeholder(values.count))
                 if !joined.isNull { values.append(joined.renderText) }
+            case let nested as [String: Any] where nested[constantKey] is String:
+                shape += "=" + (nested[constantKey] as! String) + ","
+                result[key] = nested
             case let nested as [String: Any]:
                 shape += ":"
                 guard let inner = placeholders(for: nested, shape: &shape, values: &values) else { return nil }

@@ -56,7 +56,10 @@ struct TemplateSet: Sendable {
         }
         let joinedLists = JoinedLists.rewrite(&sources, overridden: Set(origin.keys))
         let rendersShellParts = ShellParts.rewrite(&sources, overridden: Set(origin.keys))
-        let shapeSkeletons = ShapeSkeletons(templates: Set(["event-card", "briefing-card"].filter { origin[$0] == nil }))
+        // A page's shape covers the layout, header and footer too: only with all of them built in.
+        let shell = ["layout", "header", "footer"].allSatisfy { origin[$0] == nil }
+        let shaped = ["event-card", "briefing-card", "dossier-joined/briefing/sources"] + (shell ? ["briefing"] : [])
+        let shapeSkeletons = ShapeSkeletons(templates: Set(shaped.filter { origin[$0] == nil }))
         HTMLEscaping.registered
         var library = MustacheLibrary()
         for name in sources.keys.sorted() {
