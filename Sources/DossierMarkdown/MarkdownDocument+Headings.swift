@@ -52,6 +52,26 @@ extension MarkdownDocument {
 /// GitHub-style anchor ids: lowercase letters and digits of any script, hyphens for spaces.
 public enum AnchorSlug {
     public static func make(_ text: String) -> String {
+        // ASCII headings (nearly all) byte by byte: there, letters are a–z once lowercased and
+        // numbers are 0–9, and looking Unicode properties up per scalar was most of the cost.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(text.utf8.count)
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): bytes.append(byte)
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"): bytes.append(byte + 0x20)
+                case UInt8(ascii: " "), UInt8(ascii: "-"): bytes.append(UInt8(ascii: "-"))
+                case UInt8(ascii: "_"): bytes.append(byte)
+                default: continue
+                }
+            }
+            return bytes.isEmpty ? "section" : String(decoding: bytes, as: UTF8.self)
+        }
+        return byProperties(text)
+    }
+
+    static func byProperties(_ text: String) -> String {
         var slug = ""
         for scalar in text.lowercased().unicodeScalars {
             if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {

@@ -3,6 +3,19 @@ import XCTest
 @testable import DossierMarkdown
 
 final class MarkdownTests: XCTestCase {
+    /// ASCII headings take a byte-wise path to their anchor; it must agree with the general one.
+    func testASCIIAnchorsMatchTheGeneralRule() {
+        let ascii = (0..<128).map { String(UnicodeScalar(UInt8($0))) }
+        for character in ascii { XCTAssertEqual(AnchorSlug.make(character), AnchorSlug.byProperties(character), "\(Array(character.utf8))") }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let text = (0..<Int.random(in: 0...12, using: &generator)).map { _ in ascii.randomElement(using: &generator)! }.joined()
+            XCTAssertEqual(AnchorSlug.make(text), AnchorSlug.byProperties(text), "\(Array(text.utf8))")
+        }
+        XCTAssertEqual(AnchorSlug.make("What happened in Mosul? (2017)"), "what-happened-in-mosul-2017")
+        XCTAssertEqual(AnchorSlug.make("Économie"), "économie")
+    }
+
     private func html(_ markdown: String, raw: Bool = false) -> String {
         let document = MarkdownDocument(markdown: markdown, options: MarkdownOptions(allowRawHTML: raw))
         document.assignHeadingIDs()

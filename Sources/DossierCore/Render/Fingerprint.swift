@@ -106,6 +106,9 @@ public struct Fingerprint: Hashable, Sendable, CustomStringConvertible {
                 combine(key)
                 combine(context: dictionary[key]!)
             }
+        case let joined as JoinedHTML:
+            combine(byte: 9)
+            combine(joined.renderText)
         case let list as [Any]:
             combine(byte: 7)
             combine(UInt64(list.count))

@@ -61,7 +61,7 @@ final class ShapeSkeletons: @unchecked Sendable {
         } else {
             skeleton = library.render(placeholders, withTemplate: template).flatMap { Self.parse($0, valueCount: values.count) }
             lock.lock()
-            // Shapes that name a `site` value of an earlier build are never met again (`serve`).
+            // Bounded for `serve`, whose rebuilds may each bring `site` values of their own.
             if skeletons.count >= 4_096 { skeletons.removeAll() }
             skeletons[shape] = .some(skeleton)
             lock.unlock()

@@ -30,23 +30,15 @@ enum ShellParts {
 }
 
 /// The `site` value of each section, made once (see `ShellParts`). Each carries
-/// `builtInShape`, naming it among every `site` value of the process, so that a page's shape
-/// (`ShapeSkeletons`) can stand for it whole.
+/// `builtInShape`, the fingerprint of its values, so that a page's shape (`ShapeSkeletons`)
+/// can stand for it whole.
 final class SiteValues: @unchecked Sendable {
     private let templates: TemplateSet
     private let lock = NSLock()
     private var made: [String?: [String: Any]] = [:]
-    private let generation: Int
-
-    private static let generations = NSLock()
-    nonisolated(unsafe) private static var lastGeneration = 0
 
     init(templates: TemplateSet) {
         self.templates = templates
-        Self.generations.lock()
-        Self.lastGeneration += 1
-        generation = Self.lastGeneration
-        Self.generations.unlock()
     }
 
     func site(current: String?, make: () -> [String: Any]) -> [String: Any] {
@@ -60,7 +52,9 @@ final class SiteValues: @unchecked Sendable {
                 site[key] = JoinedHTML(renderText: templates.render(["site": site], template: partial, diagnostics: &ignored) ?? "")
             }
         }
-        site[ShapeSkeletons.constantKey] = "\(generation) \(current ?? "")"
+        var values = Fingerprint()
+        values.combine(context: site)
+        site[ShapeSkeletons.constantKey] = values.description
         made[current] = site
         return site
     }
