@@ -1,0 +1,127 @@
+import Foundation
+
+/// How `ViewContext` puts the lists of `JoinedLists` in page contexts.
+extension ViewContext {
+    typealias BriefingEntry = (index: Int, mentions: Int?, via: Int?, isReference: Bool)
+
+    /// Puts a list of briefings in a page's context: joined where the theme lets Swift join it,
+    /// as one item per briefing otherwise. A joined list is still there by its own name as a
+    /// flag, for `{{^section}}`.
+    func put(briefings entries: [BriefingEntry], as section: String, of template: String, in context: inout [String: Any]) {
+        guard let site = joinedLists.site(template, section) else {
+            context[section] = entries.map { briefingItem($0.index, mentions: $0.mentions, via: $0.via, isReference: $0.isReference) }
+            return
+        }
+        context[section] = !entries.isEmpty
+        context[site.key] = joinedBriefings(entries)
+    }
+
+    /// Puts a list of events in a page's context, as `put(briefings:…)` does.
+    func put(events entries: [(position: Int, via: Int?)], as section: String, of template: String, in context: inout [String: Any]) {
+        guard let site = joinedLists.site(template, section) else {
+            context[section] = entries.map { eventItem($0.position, via: $0.via) }
+            return
+        }
+        context[section] = !entries.isEmpty
+        context[site.key] = joinedEvents(entries)
+    }
+
+    /// Puts a list of entities in a page's context as a list holding the list of refs, which
+    /// `{{#section}}{{>entity-list}}{{/section}}` shows once; joined where the theme allows.
+    func put(entities: [Int], as section: String, of template: String, in context: inout [String: Any]) {
+        guard let site = joinedLists.site(template, section) else {
+            context[section] = [entities.map(entityRef)]
+            return
+        }
+        context[section] = true
+        let frame = itemWrappers.entityListFrame()
+        var text = frame.prefix
+        for entity in entities { text += itemWrappers.chip(entity, view: self) }
+        text += frame.suffix
+        context[site.key] = JoinedHTML(renderText: text)
+    }
+
+    /// Puts a briefing's tags in a context (a card or a briefing page), joined where allowed.
+    func put(tags slugs: [String], as section: String, of template: String, in context: inout [String: Any]) {
+        guard let site = joinedLists.site(template, section) else {
+            context[section] = slugs.map(tagRef)
+            return
+        }
+        context[section] = !slugs.isEmpty
+        var text = ""
+        for slug in slugs { text += itemWrappers.inlineItem(site, item: slug) { tagRef(slug) } }
+        context[site.key] = JoinedHTML(renderText: text)
+    }
+
+    /// Puts an event's entities in its card's context, joined where allowed.
+    func put(chips entities: [Int], as section: String, of template: String, in context: inout [String: Any]) {
+        guard let site = joinedLists.site(template, section) else {
+            context[section] = entities.map(entityRef)
+            return
+        }
+        context[section] = !entities.isEmpty
+        var text = ""
+        for entity in entities { text += itemWrappers.inlineItem(site, item: String(entity)) { entityRef(entity) } }
+        context[site.key] = JoinedHTML(renderText: text)
+    }
+
+    /// Puts a briefing's sources in its page's context, joined where allowed (each rendered by
+    /// the section's own body, with its item alone: every name it reads is in the item).
+    func put(sources items: [[String: Any]], as section: String, of template: String, in context: inout [String: Any]) {
+        guard let site = joinedLists.site(template, section) else {
+            context[section] = items
+            return
+        }
+        context[section] = !items.isEmpty
+        var text = ""
+        for item in items {
+            var ignored = Diagnostics()
+            text += itemWrappers.templates.render(item, template: site.itemTemplate, diagnostics: &ignored) ?? ""
+        }
+        context[site.key] = JoinedHTML(renderText: text)
+    }
+
+    /// Briefings as the built-in `briefing-item` shows them, one after another.
+    func joinedBriefings(_ items: [BriefingEntry]) -> JoinedHTML {
+        join(items.map { item in
+            let mentions = item.mentions ?? 0
+            let line = item.isReference && (item.via != nil || mentions > 0)
+                ? ReferenceLines.Key(via: item.via, mentions: mentions) : nil
+            return (.briefing(line: line), briefingCards.indices.contains(item.index) ? briefingCards[item.index] : nil)
+        })
+    }
+
+    /// Events as the built-in `event-item` shows them, one after another.
+    func joinedEvents(_ items: [(position: Int, via: Int?)]) -> JoinedHTML {
+        join(items.map { item in
+            (.event(publication: model.timeline[item.position].isPublication, via: item.via),
+             eventCards.indices.contains(item.position) ? eventCards[item.position] : nil)
+        })
+    }
+
+    /// Each card between its wrapper, in one string made to size (an entity page's list runs
+    /// to megabytes, and growing it by appending copied it over and over).
+    private func join(_ items: [(key: ItemWrappers.Key, card: HTMLFragment?)]) -> JoinedHTML {
+        var known: [ItemWrappers.Key: ItemWrappers.Wrapper] = [:]
+        var parts: [(wrapper: ItemWrappers.Wrapper, html: String)] = []
+        parts.reserveCapacity(items.count)
+        var size = 0
+        for item in items {
+            let wrapper = known[item.key] ?? itemWrappers.wrapper(item.key, view: self)
+            known[item.key] = wrapper
+            let html = item.card?.html ?? ""
+            // As `CardMarker` notes when a skeleton shows a card that is not a marker.
+            if let cardReads, !html.isEmpty, html.first != "\u{0}" { cardReads.noteCardValues() }
+            size += wrapper.prefix.utf8.count + html.utf8.count + wrapper.suffix.utf8.count
+            parts.append((wrapper, html))
+        }
+        var text = ""
+        text.reserveCapacity(size)
+        for part in parts {
+            text += part.wrapper.prefix
+            text += part.html
+            text += part.wrapper.suffix
+        }
+        return JoinedHTML(renderText: text)
+    }
+}
