@@ -79,13 +79,30 @@ enum Aggregates {
     static func entityFacts(model: SiteModel, profiles: [RenderedBody]) -> [EntityFacts] {
         let count = model.entities.count
         var direct: [[EntityFacts.Reference]] = Array(repeating: [], count: count)
-        var pairCounts: [[Int: Int]] = Array(repeating: [:], count: count)
+        // Pairs counted in a square table when it is small (500 entities: 1 MB), which is
+        // millions of increments at 10,000 briefings; in dictionaries otherwise.
+        let dense = count <= 2_048
+        var table = [UInt32](repeating: 0, count: dense ? count * count : 0)
+        var pairCounts: [[Int: Int]] = Array(repeating: [:], count: dense ? 0 : count)
         for index in model.briefings.indices {
             let entities = model.briefings[index].entities
             let mentions = model.briefings[index].body.mentions
             for entity in entities {
                 direct[entity].append(.init(briefing: index, mentions: mentions[entity] ?? 0, via: nil))
-                for other in entities where other != entity { pairCounts[entity][other, default: 0] += 1 }
+                if dense {
+                    table.withUnsafeMutableBufferPointer { table in
+                        for other in entities where other != entity { table[entity * count + other] += 1 }
+                    }
+                } else {
+                    for other in entities where other != entity { pairCounts[entity][other, default: 0] += 1 }
+                }
+            }
+        }
+        func pairs(of entity: Int) -> [(entity: Int, count: Int)] {
+            guard dense else { return pairCounts[entity].map { (entity: $0.key, count: $0.value) } }
+            return (0..<count).compactMap { other in
+                let shared = table[entity * count + other]
+                return shared > 0 ? (entity: other, count: Int(shared)) : nil
             }
         }
         var eventsByEntity: [[Int]] = Array(repeating: [], count: count)
@@ -111,7 +128,7 @@ enum Aggregates {
             facts.events = events.sorted()
             // Most often first, then by name, then by index: entities may share a name, and the
             // dictionary's order changes from one process to the next.
-            facts.appearsWith = pairCounts[entity].map { (entity: $0.key, count: $0.value) }
+            facts.appearsWith = pairs(of: entity)
                 .sorted { a, b in
                     if a.count != b.count { return a.count > b.count }
                     if nameRanks[a.entity] != nameRanks[b.entity] { return nameRanks[a.entity] < nameRanks[b.entity] }
