@@ -214,10 +214,19 @@ struct SearchIndex {
     static func postings(_ documents: [Document], batch: Int = 256, saving cache: SessionCache? = nil) -> [String: [UInt32]] {
         var postings: [String: [UInt32]] = [:]
         let file = cache?.file
-        for start in stride(from: 0, to: documents.count, by: batch) {
+        let starts = Array(stride(from: 0, to: documents.count, by: batch))
+        func scored(_ start: Int) -> [[(String, UInt32)]] {
             let slice = Array(documents[start..<min(start + batch, documents.count)])
-            let terms = cache.map { savedOrScored(slice, cache: $0, file: file) } ?? scoreAll(slice)
-            SearchPostings.merge(terms, firstID: start, into: &postings)
+            return cache.map { savedOrScored(slice, cache: $0, file: file) } ?? scoreAll(slice)
+        }
+        // Each batch is merged while the next one is scored: merging alone left a core idle
+        // for a fifth of the index's time. Batches are merged in order, as before.
+        var pending = starts.first.map(scored)
+        for (position, start) in starts.enumerated() {
+            guard let terms = pending else { break }
+            let next = position + 1 < starts.count ? starts[position + 1] : nil
+            pending = sideBySide({ SearchPostings.merge(terms, firstID: start, into: &postings) },
+                                 { next.map(scored) }).1
         }
         return postings
     }
