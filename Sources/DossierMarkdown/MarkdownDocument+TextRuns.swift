@@ -1,4 +1,5 @@
 import CCmarkGFM
+import Foundation
 
 /// A stretch of prose: adjacent text nodes of one parent, soft line breaks included as "\n".
 ///
@@ -49,14 +50,19 @@ extension MarkdownDocument {
         func flush() {
             defer { current = [] }
             guard current.contains(where: { cmark_node_get_type($0) == CMARK_NODE_TEXT }) else { return }
-            var text = ""
+            // The nodes' bytes, then one string: a string per node cost an allocation and a
+            // UTF-8 check each (cmark-gfm's literals are valid UTF-8, so the result is the same).
+            var bytes: [UInt8] = []
             for node in current {
                 if cmark_node_get_type(node) == CMARK_NODE_TEXT {
-                    text += String(cString: cmark_node_get_literal(node))
+                    if let literal = cmark_node_get_literal(node) {
+                        bytes.append(contentsOf: UnsafeRawBufferPointer(start: literal, count: strlen(literal)))
+                    }
                 } else {
-                    text += "\n"
+                    bytes.append(0x0A)
                 }
             }
+            let text = String(decoding: bytes, as: UTF8.self)
             let first = current[0]
             let line = Int(cmark_node_get_start_line(first))
             let column = Int(cmark_node_get_start_column(first))

@@ -196,7 +196,9 @@ struct BodyRenderer: Sendable {
     /// macOS file names or some PDF copies) carries combining marks from U+0300–U+036F, whose
     /// UTF-8 lead bytes are 0xCC and 0xCD, so only such text pays for normalisation.
     static func composed(_ text: String) -> String {
-        text.utf8.contains { $0 == 0xCC || $0 == 0xCD } ? text.precomposedStringWithCanonicalMapping : text
+        func hasMarks<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> Bool { bytes.contains { $0 == 0xCC || $0 == 0xCD } }
+        let marked = text.utf8.withContiguousStorageIfAvailable(hasMarks) ?? hasMarks(text.utf8)
+        return marked ? text.precomposedStringWithCanonicalMapping : text
     }
 
     private enum WikiTarget {
