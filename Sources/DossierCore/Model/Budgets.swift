@@ -293,8 +293,12 @@ enum MarkdownPrecheck {
             var last = lineIndex
             while last + 1 < lines.count, !isBlank(bytes, lines[last + 1]) { last += 1 }
             let stretch = lines[lineIndex].lowerBound..<lines[last].upperBound
-            // Unclosed raw-HTML openers: each one rescans to the end of the paragraph.
-            for opener in rescannedOpeners {
+            // Unclosed raw-HTML openers: each one rescans to the end of the paragraph. They all
+            // start with '<', and most paragraphs have none: those skip the six scans below.
+            let hasAngle = !stretch.isEmpty && bytes.withUnsafeBufferPointer { buffer in
+                memchr(buffer.baseAddress! + stretch.lowerBound, Int32(UInt8(ascii: "<")), stretch.count) != nil
+            }
+            for opener in rescannedOpeners where hasAngle {
                 var work = 0.0
                 var count = 0
                 var first: Int?
