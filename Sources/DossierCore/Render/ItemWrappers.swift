@@ -19,11 +19,10 @@ final class ItemWrappers: @unchecked Sendable {
     private static let placeholder = "\u{0}dossier-item-card\u{0}"
 
     let templates: TemplateSet
-    private let lock = NSLock()
-    private var rendered: [Key: Wrapper] = [:]
-    private var chips: [Int: String] = [:]
-    private var chipFrame: Wrapper?
-    private var inlineItems: [InlineKey: String] = [:]
+    private let wrappers = LockedCache<Key, Wrapper>()
+    private let frames = LockedCache<String, Wrapper>()
+    private let chips = LockedCache<Int, String>()
+    private let inlineItems = LockedCache<InlineKey, String>()
 
     struct InlineKey: Hashable {
         let site: String
@@ -35,81 +34,55 @@ final class ItemWrappers: @unchecked Sendable {
     }
 
     func wrapper(_ key: Key, view: ViewContext) -> Wrapper {
-        lock.lock()
-        let known = rendered[key]
-        lock.unlock()
-        if let known { return known }
-        // Rendered outside the lock: two threads may both render a new wrapper, with the same result.
-        let card = HTMLFragment(Self.placeholder)
-        let context: [String: Any]
-        let partial: String
-        switch key {
-        case let .briefing(line):
-            partial = "briefing-item"
-            context = ["card": card, "referenceMeta": line.map { view.referenceLines.line($0, view: view) } ?? HTMLFragment("")]
-        case let .event(publication, via):
-            partial = "event-item"
-            context = ["card": card, "publication": publication, "via": via.map(view.entityRef) ?? false]
+        wrappers.value(key) {
+            let card = HTMLFragment(Self.placeholder)
+            let context: [String: Any]
+            let partial: String
+            switch key {
+            case let .briefing(line):
+                partial = "briefing-item"
+                context = ["card": card, "referenceMeta": line.map { view.referenceLines.line($0, view: view) } ?? HTMLFragment("")]
+            case let .event(publication, via):
+                partial = "event-item"
+                context = ["card": card, "publication": publication, "via": via.map(view.entityRef) ?? false]
+            }
+            var ignored = Diagnostics()
+            let text = templates.render(context, template: partial, diagnostics: &ignored) ?? ""
+            let parts = text.components(separatedBy: Self.placeholder)
+            // The built-in partials show the card exactly once; anything else is a bug worth seeing.
+            precondition(parts.count == 2, "the built-in \(partial) must show its card exactly once")
+            return Wrapper(prefix: parts[0], suffix: parts[1])
         }
-        var ignored = Diagnostics()
-        let text = templates.render(context, template: partial, diagnostics: &ignored) ?? ""
-        let parts = text.components(separatedBy: Self.placeholder)
-        // The built-in partials show the card exactly once; anything else is a bug worth seeing.
-        precondition(parts.count == 2, "the built-in \(partial) must show its card exactly once")
-        let wrapper = Wrapper(prefix: parts[0], suffix: parts[1])
-        lock.lock()
-        rendered[key] = wrapper
-        lock.unlock()
-        return wrapper
     }
 
     /// The built-in `entity-list` around no entity, split where its chips go: before its
     /// `{{#.}}` section and after it.
     func entityListFrame() -> Wrapper {
-        lock.lock()
-        let known = chipFrame
-        lock.unlock()
-        if let known { return known }
-        let empty = renderEntityList([])
-        let source = DefaultTheme.entityList
-        let prefix = String(source[..<source.range(of: "{{#.}}")!.lowerBound])
-        precondition(empty.hasPrefix(prefix), "the built-in entity-list must open with plain text")
-        let frame = Wrapper(prefix: prefix, suffix: String(empty.dropFirst(prefix.count)))
-        lock.lock()
-        chipFrame = frame
-        lock.unlock()
-        return frame
+        frames.value("entity-list") {
+            let empty = renderEntityList([])
+            let source = DefaultTheme.entityList
+            let prefix = String(source[..<source.range(of: "{{#.}}")!.lowerBound])
+            precondition(empty.hasPrefix(prefix), "the built-in entity-list must open with plain text")
+            return Wrapper(prefix: prefix, suffix: String(empty.dropFirst(prefix.count)))
+        }
     }
 
     /// One entity as the built-in `entity-list` shows it, without the frame.
     func chip(_ entity: Int, view: ViewContext) -> String {
-        lock.lock()
-        let known = chips[entity]
-        lock.unlock()
-        if let known { return known }
-        let frame = entityListFrame()
-        let framed = renderEntityList([view.entityRef(entity)])
-        precondition(framed.hasPrefix(frame.prefix) && framed.hasSuffix(frame.suffix), "the built-in entity-list must frame its chips")
-        let chip = String(framed.dropFirst(frame.prefix.count).dropLast(frame.suffix.count))
-        lock.lock()
-        chips[entity] = chip
-        lock.unlock()
-        return chip
+        chips.value(entity) {
+            let frame = entityListFrame()
+            let framed = renderEntityList([view.entityRef(entity)])
+            precondition(framed.hasPrefix(frame.prefix) && framed.hasSuffix(frame.suffix), "the built-in entity-list must frame its chips")
+            return String(framed.dropFirst(frame.prefix.count).dropLast(frame.suffix.count))
+        }
     }
 
     /// One element of an inline joined section, rendered once per `item` by the section's body.
     func inlineItem(_ site: JoinedLists.Site, item: String, context: () -> [String: Any]) -> String {
-        let key = InlineKey(site: site.itemTemplate, item: item)
-        lock.lock()
-        let known = inlineItems[key]
-        lock.unlock()
-        if let known { return known }
-        var ignored = Diagnostics()
-        let text = templates.render(context(), template: site.itemTemplate, diagnostics: &ignored) ?? ""
-        lock.lock()
-        inlineItems[key] = text
-        lock.unlock()
-        return text
+        inlineItems.value(InlineKey(site: site.itemTemplate, item: item)) {
+            var ignored = Diagnostics()
+            return templates.render(context(), template: site.itemTemplate, diagnostics: &ignored) ?? ""
+        }
     }
 
     private func renderEntityList(_ refs: [[String: Any]]) -> String {

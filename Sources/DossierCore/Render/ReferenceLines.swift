@@ -16,8 +16,7 @@ final class ReferenceLines: @unchecked Sendable {
     }
 
     private let templates: TemplateSet
-    private let lock = NSLock()
-    private var rendered: [Key: HTMLFragment] = [:]
+    private let rendered = LockedCache<Key, HTMLFragment>()
 
     init(templates: TemplateSet) {
         self.templates = templates
@@ -29,23 +28,15 @@ final class ReferenceLines: @unchecked Sendable {
     }
 
     func line(_ key: Key, view: ViewContext) -> HTMLFragment {
-        let (via, mentions) = (key.via, key.mentions)
-        lock.lock()
-        let known = rendered[key]
-        lock.unlock()
-        if let known { return known }
-        // Rendered outside the lock: two threads may both render a new line, with the same result.
-        let context: [String: Any] = [
-            "reference": true,
-            "mentions": mentions > 0 ? mentions : false,
-            "plural": mentions != 1,
-            "via": via.map(view.entityRef) ?? false,
-        ]
-        var ignored = Diagnostics()
-        let line = HTMLFragment(templates.render(context, template: "reference-meta", diagnostics: &ignored) ?? "")
-        lock.lock()
-        rendered[key] = line
-        lock.unlock()
-        return line
+        rendered.value(key) {
+            let context: [String: Any] = [
+                "reference": true,
+                "mentions": key.mentions > 0 ? key.mentions : false,
+                "plural": key.mentions != 1,
+                "via": key.via.map(view.entityRef) ?? false,
+            ]
+            var ignored = Diagnostics()
+            return HTMLFragment(templates.render(context, template: "reference-meta", diagnostics: &ignored) ?? "")
+        }
     }
 }

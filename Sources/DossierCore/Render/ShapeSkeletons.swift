@@ -20,9 +20,9 @@ import Mustache
 /// with the ordinary rendering, byte for byte.
 final class ShapeSkeletons: @unchecked Sendable {
     let templates: Set<String>
-    private let lock = NSLock()
-    /// Template and shape → its skeleton, or nil when the shape must be rendered the ordinary way.
-    private var skeletons: [String: Skeleton?] = [:]
+    /// Template and shape → its skeleton, or nil when the shape must be rendered the ordinary
+    /// way. Bounded for `serve`, whose rebuilds may each bring `site` values of their own.
+    private let skeletons = LockedCache<String, Skeleton?>(limit: 4_096)
 
     private enum Piece {
         case text(String)
@@ -52,19 +52,8 @@ final class ShapeSkeletons: @unchecked Sendable {
         var shape = template
         var values: [String] = []
         guard let placeholders = Self.placeholders(for: context, shape: &shape, values: &values) else { return nil }
-        lock.lock()
-        let known = skeletons[shape]
-        lock.unlock()
-        let skeleton: Skeleton?
-        if let known {
-            skeleton = known
-        } else {
-            skeleton = library.render(placeholders, withTemplate: template).flatMap { Self.parse($0, valueCount: values.count) }
-            lock.lock()
-            // Bounded for `serve`, whose rebuilds may each bring `site` values of their own.
-            if skeletons.count >= 4_096 { skeletons.removeAll() }
-            skeletons[shape] = .some(skeleton)
-            lock.unlock()
+        let skeleton = skeletons.value(shape) {
+            library.render(placeholders, withTemplate: template).flatMap { Self.parse($0, valueCount: values.count) }
         }
         return skeleton.map { Self.fill($0, values) }
     }

@@ -34,28 +34,25 @@ enum ShellParts {
 /// can stand for it whole.
 final class SiteValues: @unchecked Sendable {
     private let templates: TemplateSet
-    private let lock = NSLock()
-    private var made: [String?: [String: Any]] = [:]
+    private let made = LockedCache<String?, [String: Any]>()
 
     init(templates: TemplateSet) {
         self.templates = templates
     }
 
     func site(current: String?, make: () -> [String: Any]) -> [String: Any] {
-        lock.lock()
-        defer { lock.unlock() }
-        if let known = made[current] { return known }
-        var site = make()
-        if templates.rendersShellParts {
-            for (partial, key) in ShellParts.parts {
-                var ignored = Diagnostics()
-                site[key] = JoinedHTML(renderText: templates.render(["site": site], template: partial, diagnostics: &ignored) ?? "")
+        made.value(current) {
+            var site = make()
+            if templates.rendersShellParts {
+                for (partial, key) in ShellParts.parts {
+                    var ignored = Diagnostics()
+                    site[key] = JoinedHTML(renderText: templates.render(["site": site], template: partial, diagnostics: &ignored) ?? "")
+                }
             }
+            var values = Fingerprint()
+            values.combine(context: site)
+            site[ShapeSkeletons.constantKey] = values.description
+            return site
         }
-        var values = Fingerprint()
-        values.combine(context: site)
-        site[ShapeSkeletons.constantKey] = values.description
-        made[current] = site
-        return site
     }
 }

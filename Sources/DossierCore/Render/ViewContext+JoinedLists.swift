@@ -43,25 +43,25 @@ extension ViewContext {
 
     /// Puts a briefing's tags in a context (a card or a briefing page), joined where allowed.
     func put(tags slugs: [String], as section: String, of template: String, in context: inout [String: Any]) {
-        guard let site = joinedLists.site(template, section) else {
-            context[section] = slugs.map(tagRef)
-            return
-        }
-        context[section] = !slugs.isEmpty
-        var text = ""
-        for slug in slugs { text += itemWrappers.inlineItem(site, item: slug) { tagRef(slug) } }
-        context[site.key] = JoinedHTML(renderText: text)
+        putInline(slugs, named: { $0 }, ref: tagRef, as: section, of: template, in: &context)
     }
 
     /// Puts an event's entities in its card's context, joined where allowed.
     func put(chips entities: [Int], as section: String, of template: String, in context: inout [String: Any]) {
+        putInline(entities, named: { String($0) }, ref: entityRef, as: section, of: template, in: &context)
+    }
+
+    /// A list of tag or entity refs, or joined: each element rendered once, by its name, through
+    /// the section's own body.
+    private func putInline<Item>(_ items: [Item], named name: (Item) -> String, ref: (Item) -> [String: Any],
+                                 as section: String, of template: String, in context: inout [String: Any]) {
         guard let site = joinedLists.site(template, section) else {
-            context[section] = entities.map(entityRef)
+            context[section] = items.map(ref)
             return
         }
-        context[section] = !entities.isEmpty
+        context[section] = !items.isEmpty
         var text = ""
-        for entity in entities { text += itemWrappers.inlineItem(site, item: String(entity)) { entityRef(entity) } }
+        for item in items { text += itemWrappers.inlineItem(site, item: name(item)) { ref(item) } }
         context[site.key] = JoinedHTML(renderText: text)
     }
 
