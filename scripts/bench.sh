@@ -157,7 +157,17 @@ record() {  # record N tool case walls cpus rsses pages note
     say "$(printf '  %-7s %-6s %-10s wall %8.2f s  cpu %8.2f s  pages %6s  peak %6s MiB  %s' "$1" "$2" "$3" "$wall" "$cpu" "$7" "$rss" "$8")"
 }
 
-clean_output() { rm -rf "$1/Output" "$1"/.Output.dossier-* "$1/.Output.dossier-cache"; }
+# Old outputs are moved aside, not deleted, until the run ends. On ext4 without a journal (this
+# VM's disk), creating files soon after deleting as many makes the inode allocator skip every
+# recently deleted inode (`find_inode_bit` -> `recently_deleted`, 300 s while their blocks are
+# dirty): a build right after `rm -rf` of the last output spent 2-9 s more in the kernel, Hugo's
+# as much as Dossier's, growing run after run. No build here runs soon after a deletion.
+TRASH="$BENCH_DIR/trash"
+set_aside() { local p; for p in "$@"; do [ -e "$p" ] && mv "$p" "$(mktemp -d "$TRASH/old.XXXXXX")/" || true; done; }
+empty_trash() { rm -rf "$TRASH"; mkdir -p "$TRASH"; }
+clean_output() { set_aside "$1/Output" "$1"/.Output.dossier-* "$1/.Output.dossier-cache"; }
+if [ -n "$(ls -A "$TRASH" 2>/dev/null)" ]; then say "deleting outputs an interrupted run set aside in $TRASH"; fi
+empty_trash
 
 count_mentions() {  # prints "links=L reported=M" for a built Dossier site
     python3 - "$1" <<'PY'
@@ -185,7 +195,7 @@ declare -A MENTIONS MATCHING
 for N in $SIZES; do
     CORPUS="$(corpus "$N")"
     WORK="$BENCH_DIR/work-n$N"
-    rm -rf "$WORK"; mkdir -p "$WORK"
+    set_aside "$WORK"; mkdir -p "$WORK"
     cp -a "$CORPUS/site" "$WORK/site"
     # Files are older than this in real use: `dossier build` trusts a file's stamp (and skips
     # reading it next time) only once its times are two seconds old.
@@ -237,7 +247,8 @@ for N in $SIZES; do
     if [ -n "$HUGO" ]; then
         walls=""; cpus=""; rsses=""
         for r in $(seq "$RUNS"); do
-            rm -rf "$WORK/hugo-public" "$WORK/hugo-cache" "$CORPUS/hugo/resources" "$CORPUS/hugo/.hugo_build.lock"
+            set_aside "$WORK/hugo-public" "$WORK/hugo-cache" "$CORPUS/hugo/resources"
+            rm -f "$CORPUS/hugo/.hugo_build.lock"
             measure "$CORPUS/hugo" "$LOG-hugo-$r" "$HUGO" --quiet --destination "$WORK/hugo-public" --cacheDir "$WORK/hugo-cache"
             if [ "$STATUS" != 0 ]; then tail -5 "$LOG-hugo-$r" >&2; say "  hugo failed (status $STATUS)"; fi
             walls+=" $WALL"; cpus+=" $CPU"; rsses+=" $RSS_MB"
@@ -246,9 +257,12 @@ for N in $SIZES; do
         HFILES=$(find "$WORK/hugo-public" -type f | wc -l)
         record "$N" hugo full "$walls" "$cpus" "$rsses" "$HPAGES" "files $HFILES"
         HUGO_WALL[$N]=$(echo "$walls" | median)
-        rm -rf "$CORPUS/hugo/resources" "$CORPUS/hugo/.hugo_build.lock"
+        set_aside "$CORPUS/hugo/resources"
+        rm -f "$CORPUS/hugo/.hugo_build.lock"
     fi
 done
+say "deleting the set-aside outputs"
+empty_trash
 
 # --- summary ------------------------------------------------------------------------------------
 echo

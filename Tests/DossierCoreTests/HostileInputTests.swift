@@ -238,13 +238,17 @@ final class HostileInputTests: XCTestCase {
         for bad in ["javascript:x", "JAVASCRIPT:x", "\tjavascript:x", "java\nscript:x", "vbscript:x", "data:text/html,x",
                     "file:///etc/passwd", "jav&#x61;script:x".replacingOccurrences(of: "&#x61;", with: "a"), "\u{1}http://x",
                     // A colon, or a letter of the scheme, followed by a combining mark.
-                    "javascript:\u{301}alert(1)", "data:\u{301}text/html,x", "java\u{301}script:x", ":x"] {
+                    "javascript:\u{301}alert(1)", "data:\u{301}text/html,x", "java\u{301}script:x", ":x",
+                    "javascript://x", "x:y", "JavaScript:x/y", "data:", "ht%74p://x"] {
             XCTAssertNil(URLPolicy.safeLink(bad), bad)
         }
         for good in ["https://example.org", "http://a/b", "mailto:a@example.org", "/briefings/x/", "../x", "#top", "x.html",
-                     "notes/a:b.html", "?q=a:b", "#a:b", "HTTPS://example.org"] {
-            XCTAssertNotNil(URLPolicy.safeLink(good), good)
+                     "notes/a:b.html", "?q=a:b", "#a:b", "HTTPS://example.org", "FTP://x", "a#b:c", "x", "https:"] {
+            XCTAssertEqual(URLPolicy.safeLink(good), good)
         }
+        // Surrounding whitespace is trimmed (printable ASCII takes a shorter path than this).
+        XCTAssertEqual(URLPolicy.safeLink("  https://example.org/a \n"), "https://example.org/a")
+        XCTAssertNil(URLPolicy.safeLink(" \t"))
         XCTAssertNotNil(URLPolicy.safeImageSource("data:image/png;base64,iVBOR"))
         XCTAssertNil(URLPolicy.safeImageSource("data:image/svg+xml,<svg/onload=alert(1)>"))
         XCTAssertNil(URLPolicy.safeImageSource("data:text/html,x"))

@@ -22,6 +22,13 @@ final class SitePagesTests: XCTestCase {
         XCTAssertEqual(SiteDate(parsing: "2014-06-10")?.display, "10 June 2014")
         XCTAssertNil(SiteDate(parsing: "2017-02-30"))
         XCTAssertNil(SiteDate(parsing: "2014-13"))
+        // Exactly written dates take a shorter path than the rest; both agree.
+        for bad in ["0000", "2014-00", "2014-06-00", "2016-02-30", "2015-02-29", "201a", "2014/06", "2014-6-10", "2014-06-10x"] {
+            XCTAssertNil(SiteDate(parsing: bad), bad)
+        }
+        XCTAssertEqual(SiteDate(parsing: "2016-02-29")?.description, "2016-02-29")
+        XCTAssertEqual(SiteDate(parsing: " 2014-06 ")?.description, "2014-06")
+        XCTAssertEqual(SiteDate(parsing: "2014-06-10T08:30")?.rfc3339, "2014-06-10T08:30:00Z")
         let dates = ["2014-06-10", "2015", "2014", "2014-06", "2014-05-31"].compactMap(SiteDate.init(parsing:))
         XCTAssertEqual(dates.sorted().map(\.description), ["2014", "2014-05-31", "2014-06", "2014-06-10", "2015"])
 

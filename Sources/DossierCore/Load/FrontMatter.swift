@@ -166,6 +166,7 @@ struct FrontMatter {
     /// the depth of each node on the stack, so deep nesting costs no recursion.
     private static func firstAnchorOrOverBudget(_ root: Node, budgets: Budgets) -> (id: String, mark: Mark?, message: String)? {
         var stack: [(node: Node, depth: Int)] = [(root, 0)]
+        stack.reserveCapacity(64)
         var visited = 0
         while let (node, depth) = stack.popLast() {
             visited += 1
@@ -184,7 +185,7 @@ struct FrontMatter {
                 if scalar.anchor != nil { return ("dossier.frontmatter.anchor", scalar.mark, "YAML anchors are not allowed in front matter") }
             case let .sequence(sequence):
                 if sequence.anchor != nil { return ("dossier.frontmatter.anchor", sequence.mark, "YAML anchors are not allowed in front matter") }
-                stack.append(contentsOf: sequence.reversed().map { ($0, depth + 1) })
+                for child in sequence.reversed() { stack.append((child, depth + 1)) }
             case let .mapping(mapping):
                 if mapping.anchor != nil { return ("dossier.frontmatter.anchor", mapping.mark, "YAML anchors are not allowed in front matter") }
                 for (key, value) in mapping.reversed() {

@@ -30,6 +30,11 @@ public struct SiteDate: Sendable, Hashable, Comparable, CustomStringConvertible 
     /// Parses `YYYY`, `YYYY-MM`, `YYYY-MM-DD` or an ISO 8601 date-time. Impossible dates
     /// (2017-02-30) are rejected.
     public init?(parsing text: String) {
+        if let (year, month, day) = Self.plainDigits(text) {
+            guard Self.valid(year: year, month: month, day: day) else { return nil }
+            self.init(year: year, month: month, day: day, time: nil)
+            return
+        }
         let text = text.trimmingWhitespace()
         var datePart = Substring(text)
         var time: String?
@@ -45,10 +50,41 @@ public struct SiteDate: Sendable, Hashable, Comparable, CustomStringConvertible 
               let year = Int(parts[0]), year >= 1 else { return nil }
         let month = parts.count > 1 ? Int(parts[1]) : nil
         let day = parts.count > 2 ? Int(parts[2]) : nil
-        if let month, !(1...12).contains(month) { return nil }
-        if let month, let day, !(1...Self.daysIn(month: month, year: year)).contains(day) { return nil }
+        guard Self.valid(year: year, month: month, day: day) else { return nil }
         if time != nil, day == nil { return nil }
         self.init(year: year, month: month, day: day, time: time)
+    }
+
+    private static func valid(year: Int, month: Int?, day: Int?) -> Bool {
+        guard year >= 1 else { return false }
+        if let month, !(1...12).contains(month) { return false }
+        if let month, let day, !(1...daysIn(month: month, year: year)).contains(day) { return false }
+        return true
+    }
+
+    /// The fields of `YYYY`, `YYYY-MM` or `YYYY-MM-DD` written exactly so (nearly every date in
+    /// front matter), read from the bytes; nil for any other text, which takes the general path.
+    private static func plainDigits(_ text: String) -> (year: Int, month: Int?, day: Int?)? {
+        let utf8 = text.utf8
+        let count = utf8.count
+        guard count == 4 || count == 7 || count == 10 else { return nil }
+        return utf8.withContiguousStorageIfAvailable { bytes -> (Int, Int?, Int?)? in
+            func number(_ range: Range<Int>) -> Int? {
+                var value = 0
+                for index in range {
+                    let digit = bytes[index] &- 0x30
+                    guard digit < 10 else { return nil }
+                    value = value * 10 + Int(digit)
+                }
+                return value
+            }
+            guard let year = number(0..<4) else { return nil }
+            guard count > 4 else { return (year, nil, nil) }
+            guard bytes[4] == UInt8(ascii: "-"), let month = number(5..<7) else { return nil }
+            guard count > 7 else { return (year, month, nil) }
+            guard bytes[7] == UInt8(ascii: "-"), let day = number(8..<10) else { return nil }
+            return (year, month, day)
+        } ?? nil
     }
 
     private static func parseTime(_ text: Substring) -> String? {

@@ -641,8 +641,23 @@ enum SearchText {
                 let byte = bytes[index]
                 if byte < 0x80, byte != 0x27, byte != 0x60 {
                     // Fast path: ASCII letters and digits, anything else separates.
-                    if (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte) {
-                        append(at: index, size: 1)
+                    if isASCIIWordByte(byte) {
+                        guard length == 0 else {
+                            append(at: index, size: 1)
+                            index += 1
+                            continue
+                        }
+                        // A word starts: take its run of ASCII letters and digits at once. Ended
+                        // by an ASCII separator (nearly always), the run is the whole token.
+                        var runEnd = index + 1
+                        while runEnd < count, isASCIIWordByte(bytes[runEnd]) { runEnd += 1 }
+                        if runEnd == count || (bytes[runEnd] < 0x80 && bytes[runEnd] != 0x27 && bytes[runEnd] != 0x60) {
+                            if runEnd - index <= maxTokenLength { body(UnsafeBufferPointer(rebasing: bytes[index..<runEnd])) }
+                        } else {
+                            (start, end, length) = (index, runEnd, runEnd - index)
+                        }
+                        index = runEnd
+                        continue
                     } else {
                         flush()
                     }
@@ -756,6 +771,12 @@ enum SearchText {
         case 0x06F0...0x06F9: return Unicode.Scalar(scalar.value - 0x06F0 + 0x30)!
         default: return scalar
         }
+    }
+
+    /// A lowercase ASCII letter or a digit: the bytes normalised ASCII words are made of.
+    @inline(__always)
+    private static func isASCIIWordByte(_ byte: UInt8) -> Bool {
+        byte &- 0x61 < 26 || byte &- 0x30 < 10
     }
 
     /// Letters (L*) and numbers (N*), as `\p{L}` and `\p{N}` in JavaScript.

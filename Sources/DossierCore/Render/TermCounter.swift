@@ -1,3 +1,5 @@
+import Foundation
+
 /// A value per distinct term, keyed by the term's UTF-8 bytes: an open-addressing table over one
 /// byte arena. A briefing's body has about a thousand tokens and four hundred distinct terms;
 /// a `[String: UInt32]` made and hashed a `String` for every token, where this table makes one
@@ -12,11 +14,12 @@ struct TermCounter {
     private var arena: [UInt8] = []
     private var entries: [Entry] = []
     /// Index into `entries` plus one; 0 is an empty slot. Always a power of two long.
-    private var slots = [Int32](repeating: 0, count: 256)
+    /// 1,024 to start: a body's four hundred terms then fit without growing the table twice.
+    private var slots = [Int32](repeating: 0, count: 1024)
 
     init() {
         arena.reserveCapacity(4096)
-        entries.reserveCapacity(128)
+        entries.reserveCapacity(512)
     }
 
     /// Changes the value of `term` (0 when it is new).
@@ -52,9 +55,9 @@ struct TermCounter {
 
     private func matches(_ entry: Entry, _ term: UnsafeBufferPointer<UInt8>) -> Bool {
         guard Int(entry.length) == term.count else { return false }
+        guard let termStart = term.baseAddress else { return true }
         return arena.withUnsafeBufferPointer { bytes in
-            let start = Int(entry.offset)
-            return UnsafeBufferPointer(rebasing: bytes[start..<start + term.count]).elementsEqual(term)
+            memcmp(bytes.baseAddress! + Int(entry.offset), termStart, term.count) == 0
         }
     }
 
