@@ -246,12 +246,19 @@ final class MentionMatcherTests: XCTestCase {
     /// two letters, a space and a hyphen (neither space nor word, so names may start or end
     /// with a boundary of their own).
     func testAgreesWithNaiveScan() {
+        agreesWithNaiveScan(alphabet: "ab -", seed: 2024)
+        // More letters: more words open no name, so runs of skipped words (and the spaces
+        // between them) are exercised too.
+        agreesWithNaiveScan(alphabet: "abcd -", seed: 7)
+    }
+
+    private func agreesWithNaiveScan(alphabet: String, seed: UInt64) {
         // Seeded, so a failure reproduces; the message prints the input either way.
-        var rng = SplitMix(state: 2024)
+        var rng = SplitMix(state: seed)
         func randomWord(_ range: ClosedRange<Int>) -> String {
-            String((0..<Int.random(in: range, using: &rng)).map { _ in "ab -".randomElement(using: &rng) ?? "a" })
+            String((0..<Int.random(in: range, using: &rng)).map { _ in alphabet.randomElement(using: &rng) ?? "a" })
         }
-        func isWord(_ c: Character) -> Bool { c == "a" || c == "b" }
+        func isWord(_ c: Character) -> Bool { c.isLetter }
         for _ in 0..<3_000 {
             let names = Set((0..<6).map { _ in randomWord(1...5).trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty && !$0.contains("  ") })

@@ -224,6 +224,19 @@ final class MentionMatcher: Sendable {
                     offset += 1
                     position += 1
                 }
+                // One space, then a word that opens no name (most of a text): both are skipped
+                // here instead of the space going through the step below. After a word the
+                // root stays the root, and nothing reads the space's ring slot.
+                while offset + 4 <= count, bytes[offset] == 0x20, Self.isASCIIWord(bytes[offset + 1]),
+                      Self.isASCIIWord(bytes[offset + 2]), Self.isASCIIWord(bytes[offset + 3]),
+                      Self.startsNoName(bytes[offset + 1], bytes[offset + 2], bytes[offset + 3], openings) {
+                    offset += 4
+                    position += 4
+                    while offset < count, Self.isASCIIWord(bytes[offset]) {
+                        offset += 1
+                        position += 1
+                    }
+                }
             } else if state == 0 && offset + 3 <= count, Self.isASCIIWord(bytes[offset]), Self.isASCIIWord(bytes[offset + 1]),
                       Self.isASCIIWord(bytes[offset + 2]), Self.startsNoName(bytes[offset], bytes[offset + 1], bytes[offset + 2], openings) {
                 // A word of three or more ASCII word characters whose first three open no name
