@@ -10,8 +10,8 @@ import Glibc
 struct BinaryWriter {
     private var buffer: [UInt8] = []
     private let descriptor: Int32
+    private let output: QueuedWrites
     private var digest = Fingerprint()
-    private(set) var failed = false
     private var closed = false
 
     /// Creates a new file at `path`, replacing whatever had that name (never writing through a
@@ -20,6 +20,7 @@ struct BinaryWriter {
         unlink(path)
         descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { return nil }
+        output = QueuedWrites(descriptor: descriptor)
         buffer.reserveCapacity(1 << 20)
     }
 
@@ -48,6 +49,7 @@ struct BinaryWriter {
     mutating func abandon() {
         guard !closed else { return }
         closed = true
+        _ = output.finish()
         close(descriptor)
     }
 
@@ -106,15 +108,14 @@ struct BinaryWriter {
         writeOut(count)
     }
 
-    /// Writes the first `count` buffered bytes to the file and drops them from the buffer.
+    /// Queues the first `count` buffered bytes for the file and drops them from the buffer.
     private mutating func writeOut(_ count: Int) {
-        var offset = 0
-        while offset < count && !failed {
-            let wrote = buffer.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, count - offset) }
-            if wrote < 0 && errno == EINTR { continue }
-            if wrote <= 0 { failed = true } else { offset += wrote }
-        }
-        buffer.removeFirst(count)
+        guard count > 0 else { return }
+        var rest = Array(buffer[count...])
+        rest.reserveCapacity(1 << 20)
+        if count < buffer.count { buffer.removeLast(buffer.count - count) }
+        swap(&buffer, &rest)
+        output.write(rest)
     }
 
     /// Writes what is buffered and the fingerprint (not hashed itself), and closes the file;
@@ -127,7 +128,8 @@ struct BinaryWriter {
             withUnsafeBytes(of: lane.littleEndian) { buffer.append(contentsOf: $0) }
         }
         writeOut(buffer.count)
-        return close(descriptor) == 0 && !failed
+        let written = output.finish()
+        return close(descriptor) == 0 && written
     }
 }
 

@@ -82,7 +82,7 @@ enum BodyStore {
         /// Bytes this build put in the store (all of it, for a fresh one).
         var bytesWritten: Int { end - start }
         private var buffer: [UInt8] = []
-        private var failed = false
+        private var output: QueuedWrites?
 
         /// `keptBytes`: how much HTML the next session file keeps from `previous`. A fresh store
         /// is made when there is no store to append to, or when most of it is no longer used.
@@ -107,6 +107,7 @@ enum BodyStore {
         }
 
         deinit {
+            _ = output?.finish()
             if descriptor >= 0 { close(descriptor) }
         }
 
@@ -140,27 +141,21 @@ enum BodyStore {
         }
 
         private func flush() {
-            guard !failed, !buffer.isEmpty else { return buffer.removeAll(keepingCapacity: true) }
-            let offset = end - buffer.count
-            var done = 0
-            while done < buffer.count {
-                let count = buffer.withUnsafeBytes { pwrite(descriptor, $0.baseAddress! + done, $0.count - done, off_t(offset + done)) }
-                if count < 0 && errno == EINTR { continue }
-                guard count > 0 else {
-                    failed = true
-                    break
-                }
-                done += count
-            }
-            buffer.removeAll(keepingCapacity: true)
+            guard !buffer.isEmpty else { return }
+            if output == nil { output = QueuedWrites(descriptor: descriptor) }
+            var full: [UInt8] = []
+            full.reserveCapacity(1 << 20)
+            swap(&full, &buffer)
+            output?.write(full, at: end - full.count)
         }
 
         /// Writes what is left and describes the store as written; nil when it could not be
         /// written (then the session file must not be saved either).
         func finish() -> Reference? {
             flush()
+            let written = output?.finish() ?? true
             var info = stat()
-            guard !failed, fstat(descriptor, &info) == 0, Int(info.st_size) == end else { return nil }
+            guard written, fstat(descriptor, &info) == 0, Int(info.st_size) == end else { return nil }
             close(descriptor)
             descriptor = -1
             return Reference(info)
