@@ -51,57 +51,66 @@ final class ShapeSkeletons: @unchecked Sendable {
         guard templates.contains(template) else { return nil }
         var shape = template
         var values: [String] = []
-        guard let placeholders = Self.placeholders(for: context, shape: &shape, values: &values) else { return nil }
+        var none: [String: Any]?
+        guard Self.walk(context, shape: &shape, values: &values, placeholders: &none) else { return nil }
         let skeleton = skeletons.value(shape) {
-            library.render(placeholders, withTemplate: template).flatMap { Self.parse($0, valueCount: values.count) }
+            // Only a shape not seen before needs the context with placeholders, from the same walk.
+            var (again, valuesAgain) = ("", [String]())
+            var placeholders: [String: Any]? = [:]
+            guard Self.walk(context, shape: &again, values: &valuesAgain, placeholders: &placeholders),
+                  let placeholders else { return nil }
+            return library.render(placeholders, withTemplate: template).flatMap { Self.parse($0, valueCount: values.count) }
         }
         return skeleton.map { Self.fill($0, values) }
     }
 
-    /// The context with every string, number and non-empty fragment replaced by a placeholder,
-    /// and its shape appended to `shape`; nil when it holds anything else.
-    private static func placeholders(for context: [String: Any], shape: inout String, values: inout [String]) -> [String: Any]? {
-        var result: [String: Any] = [:]
-        result.reserveCapacity(context.count)
+    /// Appends the context's shape to `shape` and its strings, numbers and non-empty fragments
+    /// to `values`, in key order; with `placeholders`, also puts there the context with each of
+    /// those values replaced by its placeholder. False when the context holds anything else.
+    private static func walk(_ context: [String: Any], shape: inout String, values: inout [String],
+                             placeholders result: inout [String: Any]?) -> Bool {
+        result?.reserveCapacity(context.count)
         shape += "{"
         for key in context.keys.sorted() {
             shape += key
+            // Strings first: most values are, and each failed cast costs.
             switch context[key]! {
-            case let flag as Bool:
-                shape += flag ? ":T," : ":F,"
-                result[key] = flag
             case let text as String:
                 shape += ":s,"
-                result[key] = placeholder(values.count)
+                result?[key] = placeholder(values.count)
                 values.append(text)
+            case let flag as Bool:
+                shape += flag ? ":T," : ":F,"
+                result?[key] = flag
             case let number as Int:
                 shape += ":s,"
-                result[key] = placeholder(values.count)
+                result?[key] = placeholder(values.count)
                 values.append(String(number))
             case let fragment as HTMLFragment:
                 // An empty fragment is false in a section: it stays as it is.
                 let html = fragment.html
                 shape += html.isEmpty ? ":e," : ":h,"
-                result[key] = html.isEmpty ? fragment : HTMLFragment(html: placeholder(values.count), digest: fragment.digest)
+                result?[key] = html.isEmpty ? fragment : HTMLFragment(html: placeholder(values.count), digest: fragment.digest)
                 if !html.isEmpty { values.append(html) }
             case let joined as JoinedHTML:
                 shape += joined.isNull ? ":e," : ":h,"
-                result[key] = joined.isNull ? joined : JoinedHTML(renderText: placeholder(values.count))
+                result?[key] = joined.isNull ? joined : JoinedHTML(renderText: placeholder(values.count))
                 if !joined.isNull { values.append(joined.renderText) }
             case let nested as [String: Any] where nested[constantKey] is String:
                 shape += "=" + (nested[constantKey] as! String) + ","
-                result[key] = nested
+                result?[key] = nested
             case let nested as [String: Any]:
                 shape += ":"
-                guard let inner = placeholders(for: nested, shape: &shape, values: &values) else { return nil }
-                result[key] = inner
+                var inner: [String: Any]? = result == nil ? nil : [:]
+                guard walk(nested, shape: &shape, values: &values, placeholders: &inner) else { return false }
+                if let inner { result?[key] = inner }
                 shape += ","
             default:
-                return nil
+                return false
             }
         }
         shape += "}"
-        return result
+        return true
     }
 
     /// Text and placeholders, or nil when a placeholder appears in any other form.
@@ -144,7 +153,15 @@ final class ShapeSkeletons: @unchecked Sendable {
     }
 
     private static func fill(_ skeleton: Skeleton, _ values: [String]) -> String {
+        var size = 0
+        for piece in skeleton.pieces {
+            switch piece {
+            case let .text(literal): size += literal.utf8.count
+            case let .escaped(id), let .raw(id): size += values[id].utf8.count
+            }
+        }
         var text = ""
+        text.reserveCapacity(size + size / 16)
         for piece in skeleton.pieces {
             switch piece {
             case let .text(literal): text += literal
