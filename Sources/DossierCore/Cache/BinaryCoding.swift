@@ -10,7 +10,8 @@ import Glibc
 struct BinaryWriter {
     private var buffer: [UInt8] = []
     private let descriptor: Int32
-    private let output: QueuedWrites
+    /// Nil for a writer that keeps its bytes in memory (`init()`).
+    private let output: QueuedWrites?
     private var digest = Fingerprint()
     private var closed = false
 
@@ -23,6 +24,17 @@ struct BinaryWriter {
         output = QueuedWrites(descriptor: descriptor)
         buffer.reserveCapacity(1 << 20)
     }
+
+    /// A writer that keeps what it is given, for `bytes` to append to a file's writer later:
+    /// a part of a file encoded on another thread.
+    init() {
+        descriptor = -1
+        output = nil
+        closed = true
+    }
+
+    /// What an in-memory writer was given.
+    var bytes: [UInt8] { buffer }
 
     mutating func write(_ value: UInt64) {
         Self.append(value, to: &buffer)
@@ -45,11 +57,22 @@ struct BinaryWriter {
         if buffer.count >= 1 << 20 { flush() }
     }
 
+    /// Raw bytes of any length, taken a megabyte at a time so the buffer stays that size.
+    mutating func write(raw bytes: [UInt8]) {
+        var start = 0
+        while start < bytes.count {
+            let end = min(start + (1 << 20), bytes.count)
+            buffer.append(contentsOf: bytes[start..<end])
+            if buffer.count >= 1 << 20 { flush() }
+            start = end
+        }
+    }
+
     /// Closes the file without finishing it (a build that failed).
     mutating func abandon() {
         guard !closed else { return }
         closed = true
-        _ = output.finish()
+        _ = output?.finish()
         close(descriptor)
     }
 
@@ -103,6 +126,7 @@ struct BinaryWriter {
     /// the fingerprint hashes eight bytes per step, so hashing the file in such pieces gives the
     /// same result as hashing it whole.
     private mutating func flush(final: Bool = false) {
+        guard output != nil else { return }
         let count = final ? buffer.count : buffer.count & ~7
         buffer.withUnsafeBytes { digest.combine(bytes: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
         writeOut(count)
@@ -115,7 +139,7 @@ struct BinaryWriter {
         rest.reserveCapacity(1 << 20)
         if count < buffer.count { buffer.removeLast(buffer.count - count) }
         swap(&buffer, &rest)
-        output.write(rest)
+        output?.write(rest)
     }
 
     /// Writes what is buffered and the fingerprint (not hashed itself), and closes the file;
@@ -128,7 +152,7 @@ struct BinaryWriter {
             withUnsafeBytes(of: lane.littleEndian) { buffer.append(contentsOf: $0) }
         }
         writeOut(buffer.count)
-        let written = output.finish()
+        let written = output?.finish() ?? false
         return close(descriptor) == 0 && written
     }
 }

@@ -132,15 +132,44 @@ enum SessionCacheFile {
         /// rendering them again is what reports their diagnostics.
         func finish(_ cache: SessionCache, bodies store: BodyStore.Writer) -> Bool {
             writer.write(false)
-            writeEntries(cache.bodies.committed.filter { $0.value.body.diagnostics.isEmpty }, to: &writer) { writer, value in
-                writeBody(value.body, to: &writer, store: store)
-                writer.write(value.documents != nil)
-                if let documents = value.documents { writer.write(documents) }
+            // The sections after the HTML do not touch the store: they are encoded on the other
+            // core meanwhile (this is the last, single-threaded step of a build).
+            let rest = sideBySide({
+                writeEntries(cache.bodies.committed.filter { $0.value.body.diagnostics.isEmpty }, to: &writer) { writer, value in
+                    writeBody(value.body, to: &writer, store: store)
+                    writer.write(value.documents != nil)
+                    if let documents = value.documents { writer.write(documents) }
+                }
+                writeEntries(cache.fragments.committed, to: &writer) { writer, fragment in
+                    writeText(fragment, to: &writer, store: store)
+                    writer.write(fragment.digest)
+                }
+            }, {
+                var rest = BinaryWriter()
+                Self.writeSections(cache, to: &rest)
+                return rest.bytes
+            }).1
+            writer.write(raw: rest)
+            guard let stored = store.finish() else {
+                writer.abandon()
+                unlink(path)
+                return false
             }
-            writeEntries(cache.fragments.committed, to: &writer) { writer, fragment in
-                writeText(fragment, to: &writer, store: store)
-                writer.write(fragment.digest)
+            stored.write(to: &writer)
+            writer.write(trailer)
+            // Bodies copied from a previous file changed in place would be saved as right.
+            if cache.savedFilesDamaged {
+                writer.abandon()
+                unlink(path)
+                return false
             }
+            if writer.finish() { return true }
+            unlink(path)
+            return false
+        }
+
+        /// Everything but the HTML, in the file's order.
+        private static func writeSections(_ cache: SessionCache, to writer: inout BinaryWriter) {
             writeEntries(cache.searchChunks.committed, to: &writer) { $0.write($1) }
             writeEntries(cache.related.committed, to: &writer) { writer, lists in
                 writer.write(count: lists.count)
@@ -163,22 +192,6 @@ enum SessionCacheFile {
             writer.write(cache.searchIndex != nil)
             cache.searchIndex?.write(to: &writer)
             writeEntries(cache.checkedPaths.committed, to: &writer) { $0.write($1) }
-            guard let stored = store.finish() else {
-                writer.abandon()
-                unlink(path)
-                return false
-            }
-            stored.write(to: &writer)
-            writer.write(trailer)
-            // Bodies copied from a previous file changed in place would be saved as right.
-            if cache.savedFilesDamaged {
-                writer.abandon()
-                unlink(path)
-                return false
-            }
-            if writer.finish() { return true }
-            unlink(path)
-            return false
         }
     }
 
