@@ -3,6 +3,33 @@ import XCTest
 @testable import DossierCore
 
 final class SearchIndexTests: XCTestCase {
+    /// `Escape.json` works on bytes; the scalar-by-scalar rule it must agree with is spelled out here.
+    func testJSONEscapingAgreesWithTheScalarRule() {
+        func reference(_ text: String) -> String {
+            var result = "\""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": result += "\\\""
+                case "\\": result += "\\\\"
+                case "\n": result += "\\n"
+                case "\r": result += "\\r"
+                case "\t": result += "\\t"
+                case "<", ">", "&", "\u{2028}", "\u{2029}", "\u{0}"..."\u{1F}":
+                    let hex = String(scalar.value, radix: 16)
+                    result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                default: result.unicodeScalars.append(scalar)
+                }
+            }
+            return result + "\""
+        }
+        let texts = ["", "plain", "quote \" and \\ backslash", "tab\tline\nreturn\r", "<script>&amp;</script>",
+                     "\u{1}\u{1F}\u{7F}", "line\u{2028}para\u{2029}end", "\u{2027}\u{202A}€", "Kata’ib Hezbollah",
+                     "داعش في الموصل", "emoji 🇮🇶 and e\u{301}", String(repeating: "a<b ", count: 300)]
+        for text in texts {
+            XCTAssertEqual(Escape.json(text), reference(text), text)
+        }
+    }
+
     func testDecimalsAppendAsTheirDigits() {
         for value: UInt64 in [0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 12_345, 4_294_967_295, 10_000_000_000_000_000_000, .max] {
             var bytes = Array("x".utf8)

@@ -31,25 +31,49 @@ public enum Escape {
     }
 
     /// A JSON string literal, safe to embed in HTML `<script>` as well (`<`, `>`, `&` escaped).
-    static func json(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case "<", ">", "&", "\u{2028}", "\u{2029}":
-                result += String(format: "\\u%04x", scalar.value)
-            default:
-                if scalar.value < 0x20 {
-                    result += String(format: "\\u%04x", scalar.value)
-                } else {
-                    result.unicodeScalars.append(scalar)
+    /// Works on the UTF-8 bytes and copies unescaped runs whole: the search index writes the
+    /// title, summary and URL of every briefing through here.
+    public static func json(_ text: String) -> String {
+        var text = text
+        return text.withUTF8 { source in
+            var bytes: [UInt8] = [0x22]
+            bytes.reserveCapacity(source.count + 2)
+            var runStart = 0
+            var index = 0
+            func escape(_ replacement: StaticString, width: Int) {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart..<index]))
+                bytes.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
+                index += width
+                runStart = index
+            }
+            func unicode(_ value: UInt32, width: Int) {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart..<index]))
+                bytes.append(contentsOf: Array("\\u".utf8))
+                for shift in stride(from: 12, through: 0, by: -4) {
+                    bytes.append(Array("0123456789abcdef".utf8)[Int(value >> UInt32(shift) & 0xF)])
+                }
+                index += width
+                runStart = index
+            }
+            while index < source.count {
+                let byte = source[index]
+                switch byte {
+                case 0x22: escape("\\\"", width: 1)
+                case 0x5C: escape("\\\\", width: 1)
+                case 0x0A: escape("\\n", width: 1)
+                case 0x0D: escape("\\r", width: 1)
+                case 0x09: escape("\\t", width: 1)
+                case 0x3C, 0x3E, 0x26, 0..<0x20: unicode(UInt32(byte), width: 1)
+                // U+2028 and U+2029 (E2 80 A8/A9) end a line in JavaScript source.
+                case 0xE2 where index + 2 < source.count && source[index + 1] == 0x80
+                    && (source[index + 2] == 0xA8 || source[index + 2] == 0xA9):
+                    unicode(source[index + 2] == 0xA8 ? 0x2028 : 0x2029, width: 3)
+                default: index += 1
                 }
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart...]))
+            bytes.append(0x22)
+            return String(decoding: bytes, as: UTF8.self)
         }
-        return result + "\""
     }
 }
