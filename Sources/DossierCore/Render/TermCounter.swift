@@ -74,12 +74,25 @@ struct TermCounter {
         }
     }
 
-    /// FNV-1a with a final mix, so the low bits the table uses depend on every byte.
+    /// Eight bytes a step (most terms are one step), then a final mix so the low bits the table
+    /// uses depend on every byte. Only the table's layout depends on it, never the output.
     private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf29ce484222325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(bytes.count)
+        guard let base = bytes.baseAddress else { return hash }
+        let raw = UnsafeRawPointer(base)
+        var offset = 0
+        while offset + 8 <= bytes.count {
+            hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
+            hash ^= hash >> 29
+            offset += 8
+        }
+        if offset < bytes.count {
+            var tail: UInt64 = 0
+            for index in offset..<bytes.count { tail |= UInt64(base[index]) << UInt64(8 * (index - offset)) }
+            hash = (hash ^ tail) &* 0x9E37_79B9_7F4A_7C15
+        }
         hash ^= hash >> 32
-        hash &*= 0x9E37_79B9_7F4A_7C15
+        hash &*= 0xD6E8_FEB8_6659_FD93
         return hash ^ hash >> 29
     }
 }
