@@ -212,7 +212,7 @@ struct SearchIndex {
     /// saved are read back instead of scored, and every document's terms go into this build's
     /// file as they are merged.
     static func postings(_ documents: [Document], batch: Int = 256, saving cache: SessionCache? = nil) -> [String: [UInt32]] {
-        var postings: [String: [UInt32]] = [:]
+        var postings = SearchPostings.Builder()
         let file = cache?.file
         let starts = Array(stride(from: 0, to: documents.count, by: batch))
         func scored(_ start: Int) -> [[(String, UInt32)]] {
@@ -225,10 +225,9 @@ struct SearchIndex {
         for (position, start) in starts.enumerated() {
             guard let terms = pending else { break }
             let next = position + 1 < starts.count ? starts[position + 1] : nil
-            pending = sideBySide({ SearchPostings.merge(terms, firstID: start, into: &postings) },
-                                 { next.map(scored) }).1
+            pending = sideBySide({ postings.merge(terms, firstID: start) }, { next.map(scored) }).1
         }
-        return postings
+        return postings.postings()
     }
 
     /// The entries of the index the previous build saved (`SavedSearchPostings`), with the

@@ -136,17 +136,35 @@ final class SearchPostings: @unchecked Sendable {
 
     /// Term → [id << 5 | score], ids ascending because documents are visited in order.
     static func postings(_ terms: [[(String, UInt32)]]) -> [String: [UInt32]] {
-        var postings: [String: [UInt32]] = [:]
-        merge(terms, firstID: 0, into: &postings)
-        return postings
+        var builder = Builder()
+        builder.merge(terms, firstID: 0)
+        return builder.postings()
     }
 
-    /// Appends the postings of documents `firstID`, `firstID + 1`, … (after every lower id).
-    static func merge(_ terms: [[(String, UInt32)]], firstID: Int, into postings: inout [String: [UInt32]]) {
-        for (offset, list) in terms.enumerated() {
-            for (term, score) in list {
-                postings[term, default: []].append(UInt32(firstID + offset) << 5 | score)
+    /// Postings gathered under each term's bytes, with `TermCounter` as the table of terms:
+    /// a `[String: [UInt32]]` hashed every one of four million (document, term) pairs with
+    /// SipHash and compared them as strings. Each term's string is looked up once, at the end.
+    struct Builder {
+        private var terms = TermCounter()
+        private var lists: [[UInt32]] = []
+
+        /// Appends the postings of documents `firstID`, `firstID + 1`, … (after every lower id).
+        mutating func merge(_ documents: [[(String, UInt32)]], firstID: Int) {
+            for (offset, list) in documents.enumerated() {
+                let id = UInt32(firstID + offset) << 5
+                for (term, score) in list {
+                    var term = term
+                    let index = term.withUTF8 { terms.index($0) }
+                    if index == lists.count { lists.append([]) }
+                    lists[index].append(id | score)
+                }
             }
+        }
+
+        func postings() -> [String: [UInt32]] {
+            var postings = [String: [UInt32]](minimumCapacity: lists.count)
+            for (index, (term, _)) in terms.terms({ $0 }).enumerated() { postings[term] = lists[index] }
+            return postings
         }
     }
 

@@ -24,22 +24,23 @@ struct TermCounter {
 
     /// Changes the value of `term` (0 when it is new).
     mutating func update(_ term: UnsafeBufferPointer<UInt8>, _ change: (inout UInt32) -> Void) {
+        change(&entries[index(term)].value)
+    }
+
+    /// The term's place in first-seen order; a new term is added with the value 0.
+    mutating func index(_ term: UnsafeBufferPointer<UInt8>) -> Int {
         let hash = Self.hash(term)
         var slot = Int(truncatingIfNeeded: hash) & (slots.count - 1)
         while slots[slot] != 0 {
             let index = Int(slots[slot] - 1)
-            if matches(entries[index], term) {
-                change(&entries[index].value)
-                return
-            }
+            if matches(entries[index], term) { return index }
             slot = (slot + 1) & (slots.count - 1)
         }
-        var value: UInt32 = 0
-        change(&value)
-        entries.append(Entry(offset: Int32(arena.count), length: Int32(term.count), value: value))
+        entries.append(Entry(offset: Int32(arena.count), length: Int32(term.count), value: 0))
         arena.append(contentsOf: term)
         slots[slot] = Int32(entries.count)
         if entries.count * 2 > slots.count { grow() }
+        return entries.count - 1
     }
 
     /// Every term with its value passed through `transform`, in first-seen order.
