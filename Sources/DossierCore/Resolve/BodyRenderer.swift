@@ -167,17 +167,50 @@ struct BodyRenderer: Sendable {
     static func wordCount(_ text: String) -> Int {
         // Over the contiguous bytes when the string has them (text runs do): iterating the
         // UTF-8 view checks an index per byte.
-        func count<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> Int {
-            var count = 0
-            var inWord = false
-            for byte in bytes {
-                let isSpace = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D
-                if !isSpace && !inWord { count += 1 }
-                inWord = !isSpace
-            }
-            return count
+        text.utf8.withContiguousStorageIfAvailable(wordCount(bytes:)) ?? wordCountByByte(text.utf8)
+    }
+
+    /// Eight bytes a step: a word starts where a byte that is not a space follows one that is
+    /// (or the start), and those starts are counted as the high bits of a mask.
+    static func wordCount(bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        /// The high bit of every byte of `word` that is zero (exactly: no borrow between bytes).
+        func zeroBytes(_ word: UInt64) -> UInt64 {
+            ~(((word & ~highs) &+ ~highs) | word | ~highs)
         }
-        return text.utf8.withContiguousStorageIfAvailable(count) ?? count(text.utf8)
+        var count = 0
+        var previousIsSpace: UInt64 = 1  // the start counts as a space
+        var offset = 0
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while offset + 8 <= bytes.count {
+                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                let spaces = zeroBytes(word ^ (0x20 &* ones)) | zeroBytes(word ^ (0x0A &* ones))
+                    | zeroBytes(word ^ (0x09 &* ones)) | zeroBytes(word ^ (0x0D &* ones))
+                let afterSpace = spaces << 8 | previousIsSpace << 7
+                count += (~spaces & highs & afterSpace).nonzeroBitCount
+                previousIsSpace = spaces >> 63
+                offset += 8
+            }
+        }
+        var inWord = previousIsSpace == 0
+        for byte in bytes[offset...] {
+            let isSpace = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D
+            if !isSpace && !inWord { count += 1 }
+            inWord = !isSpace
+        }
+        return count
+    }
+
+    private static func wordCountByByte<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> Int {
+        var count = 0
+        var inWord = false
+        for byte in bytes {
+            let isSpace = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D
+            if !isSpace && !inWord { count += 1 }
+            inWord = !isSpace
+        }
+        return count
     }
 
     static func containsDoubleBracket(_ text: String) -> Bool {
