@@ -251,6 +251,25 @@ final class SearchIndexTests: XCTestCase {
         }
     }
 
+    /// Scoring normalises a body's text while taking it out of the HTML, a piece at a time
+    /// (between tags and entities); its tokens must be those of the whole plain text normalised.
+    func testNormalisingInPiecesGivesTheSameTokens() {
+        func tokens(_ bytes: [UInt8]) -> [String] {
+            var tokens: [String] = []
+            SearchText.forEachToken(normalized: bytes) { tokens.append(String(decoding: $0, as: UTF8.self)) }
+            return tokens
+        }
+        let pieces = ["<p>", "</p>", "<em>", "</em>", "<a href=\"/x/\">", "</a>", "<!-- c -->", "&amp;", "&nbsp;", "&#x3A3;",
+                      "&lt;", "&bogus;", "Daesh", "’s", "é", "e", "\u{301}", "\u{327}", "Σ", "ΟΦΟΣ", "İ", "ﬁ", "الموصل",
+                      "\u{64E}", "ـ", "Kata", "ib", " ", "\n", "Ⅻ", "ｓ"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3_000 {
+            let html = (0..<Int.random(in: 1...14, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let twoPasses = SearchText.normalizedUTF8(String(decoding: SearchIndex.plainTextUTF8(fromHTML: html), as: UTF8.self))
+            XCTAssertEqual(tokens(SearchIndex.normalizedPlainText(fromHTML: html)), tokens(twoPasses), html.debugDescription)
+        }
+    }
+
     func testTermCounterCountsLikeADictionary() {
         var generator = SystemRandomNumberGenerator()
         for size in [0, 1, 50, 5_000] {

@@ -307,7 +307,7 @@ struct SearchIndex {
             SearchText.forEachToken(text) { token in packed.update(token) { $0 |= field.rawValue << 16 } }
         }
         if let body = document.body {
-            SearchText.forEachToken(utf8: plainTextUTF8(fromHTML: body.html)) { token in packed.update(token) { count(&$0) } }
+            SearchText.forEachToken(normalized: normalizedPlainText(fromHTML: body.html)) { token in packed.update(token) { count(&$0) } }
         }
         return packed.terms { value in value >> 16 | value & 0xFFFF }
     }
@@ -488,6 +488,17 @@ struct SearchIndex {
 
     /// `plainText` as UTF-8, valid because tags and entities are cut at ASCII bytes.
     static func plainTextUTF8(fromHTML html: String) -> [UInt8] {
+        plainTextUTF8(fromHTML: html) { $1.append(contentsOf: $0) }
+    }
+
+    /// `SearchText.normalizedUTF8` of `plainText`, in one pass over the HTML: each piece of text
+    /// is normalised as it is copied out.
+    static func normalizedPlainText(fromHTML html: String) -> [UInt8] {
+        plainTextUTF8(fromHTML: html, appending: SearchText.appendNormalized)
+    }
+
+    private static func plainTextUTF8(fromHTML html: String,
+                                      appending append: (UnsafeBufferPointer<UInt8>, inout [UInt8]) -> Void) -> [UInt8] {
         let bytes = Array(html.utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
@@ -528,7 +539,7 @@ struct SearchIndex {
                 }
                 if end < count, bytes[end] == UInt8(ascii: ";"),
                    let decoded = decodeEntity(String(decoding: bytes[(index + 1)..<end], as: UTF8.self)) {
-                    out += Array(String(decoded).utf8)
+                    Array(String(decoded).utf8).withUnsafeBufferPointer { append($0, &out) }
                     index = end + 1
                     continue
                 }
@@ -537,7 +548,7 @@ struct SearchIndex {
             let start = index
             index += 1
             while index < count, bytes[index] != UInt8(ascii: "<"), bytes[index] != UInt8(ascii: "&") { index += 1 }
-            bytes.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[start..<index])) }
+            bytes.withUnsafeBufferPointer { append(UnsafeBufferPointer(rebasing: $0[start..<index]), &out) }
         }
         return out
     }
@@ -583,10 +594,9 @@ enum SearchText {
         forEachNormalizedToken(normalizedUTF8(text), body)
     }
 
-    /// `forEachToken` of valid UTF-8 (the plain text of a body, without making a `String` of it).
-    static func forEachToken(utf8 text: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        guard !text.isEmpty else { return }
-        forEachNormalizedToken(text.withUnsafeBufferPointer(normalizedUTF8), body)
+    /// `forEachToken` of text already normalised (`SearchIndex.normalizedPlainText`).
+    static func forEachToken(normalized text: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        forEachNormalizedToken(text, body)
     }
 
     private static func forEachNormalizedToken(_ normalized: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
@@ -705,6 +715,14 @@ enum SearchText {
     static func normalizedUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
+        appendNormalized(bytes, to: &out)
+        return out
+    }
+
+    /// Appends the normalised form of valid UTF-8. Text may be given in pieces, split anywhere
+    /// between code points: decomposition works code point by code point, the marks whose order
+    /// a split could change are removed from tokens, and final sigma becomes sigma anyway.
+    static func appendNormalized(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         var runStart = -1
         func flushRun(before end: Int) {
             guard runStart >= 0 else { return }
@@ -732,7 +750,6 @@ enum SearchText {
             }
         }
         flushRun(before: count)
-        return out
     }
 
     /// `normalizedUTF8` as scalars.
