@@ -161,9 +161,17 @@ record() {  # record N tool case walls cpus rsses pages note
 # VM's disk), creating files soon after deleting as many makes the inode allocator skip every
 # recently deleted inode (`find_inode_bit` -> `recently_deleted`, 300 s while their blocks are
 # dirty): a build right after `rm -rf` of the last output spent 2-9 s more in the kernel, Hugo's
-# as much as Dossier's, growing run after run. No build here runs soon after a deletion.
+# as much as Dossier's, growing run after run. Only the trash an interrupted run left behind is
+# deleted before the builds (then the first ones may pay for it).
 TRASH="$BENCH_DIR/trash"
-set_aside() { local p; for p in "$@"; do [ -e "$p" ] && mv "$p" "$(mktemp -d "$TRASH/old.XXXXXX")/" || true; done; }
+set_aside() {
+    local p d
+    for p in "$@"; do
+        [ -e "$p" ] || continue
+        d="$(mktemp -d "$TRASH/old.XXXXXX")" || { say "cannot make a folder in $TRASH"; exit 1; }
+        mv "$p" "$d/" || { say "cannot set $p aside"; exit 1; }
+    done
+}
 empty_trash() { rm -rf "$TRASH"; mkdir -p "$TRASH"; }
 clean_output() { set_aside "$1/Output" "$1"/.Output.dossier-* "$1/.Output.dossier-cache"; }
 if [ -n "$(ls -A "$TRASH" 2>/dev/null)" ]; then say "deleting outputs an interrupted run set aside in $TRASH"; fi

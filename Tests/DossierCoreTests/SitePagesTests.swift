@@ -284,4 +284,25 @@ extension SitePagesTests {
         XCTAssertEqual(Escape.xml("a < b & \"c\" > 'd'"), "a &lt; b &amp; &quot;c&quot; &gt; &#39;d&#39;")
         XCTAssertEqual(Escape.xml("bell\u{07}tab\tline\nend\u{FFFE}\u{FFFF}!"), "belltab\tline\nend!")
     }
+
+    /// The reading time's word count works eight bytes at a time; it must agree with counting
+    /// byte by byte, wherever the words and the chunk boundaries fall.
+    func testWordCountAgreesWithAByteByByteCount() {
+        func reference(_ text: String) -> Int {
+            var count = 0, inWord = false
+            for byte in text.utf8 {
+                let isSpace = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D
+                if !isSpace && !inWord { count += 1 }
+                inWord = !isSpace
+            }
+            return count
+        }
+        var rng = SplitMix(state: 99)
+        let pieces = ["a", "word", " ", "  ", "\n", "\t", "\r\n", "é", "داعش", "\u{0B}", "x y", "\u{A0}"]
+        for _ in 0..<2_000 {
+            let text = (0..<Int.random(in: 0...30, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            XCTAssertEqual(BodyRenderer.wordCount(text), reference(text), text.debugDescription)
+        }
+        XCTAssertEqual(BodyRenderer.wordCount("sixteen letters. then nine more words follow here to cross chunks"), 11)
+    }
 }

@@ -4,7 +4,8 @@ import Glibc
 #endif
 
 /// Appends variable-length integers and length-prefixed strings to a file, a megabyte at a
-/// time, so a large cache is never held twice in memory while it is saved. The file ends with
+/// time, so a large cache is never held twice in memory while it is saved (`init()` keeps one
+/// part in memory instead, to be appended to a file's writer later). The file ends with
 /// a fingerprint of everything before it (`BinaryReader.verified`): a flipped bit anywhere
 /// makes the whole file unusable rather than a wrong page.
 struct BinaryWriter {
@@ -57,7 +58,7 @@ struct BinaryWriter {
         if buffer.count >= 1 << 20 { flush() }
     }
 
-    /// Raw bytes of any length, taken a megabyte at a time so the buffer stays that size.
+    /// Raw bytes of any length, taken a megabyte at a time so the buffer never holds them all.
     mutating func write(raw bytes: [UInt8]) {
         var start = 0
         while start < bytes.count {

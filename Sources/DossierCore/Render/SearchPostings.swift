@@ -163,7 +163,12 @@ final class SearchPostings: @unchecked Sendable {
 
         func postings() -> [String: [UInt32]] {
             var postings = [String: [UInt32]](minimumCapacity: lists.count)
-            for (index, (term, _)) in terms.terms({ $0 }).enumerated() { postings[term] = lists[index] }
+            for (index, (term, _)) in terms.terms({ $0 }).enumerated() {
+                // Distinct bytes are distinct strings here: tokens are NFKD with every combining
+                // mark removed, and two such texts that are canonically equivalent are equal.
+                assert(postings[term] == nil, "two spellings of the search term \(term)")
+                postings[term] = lists[index]
+            }
             return postings
         }
     }

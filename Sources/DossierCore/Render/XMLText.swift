@@ -33,7 +33,7 @@ public enum Escape {
     /// A JSON string literal, safe to embed in HTML `<script>` as well (`<`, `>`, `&` escaped).
     /// Works on the UTF-8 bytes and copies unescaped runs whole: the search index writes the
     /// title, summary and URL of every briefing through here.
-    public static func json(_ text: String) -> String {
+    static func json(_ text: String) -> String {
         var text = text
         return text.withUTF8 { source in
             var bytes: [UInt8] = [0x22]
@@ -48,9 +48,11 @@ public enum Escape {
             }
             func unicode(_ value: UInt32, width: Int) {
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart..<index]))
-                bytes.append(contentsOf: Array("\\u".utf8))
+                bytes.append(UInt8(ascii: "\\"))
+                bytes.append(UInt8(ascii: "u"))
                 for shift in stride(from: 12, through: 0, by: -4) {
-                    bytes.append(Array("0123456789abcdef".utf8)[Int(value >> UInt32(shift) & 0xF)])
+                    let digit = UInt8(value >> UInt32(shift) & 0xF)
+                    bytes.append(digit < 10 ? 0x30 + digit : 0x57 + digit)
                 }
                 index += width
                 runStart = index
