@@ -270,6 +270,24 @@ final class SearchIndexTests: XCTestCase {
         }
     }
 
+    /// A full build keeps a document's terms as bytes (`ScoredTerms`); what it saves and reads
+    /// back must be what the string form gives.
+    func testScoredTermsAgreeWithTheirStrings() throws {
+        let pairs: [(String, UInt32)] = [("daesh", 3), ("mosul", 65_539), ("الموصل", 1), ("é", 0), ("x", 4_000_000_000)]
+        let scored = ScoredTerms(pairs)
+        XCTAssertEqual(scored.blob, SearchTermBlob.encode(pairs))
+        let decoded = try XCTUnwrap(ScoredTerms(blob: scored.blob))
+        XCTAssertEqual(decoded.pairs.map(\.0), pairs.map(\.0))
+        XCTAssertEqual(decoded.pairs.map(\.1), pairs.map(\.1))
+        XCTAssertEqual(ScoredTerms([]).blob, SearchTermBlob.encode([]))
+        XCTAssertNil(ScoredTerms(blob: Array(scored.blob.dropLast())))
+        XCTAssertNil(ScoredTerms(blob: scored.blob + [0]))
+        let document = SearchIndex.Document(kind: "briefing", title: "Mosul after Daesh", url: "b/", date: nil, summary: "",
+                                            category: "", aliases: [], fields: [(.title, "Mosul after Daesh")],
+                                            body: HTMLFragment("<p>Daesh left <em>Mosul</em> &amp; Raqqa.</p>"))
+        XCTAssertEqual(SearchIndex.scoredTerms(document).pairs.map(\.0), SearchIndex.score(document).map(\.0))
+    }
+
     func testTermCounterCountsLikeADictionary() {
         var generator = SystemRandomNumberGenerator()
         for size in [0, 1, 50, 5_000] {

@@ -216,6 +216,7 @@ struct FeedWriter {
         var result: [UInt8] = []
         result.reserveCapacity(source.count + 256)
         var index = 0
+        var runStart = 0  // bytes copied as they are, a run at a time
         while index < source.count {
             var matched: [UInt8]?
             if source[index] == 0x68 || source[index] == 0x73 {
@@ -223,18 +224,20 @@ struct FeedWriter {
                     index + pattern.count <= source.count && source[index..<(index + pattern.count)].elementsEqual(pattern)
                 }
             }
-            if let pattern = matched {
-                // Keep protocol-relative "//host" links as they are.
-                let isProtocolRelative = index + pattern.count < source.count && source[index + pattern.count] == 0x2F
-                result += pattern.dropLast()
-                if !isProtocolRelative { result += origin }
-                result.append(0x2F)
-                index += pattern.count
-            } else {
-                result.append(source[index])
+            guard let pattern = matched else {
                 index += 1
+                continue
             }
+            result += source[runStart..<index]
+            // Keep protocol-relative "//host" links as they are.
+            let isProtocolRelative = index + pattern.count < source.count && source[index + pattern.count] == 0x2F
+            result += pattern.dropLast()
+            if !isProtocolRelative { result += origin }
+            result.append(0x2F)
+            index += pattern.count
+            runStart = index
         }
+        result += source[runStart...]
         return String(decoding: result, as: UTF8.self)
     }
 

@@ -215,9 +215,9 @@ struct SearchIndex {
         var postings = SearchPostings.Builder()
         let file = cache?.file
         let starts = Array(stride(from: 0, to: documents.count, by: batch))
-        func scored(_ start: Int) -> [[(String, UInt32)]] {
+        func scored(_ start: Int) -> [ScoredTerms] {
             let slice = Array(documents[start..<min(start + batch, documents.count)])
-            return cache.map { savedOrScored(slice, cache: $0, file: file) } ?? scoreAll(slice)
+            return cache.map { savedOrScored(slice, cache: $0, file: file) } ?? scoredTermsOfAll(slice)
         }
         // Each batch is merged while the next one is scored: merging alone left a core idle
         // for a fifth of the index's time. Batches are merged in order, as before.
@@ -260,25 +260,34 @@ struct SearchIndex {
     }
 
     private static func savedOrScored(_ documents: [Document], cache: SessionCache,
-                                      file: SessionCacheFile.Writer?) -> [[(String, UInt32)]] {
-        let slots = ResultSlots<(digest: Fingerprint, blob: [UInt8], terms: [(String, UInt32)])>(count: documents.count)
+                                      file: SessionCacheFile.Writer?) -> [ScoredTerms] {
+        let slots = ResultSlots<(digest: Fingerprint, blob: [UInt8], terms: ScoredTerms)>(count: documents.count)
         let box = UncheckedBox(documents)
         DispatchQueue.concurrentPerform(iterations: documents.count) { index in
             let document = box.value[index]
             let digest = document.digest
-            if let blob = cache.savedTerms?.blob(digest), let terms = SearchTermBlob.decode(blob) {
+            if let blob = cache.savedTerms?.blob(digest), let terms = ScoredTerms(blob: blob) {
                 cache.searchTerms.noteReused()
                 return slots.set(index, (digest, blob, terms))
             }
             cache.searchTerms.noteUnrecorded()
-            let terms = score(document)
-            slots.set(index, (digest, SearchTermBlob.encode(terms), terms))
+            let terms = scoredTerms(document)
+            slots.set(index, (digest, terms.blob, terms))
         }
         return slots.values.map { slot in
-            guard let slot else { return [] }
+            guard let slot else { return ScoredTerms() }
             file?.addTerms(slot.digest, slot.blob)
             return slot.terms
         }
+    }
+
+    private static func scoredTermsOfAll(_ documents: [Document]) -> [ScoredTerms] {
+        let slots = ResultSlots<ScoredTerms>(count: documents.count)
+        let box = UncheckedBox(documents)
+        DispatchQueue.concurrentPerform(iterations: documents.count) { index in
+            slots.set(index, scoredTerms(box.value[index]))
+        }
+        return slots.values.map { $0 ?? ScoredTerms() }
     }
 
     /// Term → score for every document, computed in parallel.
@@ -300,6 +309,11 @@ struct SearchIndex {
     /// The score bits of every term in one document (in no particular order: postings are
     /// merged by document id, and terms sorted once for the whole index).
     static func score(_ document: Document) -> [(String, UInt32)] {
+        scoredTerms(document).pairs
+    }
+
+    /// `score` without a `String` per term.
+    static func scoredTerms(_ document: Document) -> ScoredTerms {
         // One dictionary, one hash per token: field bits above bit 16, body occurrences (up to 3) below.
         func count(_ value: inout UInt32) { if value & 0xFFFF < 3 { value += 1 } }
         var packed = TermCounter()
@@ -309,7 +323,7 @@ struct SearchIndex {
         if let body = document.body {
             SearchText.forEachToken(normalized: normalizedPlainText(fromHTML: body.html)) { token in packed.update(token) { count(&$0) } }
         }
-        return packed.terms { value in value >> 16 | value & 0xFFFF }
+        return packed.scored { value in value >> 16 | value & 0xFFFF }
     }
 
     // MARK: Sharding

@@ -137,7 +137,7 @@ final class SearchPostings: @unchecked Sendable {
     /// Term → [id << 5 | score], ids ascending because documents are visited in order.
     static func postings(_ terms: [[(String, UInt32)]]) -> [String: [UInt32]] {
         var builder = Builder()
-        builder.merge(terms, firstID: 0)
+        builder.merge(terms.map(ScoredTerms.init), firstID: 0)
         return builder.postings()
     }
 
@@ -149,12 +149,11 @@ final class SearchPostings: @unchecked Sendable {
         private var lists: [[UInt32]] = []
 
         /// Appends the postings of documents `firstID`, `firstID + 1`, … (after every lower id).
-        mutating func merge(_ documents: [[(String, UInt32)]], firstID: Int) {
-            for (offset, list) in documents.enumerated() {
+        mutating func merge(_ documents: [ScoredTerms], firstID: Int) {
+            for (offset, document) in documents.enumerated() {
                 let id = UInt32(firstID + offset) << 5
-                for (term, score) in list {
-                    var term = term
-                    let index = term.withUTF8 { terms.index($0) }
+                document.forEach { term, score in
+                    let index = terms.index(term)
                     if index == lists.count { lists.append([]) }
                     lists[index].append(id | score)
                 }

@@ -43,6 +43,12 @@ struct TermCounter {
         return entries.count - 1
     }
 
+    /// Every term with its value passed through `transform`, in first-seen order, without a
+    /// `String` for any of them: the arena already holds the terms one after another.
+    func scored(_ transform: (UInt32) -> UInt32) -> ScoredTerms {
+        ScoredTerms(bytes: arena, terms: entries.map { ($0.offset, $0.length, transform($0.value)) })
+    }
+
     /// Every term with its value passed through `transform`, in first-seen order.
     func terms(_ transform: (UInt32) -> UInt32) -> [(String, UInt32)] {
         arena.withUnsafeBufferPointer { bytes in

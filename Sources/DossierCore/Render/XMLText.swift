@@ -5,29 +5,38 @@ public enum Escape {
         // Most text needs no escaping at all; check the bytes before building anything.
         let needsWork = text.utf8.contains { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 || $0 < 0x20 || $0 == 0xEF }
         guard needsWork else { return text }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count + text.utf8.count / 8)
-        let source = Array(text.utf8)
-        // U+FFFE and U+FFFF (EF BF BE/BF) are not allowed in XML: drop them.
-        var index = 0
-        while index < source.count {
-            let byte = source[index]
-            switch byte {
-            case 0x26: bytes += Array("&amp;".utf8)
-            case 0x3C: bytes += Array("&lt;".utf8)
-            case 0x3E: bytes += Array("&gt;".utf8)
-            case 0x22: bytes += Array("&quot;".utf8)
-            case 0x27: bytes += Array("&#39;".utf8)
-            case 0x09, 0x0A, 0x0D: bytes.append(byte)
-            case 0..<0x20: break
-            case 0xEF where index + 2 < source.count && source[index + 1] == 0xBF
-                && (source[index + 2] == 0xBE || source[index + 2] == 0xBF):
-                index += 2
-            default: bytes.append(byte)
+        var text = text
+        return text.withUTF8 { source in
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(source.count + source.count / 8)
+            // Bytes kept as they are are copied a run at a time (feeds escape whole bodies).
+            var runStart = 0
+            var index = 0
+            func replace(_ replacement: StaticString, width: Int) {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart..<index]))
+                bytes.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
+                index += width
+                runStart = index
             }
-            index += 1
+            while index < source.count {
+                switch source[index] {
+                case 0x26: replace("&amp;", width: 1)
+                case 0x3C: replace("&lt;", width: 1)
+                case 0x3E: replace("&gt;", width: 1)
+                case 0x22: replace("&quot;", width: 1)
+                case 0x27: replace("&#39;", width: 1)
+                case 0x09, 0x0A, 0x0D: index += 1
+                case 0..<0x20: replace("", width: 1)
+                // U+FFFE and U+FFFF (EF BF BE/BF) are not allowed in XML: dropped.
+                case 0xEF where index + 2 < source.count && source[index + 1] == 0xBF
+                    && (source[index + 2] == 0xBE || source[index + 2] == 0xBF):
+                    replace("", width: 3)
+                default: index += 1
+                }
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart...]))
+            return String(decoding: bytes, as: UTF8.self)
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// A JSON string literal, safe to embed in HTML `<script>` as well (`<`, `>`, `&` escaped).
