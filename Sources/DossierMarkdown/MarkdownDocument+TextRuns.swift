@@ -136,23 +136,25 @@ extension MarkdownDocument {
     /// Text and soft-break nodes for `text`. Split on UTF-8 bytes: splitting a `Substring` on a
     /// `Character` walks grapheme clusters, and was a fifth of rendering a body with links.
     private static func proseNodes(_ text: Substring) -> [OpaquePointer] {
-        var nodes: [OpaquePointer] = []
-        let utf8 = text.utf8
-        var lineStart = utf8.startIndex
-        func appendLine(upTo end: Substring.UTF8View.Index) {
-            guard lineStart < end else { return }
-            let node = cmark_node_new(CMARK_NODE_TEXT)!
-            cmark_node_set_literal(node, String(Substring(utf8[lineStart..<end])))
-            nodes.append(node)
+        var text = text
+        return text.withUTF8 { bytes in
+            var nodes: [OpaquePointer] = []
+            var lineStart = 0
+            func appendLine(upTo end: Int) {
+                guard lineStart < end else { return }
+                let node = cmark_node_new(CMARK_NODE_TEXT)!
+                cmark_node_set_literal(node, String(decoding: UnsafeBufferPointer(rebasing: bytes[lineStart..<end]), as: UTF8.self))
+                nodes.append(node)
+            }
+            guard let base = bytes.baseAddress else { return nodes }
+            while lineStart < bytes.count, let found = memchr(base + lineStart, 0x0A, bytes.count - lineStart) {
+                let newline = UnsafeRawPointer(found) - UnsafeRawPointer(base)
+                appendLine(upTo: newline)
+                nodes.append(cmark_node_new(CMARK_NODE_SOFTBREAK)!)
+                lineStart = newline + 1
+            }
+            appendLine(upTo: bytes.count)
+            return nodes
         }
-        var index = lineStart
-        while let newline = utf8[index...].firstIndex(of: 0x0A) {
-            appendLine(upTo: newline)
-            nodes.append(cmark_node_new(CMARK_NODE_SOFTBREAK)!)
-            index = utf8.index(after: newline)
-            lineStart = index
-        }
-        appendLine(upTo: utf8.endIndex)
-        return nodes
     }
 }

@@ -305,4 +305,13 @@ extension SitePagesTests {
         }
         XCTAssertEqual(BodyRenderer.wordCount("sixteen letters. then nine more words follow here to cross chunks"), 11)
     }
+
+    func testDoubleBracketsAreFoundWherever() {
+        for text in ["[[", "x[[y", "a[b[[", String(repeating: "[a", count: 40) + "[["] {
+            XCTAssertTrue(BodyRenderer.containsDoubleBracket(text), text)
+        }
+        for text in ["", "[", "a[b[c", "[ [", "]]", String(repeating: "[a", count: 40) + "["] {
+            XCTAssertFalse(BodyRenderer.containsDoubleBracket(text), text)
+        }
+    }
 }

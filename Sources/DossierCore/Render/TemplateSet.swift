@@ -58,7 +58,8 @@ struct TemplateSet: Sendable {
         let rendersShellParts = ShellParts.rewrite(&sources, overridden: Set(origin.keys))
         // A page's shape covers the layout, header and footer too: only with all of them built in.
         let shell = ["layout", "header", "footer"].allSatisfy { origin[$0] == nil }
-        let shaped = ["event-card", "briefing-card", "briefing-item", "event-item", "dossier-joined/briefing/sources"]
+        let shaped = ["event-card", "briefing-card", "briefing-item", "event-item", "reference-meta",
+                      "dossier-joined/briefing/sources"]
             + (shell ? ["briefing"] : [])
         let shapeSkeletons = ShapeSkeletons(templates: Set(shaped.filter { origin[$0] == nil }))
         HTMLEscaping.registered
