@@ -83,6 +83,28 @@ final class HostileInputTests: XCTestCase {
         expectBudgetError(result, "max_front_matter_values = 20", line: 4)
     }
 
+    /// The walk for anchors and budgets is skipped when the text alone rules them out
+    /// (`FrontMatter.isPlainAndSmall`); on random small YAML, with tight budgets, that must never
+    /// skip a walk that would have found something.
+    func testSkippingTheFrontMatterWalkNeverHidesAProblem() throws {
+        var budgets = Budgets()
+        budgets.maxNesting = 3
+        budgets.maxFrontMatterValues = 60
+        let pieces = ["a", "b: ", "- ", "? ", ": ", "[", "]", "{", "}", ", ", "\n", "  ", "&x ", "*x", "\"q\"", "c:\n  "]
+        var rng = SplitMix(state: 5)
+        var skipped = 0
+        for _ in 0..<20_000 {
+            let yaml = (0..<Int.random(in: 1...12, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            guard let found = FrontMatter.walkFindsProblem(yaml, budgets: budgets),
+                  FrontMatter.isPlainAndSmall(yaml, budgets: budgets) else { continue }
+            skipped += 1
+            XCTAssertFalse(found, yaml.debugDescription)
+        }
+        XCTAssertGreaterThan(skipped, 1_000)
+        XCTAssertFalse(FrontMatter.isPlainAndSmall("a: &x 1\nb: *x", budgets: Budgets()))
+        XCTAssertFalse(FrontMatter.isPlainAndSmall(String(repeating: "[", count: 201), budgets: Budgets()))
+    }
+
     func testFrontMatterNestedDeeperThanMaxNestingIsRefused() throws {
         let result = try failingBuild(["site.yml": "budgets:\n  max_nesting: 3\n",
                                        Self.x: briefing("A", extra: "events:\n  - date: 2014\n    title: [[[[deep]]]]")])

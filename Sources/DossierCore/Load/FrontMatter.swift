@@ -51,7 +51,8 @@ struct FrontMatter {
                               column: mark?.column ?? 1, "front matter must be a mapping of keys to values")
             return nil
         }
-        if let problem = withExtendedLifetime(parser, { Self.firstAnchorOrOverBudget(root, budgets: budgets) }) {
+        if !Self.isPlainAndSmall(yaml, budgets: budgets),
+           let problem = withExtendedLifetime(parser, { Self.firstAnchorOrOverBudget(root, budgets: budgets) }) {
             diagnostics.error(problem.id, path, line: (problem.mark?.line ?? 1) + lineOffset,
                               column: problem.mark?.column ?? 1, problem.message)
             return nil
@@ -159,6 +160,33 @@ struct FrontMatter {
         case .mapping: return "mapping"
         case .alias: return "alias"
         }
+    }
+
+    /// True when the text alone shows that `firstAnchorOrOverBudget` would find nothing (nearly
+    /// every front matter): walking the tree copies each node, and a node holds weak references,
+    /// which made the walk a sixth of reading front matter. No `&` or `*` means no anchor and no
+    /// alias. Every collection is opened by an indicator of its own (`[`, `{`, `-`, `?` or `:`),
+    /// so nesting is at most their count. Every node is a scalar with a byte of its own, an empty
+    /// scalar beside an indicator or separator (two at most per byte) or a collection, so a text
+    /// of n bytes holds at most 4n + 1 of them.
+    static func isPlainAndSmall(_ yaml: String, budgets: Budgets) -> Bool {
+        var indicators = 0
+        for byte in yaml.utf8 {
+            switch byte {
+            case UInt8(ascii: "&"), UInt8(ascii: "*"): return false
+            case UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: "-"), UInt8(ascii: "?"), UInt8(ascii: ":"): indicators += 1
+            default: break
+            }
+        }
+        return indicators <= budgets.maxNesting && 4 * yaml.utf8.count + 1 <= budgets.maxFrontMatterValues
+    }
+
+    /// Whether the walk finds a problem in `yaml`; nil when it is not one YAML document. For
+    /// tests of `isPlainAndSmall`.
+    static func walkFindsProblem(_ yaml: String, budgets: Budgets) -> Bool? {
+        guard let parser = try? Parser(yaml: yaml, resolver: .basic, encoding: .utf8),
+              let root = try? parser.singleRoot() else { return nil }
+        return withExtendedLifetime(parser) { firstAnchorOrOverBudget(root, budgets: budgets) != nil }
     }
 
     /// Walks the composed tree without expanding anything twice; anchors are refused because
