@@ -216,6 +216,18 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(fired.value.count, 1)
     }
 
+    /// The watching thread sleeps until the earliest deadline and is woken only for an earlier
+    /// one: a short watch begun while a long one is pending must still fire on time.
+    func testWatchdogWakesForAnEarlierDeadline() throws {
+        let fired = Locked<[String]>([])
+        let watchdog = Watchdog(onExpiry: { expiry in fired.mutate { $0.append(expiry.file) } })
+        let long = watchdog.begin(file: "long.md", line: 1, seconds: 30)
+        Thread.sleep(forTimeInterval: 0.05)  // the thread now waits for the long deadline
+        watchdog.watch(file: "short.md", line: 1, seconds: 0.1) { Thread.sleep(forTimeInterval: 0.5) }
+        XCTAssertEqual(fired.value, ["short.md"])
+        watchdog.end(long)
+    }
+
     func testWatchdogWatchesManyRendersAtOnce() throws {
         let fired = Locked<[String]>([])
         let watchdog = Watchdog(onExpiry: { expiry in fired.mutate { $0.append(expiry.file) } })
