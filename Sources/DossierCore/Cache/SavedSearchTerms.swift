@@ -71,27 +71,13 @@ final class SavedSearchTerms: @unchecked Sendable {
 /// One search document's terms with their score bits: a count, then each term's UTF-8 length,
 /// bytes and score as variable-length integers.
 enum SearchTermBlob {
+    /// One format, written and read by `ScoredTerms` (which a full build uses without strings).
     static func encode(_ terms: [(String, UInt32)]) -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(terms.count * 10)
-        BinaryWriter.append(UInt64(terms.count), to: &bytes)
-        for (term, score) in terms {
-            var term = term
-            term.withUTF8 { utf8 in
-                BinaryWriter.append(UInt64(utf8.count), to: &bytes)
-                bytes.append(contentsOf: utf8)
-            }
-            BinaryWriter.append(UInt64(score), to: &bytes)
-        }
-        return bytes
+        ScoredTerms(terms).blob
     }
 
     /// Nil when the bytes are not such a list (the file's fingerprint makes that unlikely).
     static func decode(_ blob: [UInt8]) -> [(String, UInt32)]? {
-        blob.withUnsafeBytes { bytes in
-            var reader = BinaryReader(bytes)
-            let terms = (0..<reader.readCount()).map { _ in (reader.readString(), UInt32(truncatingIfNeeded: reader.readUInt64())) }
-            return reader.atEnd && !reader.failed ? terms : nil
-        }
+        ScoredTerms(blob: blob)?.pairs
     }
 }

@@ -68,7 +68,7 @@ struct ScoredTerms {
         return pairs
     }
 
-    /// What `SearchTermBlob.encode(pairs)` gives for the same terms.
+    /// The terms in `SearchTermBlob`'s format.
     var blob: [UInt8] {
         var blob: [UInt8] = []
         blob.reserveCapacity(bytes.count + terms.count * 3 + 4)

@@ -620,15 +620,11 @@ enum SearchText {
     /// the call. Scoring counts tokens without making a `String` of every occurrence.
     static func forEachToken(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         guard !text.isEmpty else { return }
-        forEachNormalizedToken(normalizedUTF8(text), body)
+        forEachToken(normalized: normalizedUTF8(text), body)
     }
 
     /// `forEachToken` of text already normalised (`SearchIndex.normalizedPlainText`).
-    static func forEachToken(normalized text: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        forEachNormalizedToken(text, body)
-    }
-
-    private static func forEachNormalizedToken(_ normalized: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+    static func forEachToken(normalized: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         normalized.withUnsafeBufferPointer { bytes in
             var buffer: [UInt8] = []   // the token so far, once it stopped being one run of `bytes`
             var assembled = false

@@ -51,13 +51,7 @@ struct TermCounter {
 
     /// Every term with its value passed through `transform`, in first-seen order.
     func terms(_ transform: (UInt32) -> UInt32) -> [(String, UInt32)] {
-        arena.withUnsafeBufferPointer { bytes in
-            entries.map { entry in
-                let start = Int(entry.offset)
-                let term = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<start + Int(entry.length)]), as: UTF8.self)
-                return (term, transform(entry.value))
-            }
-        }
+        scored(transform).pairs
     }
 
     private func matches(_ entry: Entry, _ term: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -193,18 +193,14 @@ struct BodyRenderer: Sendable {
                 offset += 8
             }
         }
-        var inWord = previousIsSpace == 0
-        for byte in bytes[offset...] {
-            let isSpace = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D
-            if !isSpace && !inWord { count += 1 }
-            inWord = !isSpace
-        }
-        return count
+        return count + wordCountByByte(bytes[offset...], afterSpace: previousIsSpace != 0)
     }
 
-    private static func wordCountByByte<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> Int {
+    /// Byte by byte: the bytes `wordCount(bytes:)` leaves after its last step, and strings
+    /// without contiguous storage.
+    private static func wordCountByByte<Bytes: Sequence<UInt8>>(_ bytes: Bytes, afterSpace: Bool = true) -> Int {
         var count = 0
-        var inWord = false
+        var inWord = !afterSpace
         for byte in bytes {
             let isSpace = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D
             if !isSpace && !inWord { count += 1 }
