@@ -52,14 +52,9 @@ struct BinaryWriter {
         bytes.append(UInt8(value))
     }
 
-    /// Raw bytes, with no length (write the count first).
+    /// Raw bytes, with no length (write the count first); taken a megabyte at a time, so the
+    /// buffer never holds a large array whole.
     mutating func write(bytes: [UInt8]) {
-        buffer.append(contentsOf: bytes)
-        if buffer.count >= 1 << 20 { flush() }
-    }
-
-    /// Raw bytes of any length, taken a megabyte at a time so the buffer never holds them all.
-    mutating func write(raw bytes: [UInt8]) {
         var start = 0
         while start < bytes.count {
             let end = min(start + (1 << 20), bytes.count)

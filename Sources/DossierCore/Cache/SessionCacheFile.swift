@@ -149,7 +149,7 @@ enum SessionCacheFile {
                 Self.writeSections(cache, to: &rest)
                 return rest.bytes
             }).1
-            writer.write(raw: rest)
+            writer.write(bytes: rest)
             guard let stored = store.finish() else {
                 writer.abandon()
                 unlink(path)
