@@ -400,18 +400,14 @@ final class MentionMatcher: Sendable {
 
     /// Asked for every scalar of the text, so U+0000..<U+2000 come from a table.
     @inline(__always) private static func isWord(_ c: UInt32) -> Bool {
-        if c < 0x80 {
-            return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F
-        }
+        if c < 0x80 { return isASCIIWord(UInt8(c)) }
         return c < 0x2000 ? wordTable[Int(c)] : isWordByProperty(c)
     }
 
     private static let wordTable: [Bool] = (0..<0x2000).map { isWordByProperty(UInt32($0)) }
 
     private static func isWordByProperty(_ c: UInt32) -> Bool {
-        if c < 0x80 {
-            return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F
-        }
+        if c < 0x80 { return isASCIIWord(UInt8(c)) }
         guard let scalar = Unicode.Scalar(c) else { return false }
         switch scalar.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
