@@ -173,6 +173,17 @@ struct HTMLFragment: MustacheCustomRenderable, Sendable {
 
     var isEmpty: Bool { saved.map { $0.count == 0 } ?? text.isEmpty }
 
+    /// The length of the HTML in UTF-8 bytes (for a saved fragment, as it was saved).
+    var utf8Count: Int { saved?.count ?? text.utf8.count }
+
+    /// True for a card marker (`CardMarkers`), which starts with a NUL no rendered HTML has.
+    var isMarker: Bool { (saved == nil ? text.utf8.first : html.utf8.first) == 0 }
+
+    /// Appends the HTML to `output` without copying the fragment.
+    func append(to output: inout String) {
+        if saved == nil { output += text } else { output += html }
+    }
+
     /// The HTML's UTF-8 bytes (for saving them again), without making a `String` of saved text.
     func withUTF8<T>(_ body: (UnsafeRawBufferPointer) -> T) -> T {
         if let saved { return savedBytes(saved).withUnsafeBytes(body) }

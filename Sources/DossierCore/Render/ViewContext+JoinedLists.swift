@@ -83,44 +83,64 @@ extension ViewContext {
 
     /// Briefings as the built-in `briefing-item` shows them, one after another.
     func joinedBriefings(_ items: [BriefingEntry]) -> JoinedHTML {
-        join(items.map { item in
+        join(items.count, cards: briefingCards) { position in
+            let item = items[position]
             let mentions = item.mentions ?? 0
             let line = item.isReference && (item.via != nil || mentions > 0)
                 ? ReferenceLines.Key(via: item.via, mentions: mentions) : nil
-            return (.briefing(line: line), briefingCards.indices.contains(item.index) ? briefingCards[item.index] : nil)
-        })
+            return (.briefing(line: line), item.index)
+        }
     }
 
     /// Events as the built-in `event-item` shows them, one after another.
     func joinedEvents(_ items: [(position: Int, via: Int?)]) -> JoinedHTML {
-        join(items.map { item in
-            (.event(publication: model.timeline[item.position].isPublication, via: item.via),
-             eventCards.indices.contains(item.position) ? eventCards[item.position] : nil)
-        })
+        join(items.count, cards: eventCards) { position in
+            let item = items[position]
+            return (.event(publication: model.timeline[item.position].isPublication, via: item.via), item.position)
+        }
     }
 
     /// Each card between its wrapper, in one string made to size (an entity page's list runs
-    /// to megabytes, and growing it by appending copied it over and over).
-    private func join(_ items: [(key: ItemWrappers.Key, card: HTMLFragment?)]) -> JoinedHTML {
-        var known: [ItemWrappers.Key: ItemWrappers.Wrapper] = [:]
-        var parts: [(wrapper: ItemWrappers.Wrapper, html: String)] = []
-        parts.reserveCapacity(items.count)
+    /// to megabytes, and growing it by appending copied it over and over). Cards are read in
+    /// place, never copied: every page listing a card shares its storage, on both cores, and
+    /// each copy was an atomic retain and release of it.
+    private func join(_ count: Int, cards: [HTMLFragment],
+                      item: (Int) -> (key: ItemWrappers.Key, card: Int)) -> JoinedHTML {
+        var wrapperOf: [ItemWrappers.Key: Int] = [:]
+        var wrappers: [ItemWrappers.Wrapper] = []
+        var parts: [(wrapper: Int, card: Int)] = []
+        parts.reserveCapacity(count)
         var size = 0
-        for item in items {
-            let wrapper = known[item.key] ?? itemWrappers.wrapper(item.key, view: self)
-            known[item.key] = wrapper
-            let html = item.card?.html ?? ""
+        for position in 0..<count {
+            let (key, card) = item(position)
+            let wrapper: Int
+            if let known = wrapperOf[key] {
+                wrapper = known
+            } else {
+                wrapper = wrappers.count
+                wrapperOf[key] = wrapper
+                let made = itemWrappers.wrapper(key, view: self)
+                wrappers.append(made)
+                size += made.prefix.utf8.count + made.suffix.utf8.count
+            }
+            let hasCard = cards.indices.contains(card)
             // As `CardMarker` notes when a skeleton shows a card that is not a marker.
-            if let cardReads, !html.isEmpty, html.first != "\u{0}" { cardReads.noteCardValues() }
-            size += wrapper.prefix.utf8.count + html.utf8.count + wrapper.suffix.utf8.count
-            parts.append((wrapper, html))
+            if let cardReads, hasCard, !cards[card].isEmpty, !cards[card].isMarker { cardReads.noteCardValues() }
+            size += hasCard ? cards[card].utf8Count : 0
+            parts.append((wrapper, hasCard ? card : -1))
+        }
+        // Each wrapper's length was counted once above; add the rest of its uses.
+        var uses = [Int](repeating: 0, count: wrappers.count)
+        for part in parts { uses[part.wrapper] += 1 }
+        for (index, wrapper) in wrappers.enumerated() {
+            size += (uses[index] - 1) * (wrapper.prefix.utf8.count + wrapper.suffix.utf8.count)
         }
         var text = ""
         text.reserveCapacity(size)
         for part in parts {
-            text += part.wrapper.prefix
-            text += part.html
-            text += part.wrapper.suffix
+            text += wrappers[part.wrapper].prefix
+            if part.card >= 0 { cards[part.card].append(to: &text) }
+            text += wrappers[part.wrapper].suffix
         }
         return JoinedHTML(renderText: text)
     }
