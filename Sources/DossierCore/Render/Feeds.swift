@@ -52,8 +52,9 @@ struct FeedWriter {
             guard always || latest.contains(where: briefings.contains) else { continue }
             var entries = [String?](repeating: nil, count: model.briefings.count)
             for index in latest { entries[index] = cachedEntry(index) }
-            files.append(self.feed(path: feed.path, title: feed.title, pageURL: feed.pageURL, briefings: feed.briefings,
-                                   entries: entries))
+            let xml = self.feed(path: feed.path, title: feed.title, pageURL: feed.pageURL, briefings: feed.briefings,
+                                entries: entries)
+            files.append(OutputFile(path: String(feed.path.dropFirst()), text: xml))
         }
         return files
     }
@@ -62,7 +63,11 @@ struct FeedWriter {
     /// `pages` recorded for its path in the previous build is not written again: `serve` gets
     /// the bytes back, `dossier build` keeps the previous build's file. Escaping the entries
     /// (every briefing's HTML, once per build) was a quarter of a build with nothing changed.
-    func files(reusing pages: RenderCache? = nil) -> [OutputFile] {
+    ///
+    /// With a staging folder, each feed is written there as soon as it is made, straight from
+    /// its text, and comes back as its path (as `SiteRenderer` returns pages): the feeds of a
+    /// 10,000-briefing site are a hundred megabytes, which a copy into `Data` first paid for.
+    func files(reusing pages: RenderCache? = nil, staging: StagingFolder? = nil) -> [OutputFile] {
         let feeds = feedList()
         let latest = feeds.map { Array($0.briefings.sorted().prefix(Self.entriesPerFeed)) }
         // A briefing's entry is the same in every feed that carries it: escape it once, and only
@@ -90,7 +95,7 @@ struct FeedWriter {
         let feedSlots = ResultSlots<OutputFile>(count: feeds.count)
         let allFeeds = feeds
         DispatchQueue.concurrentPerform(iterations: allFeeds.count) { index in
-            let file: OutputFile
+            var file: OutputFile
             switch reused[index] {
             case let .bytes(data)?:
                 file = OutputFile(path: paths[index], contents: data)
@@ -98,18 +103,27 @@ struct FeedWriter {
                 file = OutputFile(path: paths[index], contents: Data(), reusePrevious: true)
             case nil:
                 let feed = allFeeds[index]
-                file = self.feed(path: feed.path, title: feed.title, pageURL: feed.pageURL, briefings: feed.briefings,
-                                 entries: entries)
+                let xml = self.feed(path: feed.path, title: feed.title, pageURL: feed.pageURL, briefings: feed.briefings,
+                                    entries: entries)
+                if let staging {
+                    staging.add(paths[index], text: xml)
+                    file = OutputFile(path: paths[index], contents: Data())
+                } else {
+                    file = OutputFile(path: paths[index], text: xml)
+                }
             }
+            if let staging, reused[index] != nil { file = staging.stage(file) }
             if let pages, let feedKeys {
-                pages.record(paths[index], fingerprint: feedKeys[index], data: file.reusePrevious ? nil : file.contents)
+                // A staged file's bytes are in the output folder, not in `file`.
+                pages.record(paths[index], fingerprint: feedKeys[index], data: file.reusePrevious || staging != nil ? nil : file.contents)
             }
             feedSlots.set(index, file)
         }
-        return feedSlots.values.compactMap { $0 } + [
+        let others = [
             sitemap(),
             OutputFile(path: "robots.txt", text: "User-agent: *\nAllow: /\n\nSitemap: \(config.absolute("/sitemap.xml"))\n"),
         ]
+        return feedSlots.values.compactMap { $0 } + others.map { staging?.stage($0) ?? $0 }
     }
 
     /// An entry is a function of the briefing's feed fields, its body and the base URL.
@@ -184,7 +198,7 @@ struct FeedWriter {
     }
 
     /// RFC 4287 feed of the newest briefings among `briefings` (indices are newest first already).
-    private func feed(path: String, title: String, pageURL: String, briefings: [Int], entries: [String?]) -> OutputFile {
+    private func feed(path: String, title: String, pageURL: String, briefings: [Int], entries: [String?]) -> String {
         let latest = briefings.sorted().prefix(Self.entriesPerFeed)
         let updated = latest.map { model.briefings[$0].source.lastModified }.max()
             ?? model.briefings.map(\.source.lastModified).max() ?? SiteDate(year: 1970, month: 1, day: 1)
@@ -203,7 +217,7 @@ struct FeedWriter {
         """
         for index in latest { xml += entries[index] ?? entry(index) }
         xml += "</feed>\n"
-        return OutputFile(path: String(path.dropFirst()), text: xml)
+        return xml
     }
 
     /// Feed readers resolve links against the feed, not the page: make rooted links absolute.

@@ -104,7 +104,7 @@ enum SiteRenderer {
         }
         // Staged as soon as each group is made, so feeds (tens of megabytes at 10,000 briefings)
         // are not held while the search index is built.
-        files += staged(FeedWriter(model: model, cache: session).files(reusing: cache), in: staging)
+        files += FeedWriter(model: model, cache: session).files(reusing: cache, staging: staging)
         files += staged(search.files(), in: staging)
         files += staged(templates.assets.keys.sorted().map { OutputFile(path: $0, contents: templates.assets[$0]!) }, in: staging)
         return (files, view)
@@ -137,11 +137,11 @@ enum SiteRenderer {
     private static func staged(_ generated: [OutputFile], in staging: StagingFolder?) -> [OutputFile] {
         guard let staging else { return generated }
         // On both cores, as pages are: the feeds of a 10,000-briefing site are tens of megabytes.
+        let slots = ResultSlots<OutputFile>(count: generated.count)
         let box = UncheckedBox(generated)
         DispatchQueue.concurrentPerform(iterations: generated.count) { index in
-            let file = box.value[index]
-            if file.reusePrevious { staging.reusePrevious(file.path) } else { staging.add(file.path, data: file.contents) }
+            slots.set(index, staging.stage(box.value[index]))
         }
-        return generated.map { OutputFile(path: $0.path, contents: Data(), reusePrevious: $0.reusePrevious) }
+        return slots.values.compactMap { $0 }
     }
 }

@@ -120,6 +120,13 @@ public final class StagingFolder: @unchecked Sendable {
         data.withUnsafeBytes { add(path, bytes: $0) }
     }
 
+    /// Writes a generated file here (or keeps the previous build's) and gives it back as its
+    /// path alone, with its bytes dropped.
+    func stage(_ file: OutputFile) -> OutputFile {
+        if file.reusePrevious { reusePrevious(file.path) } else { add(file.path, data: file.contents) }
+        return OutputFile(path: file.path, contents: Data(), reusePrevious: file.reusePrevious)
+    }
+
     /// Where to write a bookkeeping file (a cache) that goes in with the site; nil when the
     /// folder cannot be made.
     func bookkeepingPath(_ name: String) -> String? {
