@@ -34,6 +34,18 @@ struct BodyRenderer: Sendable {
     let config: SiteConfig
     /// Briefing and page slugs a wiki-link may target, with their URLs and titles.
     var documentURLs: [String: (url: String, title: String)]
+    /// Each entity's link, as a mention links it: made once, not per mention (reading an
+    /// `Entity` out of the directory copied all of its fields).
+    private let mentionLinks: [(url: String, title: String)]
+
+    init(matcher: MentionMatcher, directory: EntityDirectory, config: SiteConfig,
+         documentURLs: [String: (url: String, title: String)]) {
+        self.matcher = matcher
+        self.directory = directory
+        self.config = config
+        self.documentURLs = documentURLs
+        mentionLinks = directory.entities.map { (config.link($0.url), $0.name) }
+    }
 
     struct Request {
         var markdown: String
@@ -145,8 +157,7 @@ struct BodyRenderer: Sendable {
                 case .first: guard linked.insert(entity).inserted else { continue }
                 case .all: break
                 }
-                links.append(TextLink(range: match.range, url: config.link(directory.entities[entity].url),
-                                      title: directory.entities[entity].name))
+                links.append(TextLink(range: match.range, url: mentionLinks[entity].url, title: mentionLinks[entity].title))
             }
             if !links.isEmpty {
                 document.insertLinks(links.sorted { $0.range.lowerBound < $1.range.lowerBound }, in: run)
