@@ -17,12 +17,14 @@ extension MarkdownDocument {
             let level = Int(cmark_node_get_heading_level(node))
             let text = Self.plainText(of: node)
             let id = names.claim(AnchorSlug.make(text))
-            let html = renderSubtree(node)
+            let html = renderSubtree(node).utf8
             let tagOpen = "<h\(level)"
-            guard html.hasPrefix(tagOpen) else { continue }
-            let withID = tagOpen + " id=\"\(id)\"" + html.dropFirst(tagOpen.count)
+            guard html.starts(with: tagOpen.utf8) else { continue }
+            // Sliced as UTF-8: `dropLast` on a String walked every character of the heading.
+            let rest = html.dropFirst(tagOpen.utf8.count)
+            let withID = tagOpen + " id=\"\(id)\"" + String(Substring(rest.last == 0x0A ? rest.dropLast() : rest))
             let block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK)!
-            cmark_node_set_on_enter(block, withID.hasSuffix("\n") ? String(withID.dropLast()) : withID)
+            cmark_node_set_on_enter(block, withID)
             cmark_node_set_on_exit(block, "")
             cmark_node_insert_before(node, block)
             cmark_node_unlink(node)

@@ -46,13 +46,16 @@ extension MarkdownDocument {
         var linkDepth = 0
         var headingDepth = 0
         var blockLine = 1
+        var bytes: [UInt8] = []  // reused by every run
 
+        // A plain loop over the iterator, not `forEachNode`: state captured by a closure is
+        // boxed, and every access to it was checked for exclusivity at run time.
         func flush() {
-            defer { current = [] }
+            defer { current.removeAll(keepingCapacity: true) }
             guard current.contains(where: { cmark_node_get_type($0) == CMARK_NODE_TEXT }) else { return }
             // The nodes' bytes, then one string: a string per node cost an allocation and a
             // UTF-8 check each (cmark-gfm's literals are valid UTF-8, so the result is the same).
-            var bytes: [UInt8] = []
+            bytes.removeAll(keepingCapacity: true)
             for node in current {
                 if cmark_node_get_type(node) == CMARK_NODE_TEXT {
                     if let literal = cmark_node_get_literal(node) {
@@ -75,7 +78,13 @@ extension MarkdownDocument {
             ))
         }
 
-        forEachNode { node, entering in
+        let iterator = cmark_iter_new(root)
+        defer { cmark_iter_free(iterator) }
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            guard let node = cmark_iter_get_node(iterator) else { continue }
+            let entering = event == CMARK_EVENT_ENTER
             let type = cmark_node_get_type(node)
             switch type {
             case CMARK_NODE_TEXT, CMARK_NODE_SOFTBREAK:
@@ -84,7 +93,7 @@ extension MarkdownDocument {
                     current.append(node)
                 } else {
                     flush()
-                    current = [node]
+                    current.append(node)
                     currentContext = context
                 }
             case CMARK_NODE_LINK, CMARK_NODE_IMAGE:

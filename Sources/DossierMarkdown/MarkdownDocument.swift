@@ -35,7 +35,7 @@ public struct MarkdownHeading: Sendable, Equatable {
 /// Not thread-safe: one document belongs to one task. Different documents may be used in parallel.
 public final class MarkdownDocument {
     private let parser: OpaquePointer
-    private let root: OpaquePointer
+    let root: OpaquePointer
     private let options: MarkdownOptions
 
     public init(markdown: String, options: MarkdownOptions = MarkdownOptions()) {
