@@ -212,6 +212,37 @@ final class LoadingDiagnosticsTests: XCTestCase {
         XCTAssertEqual(Slug.make("Mosul\u{2019}s Fall: What Next?"), "mosuls-fall-what-next")
         XCTAssertEqual(Slug.make("Café Déjà Vu"), "cafe-deja-vu")
         XCTAssertEqual(Slug.make("--ISIS  in  2017--"), "isis-in-2017")
+        XCTAssertEqual(Slug.make(String(repeating: "a", count: 99) + " b"), String(repeating: "a", count: 99), "the cut leaves no hyphen")
+    }
+
+    /// `Slug.make` builds bytes and trims only the end; the way it was first written (strings,
+    /// `trimmingCharacters`) must give the same slug for any text.
+    func testSlugsMatchTheirStringByStringDefinition() {
+        func reference(_ text: String) -> String {
+            let folded = text.utf8.allSatisfy({ $0 < 0x80 }) ? text.lowercased() : text.precomposedStringWithCanonicalMapping
+                .applyingTransform(.stripDiacritics, reverse: false)?.lowercased() ?? text.lowercased()
+            var slug = ""
+            var pendingHyphen = false
+            for scalar in folded.unicodeScalars {
+                if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
+                    if pendingHyphen, !slug.isEmpty { slug.append("-") }
+                    pendingHyphen = false
+                    slug.unicodeScalars.append(scalar)
+                } else if scalar == "'" || scalar == "\u{2019}" {
+                    continue
+                } else {
+                    pendingHyphen = true
+                }
+            }
+            return String(slug.prefix(100)).trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+        }
+        let pieces = ["a", "Z", "9", "-", " ", "'", "\u{2019}", "_", "É", "ß", "İ", "م", "--", "x y", "Ⅻ", "ﬁ"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3000 {
+            let length = Int.random(in: 0...140, using: &generator)
+            let text = (0..<length).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            XCTAssertEqual(Slug.make(text), reference(text), "\(Array(text.unicodeScalars.map(\.value)))")
+        }
     }
 
     func testDuplicateSlugsFromFileNamesNameBothFiles() throws {

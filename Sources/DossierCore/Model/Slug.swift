@@ -14,22 +14,30 @@ public enum Slug {
     /// fall back to `hashed(_:)`.
     public static func make(_ text: String) -> String {
         // ASCII is its own canonical form and has no diacritics; the ICU transform is slow.
-        let folded = text.utf8.allSatisfy({ $0 < 0x80 }) ? text.lowercased() : text.precomposedStringWithCanonicalMapping
+        let isASCII = text.utf8.allSatisfy { $0 < 0x80 }
+        let folded = isASCII ? text : text.precomposedStringWithCanonicalMapping
             .applyingTransform(.stripDiacritics, reverse: false)?.lowercased() ?? text.lowercased()
-        var slug = ""
+        // Built as bytes (every byte kept is ASCII), and only trailing hyphens trimmed: no
+        // hyphen is written before the first letter, and only the cut at 100 can leave one last.
+        var slug: [UInt8] = []
+        slug.reserveCapacity(folded.utf8.count)
         var pendingHyphen = false
         for scalar in folded.unicodeScalars {
-            if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
-                if pendingHyphen, !slug.isEmpty { slug.append("-") }
+            var value = scalar.value
+            if value >= 0x41 && value <= 0x5A { value += 0x20 }  // `lowercased()` of ASCII
+            if (value >= 0x61 && value <= 0x7A) || (value >= 0x30 && value <= 0x39) {
+                if pendingHyphen, !slug.isEmpty { slug.append(0x2D) }
                 pendingHyphen = false
-                slug.unicodeScalars.append(scalar)
-            } else if scalar == "'" || scalar == "\u{2019}" {
+                slug.append(UInt8(value))
+            } else if value == 0x27 || value == 0x2019 {
                 continue
             } else {
                 pendingHyphen = true
             }
         }
-        return String(slug.prefix(100)).trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+        var end = min(slug.count, 100)
+        while end > 0, slug[end - 1] == 0x2D { end -= 1 }
+        return String(decoding: slug[..<end], as: UTF8.self)
     }
 
     /// A slug for text with no Latin letters at all: percent-free and stable.
