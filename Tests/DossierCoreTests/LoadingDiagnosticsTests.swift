@@ -403,4 +403,28 @@ final class LoadingDiagnosticsTests: XCTestCase {
         assertContains(timeline, "The year it began")
         assertContains(timeline, "The month it fell")
     }
+
+    /// Event and source keys are looked up as Yams looks them up: by their text, quoted or not,
+    /// and only when their tag is a string's. A key tagged `!!int` is not the key `date`.
+    func testEventAndSourceKeysAreMatchedByTextAndStringTag() throws {
+        let events = """
+        events:
+          - "date": 2014
+            !!str title: Quoted and tagged keys
+            'places': [mosul]
+        sources:
+          - "title": A quoted source key
+            url: https://example.org/report
+        """
+        let site = try TestSite([Self.x: briefing("Keys", extra: events), "Content/places/mosul.md": "---\nname: Mosul\n---\n"])
+        let result = try site.build()
+        XCTAssertTrue(result.succeeded, result.formatted)
+        assertContains(site.output("timeline/index.html"), "Quoted and tagged keys")
+        assertContains(site.output("places/mosul/index.html"), "Quoted and tagged keys")
+        assertContains(site.output("briefings/x/index.html"), "A quoted source key")
+
+        let tagged = "events:\n  - !!int date: 2014\n    title: Not dated"
+        let refused = try failingBuild(Self.x, briefing("Tagged", extra: tagged))
+        expectError(refused, line: 5, mentions: ["missing", "date"])
+    }
 }

@@ -72,6 +72,17 @@ struct FrontMatter {
         return entries.first { $0.key.value == key }
     }
 
+    /// `mapping[key]` as Yams answers it: the last key written as `key` whose tag is `str`
+    /// (with the basic resolver, every key without a tag). Yams makes a node and a tag for `key`
+    /// on every lookup and copies each pair it compares, which was most of reading an event.
+    static func value(_ key: String, in mapping: Node.Mapping) -> Node? {
+        var found: Node?
+        for (candidate, value) in mapping where candidate.scalar?.string == key && candidate.tag == Yams.Tag(.str) {
+            found = value
+        }
+        return found
+    }
+
     func position(of node: Node) -> (line: Int, column: Int) {
         ((node.mark?.line ?? 1) + lineOffset, node.mark?.column ?? 1)
     }
