@@ -41,6 +41,15 @@ final class MentionMatcherTests: XCTestCase {
         XCTAssertEqual(texts(p, in: "zzzz Mosul zzzMosul Mosul"), ["Mosul", "Mosul"])
     }
 
+    /// Words of one or two letters are skipped by what follows them too (`MentionMatcher.openings`
+    /// of short names), and whitespace runs, which a name spells as one space, are not decided.
+    func testShortWordsAreSkippedWithoutLosingShortNames() {
+        let p = [pattern("A", 0), pattern("of Mosul", 1), pattern("US", 2, ci: true), pattern("x y", 3)]
+        XCTAssertEqual(texts(p, in: "a A, of  Mosul an us. US\tx\ny of ofMosul x  y A"),
+                       ["A", "of  Mosul", "us", "US", "x\ny", "x  y", "A"])
+        XCTAssertEqual(texts(p, in: "b, I of in to A"), ["A"])
+    }
+
     // MARK: Rule 1: whole words
 
     func testWholeWordsOnly() {
@@ -250,32 +259,56 @@ final class MentionMatcherTests: XCTestCase {
         // More letters: more words open no name, so runs of skipped words (and the spaces
         // between them) are exercised too.
         agreesWithNaiveScan(alphabet: "abcd -", seed: 7)
+        // Whitespace of every kind in runs, capitals (names here match case-insensitively) and
+        // punctuation: the openings fold all three as the scan does.
+        agreesWithNaiveScan(alphabet: "abAB -,\n\t", seed: 11, foldingCaseAndSpace: true)
     }
 
-    private func agreesWithNaiveScan(alphabet: String, seed: UInt64) {
+    private func agreesWithNaiveScan(alphabet: String, seed: UInt64, foldingCaseAndSpace: Bool = false) {
         // Seeded, so a failure reproduces; the message prints the input either way.
         var rng = SplitMix(state: seed)
         func randomWord(_ range: ClosedRange<Int>) -> String {
             String((0..<Int.random(in: range, using: &rng)).map { _ in alphabet.randomElement(using: &rng) ?? "a" })
         }
         func isWord(_ c: Character) -> Bool { c.isLetter }
-        for _ in 0..<3_000 {
-            let names = Set((0..<6).map { _ in randomWord(1...5).trimmingCharacters(in: .whitespaces) }
-                .filter { !$0.isEmpty && !$0.contains("  ") })
-            // Single spaces only: whitespace collapsing is covered elsewhere, the naive scan skips it.
-            var raw = randomWord(0...40)
-            while raw.contains("  ") { raw = raw.replacingOccurrences(of: "  ", with: " ") }
-            let text = Array(raw)
-            var expected: [String] = [], i = 0
-            while i < text.count {
-                let best = i > 0 && isWord(text[i - 1]) ? nil : names.filter { name in
-                    let end = i + name.count
-                    return end <= text.count && String(text[i..<end]) == name && (end == text.count || !isWord(text[end]))
-                }.max { $0.count < $1.count }
-                if let best { expected.append(best); i += best.count } else { i += 1 }
+        /// What the naive scan compares: with folding, lowercase and every whitespace run one space.
+        func folded(_ text: String) -> String {
+            guard foldingCaseAndSpace else { return text }
+            var result = ""
+            for character in text.lowercased() {
+                if !character.isWhitespace { result.append(character) } else if result.last != " " { result.append(" ") }
             }
-            let patterns = names.enumerated().map { pattern($0.element, $0.offset) }
-            XCTAssertEqual(texts(patterns, in: String(text)), expected, "names \(names) text \"\(String(text))\"")
+            return result
         }
+        for _ in 0..<3_000 {
+            let names = Set((0..<6).map { _ in randomWord(1...5).trimmingCharacters(in: .whitespacesAndNewlines) }
+                .filter { !$0.isEmpty && (foldingCaseAndSpace || !$0.contains("  ")) })
+            // Without folding, single spaces only: the naive scan compares text as it is.
+            var raw = randomWord(0...40)
+            while !foldingCaseAndSpace && raw.contains("  ") { raw = raw.replacingOccurrences(of: "  ", with: " ") }
+            if foldingCaseAndSpace {
+                let found = MentionMatcher(patterns: names.enumerated().map { pattern($0.element, $0.offset, ci: true) })
+                    .matches(in: raw).map { folded(String(raw[$0.range])) }
+                XCTAssertEqual(found, naiveScan(names.map(folded), in: Array(folded(raw))), "names \(names) text \(Array(raw.unicodeScalars))")
+                continue
+            }
+            let text = Array(raw)
+            let patterns = names.enumerated().map { pattern($0.element, $0.offset) }
+            XCTAssertEqual(texts(patterns, in: String(text)), naiveScan(Array(names), in: text), "names \(names) text \"\(String(text))\"")
+        }
+    }
+
+    /// Leftmost-longest whole-word matches of `names` in `text`, one position at a time.
+    private func naiveScan(_ names: [String], in text: [Character]) -> [String] {
+        func isWord(_ c: Character) -> Bool { c.isLetter }
+        var expected: [String] = [], i = 0
+        while i < text.count {
+            let best = i > 0 && isWord(text[i - 1]) ? nil : names.filter { name in
+                let end = i + name.count
+                return end <= text.count && String(text[i..<end]) == name && (end == text.count || !isWord(text[end]))
+            }.max { $0.count < $1.count }
+            if let best { expected.append(best); i += best.count } else { i += 1 }
+        }
+        return expected
     }
 }

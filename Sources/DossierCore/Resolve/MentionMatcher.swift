@@ -57,8 +57,8 @@ final class MentionMatcher: Sendable {
     private let depth: [Int32]       // pattern length in normalized scalars
     private let outputs: [Output]
     private let ringMask: Int        // ring buffer must hold the longest pattern plus one scalar
-    /// A bit per hashed first three folded scalars of every name that starts with three ASCII
-    /// word characters (see `startsNoName`).
+    /// A bit per hashed opening (first three folded scalars) a name can show at a word's start,
+    /// for names that start with an ASCII word character (see `startsNoName`).
     private let openings: [UInt64]
 
     var isEmpty: Bool { outputs.isEmpty }
@@ -136,11 +136,11 @@ final class MentionMatcher: Sendable {
         }
 
         var openings = [UInt64](repeating: 0, count: Self.openingWords)
-        for name in named where name.spelled.count >= 3 {
-            let folded = name.spelled.prefix(3).map(Self.fold)
-            guard folded.allSatisfy({ $0 < 0x80 && Self.isASCIIWord(UInt8($0)) }) else { continue }
-            let bit = Self.openingBit(UInt8(folded[0]), UInt8(folded[1]), UInt8(folded[2]))
-            openings[bit >> 6] |= 1 << UInt64(bit & 63)
+        for name in named {
+            for opening in Self.openings(of: name.spelled.map(Self.fold)) {
+                let bit = Self.openingBit(opening.0, opening.1, opening.2)
+                openings[bit >> 6] |= 1 << UInt64(bit & 63)
+            }
         }
         self.openings = openings
 
@@ -228,21 +228,20 @@ final class MentionMatcher: Sendable {
                 // here instead of the space going through the step below. After a word the
                 // root stays the root, and nothing reads the space's ring slot.
                 while offset + 4 <= count, bytes[offset] == 0x20, Self.isASCIIWord(bytes[offset + 1]),
-                      Self.isASCIIWord(bytes[offset + 2]), Self.isASCIIWord(bytes[offset + 3]),
                       Self.startsNoName(bytes[offset + 1], bytes[offset + 2], bytes[offset + 3], openings) {
-                    offset += 4
-                    position += 4
+                    offset += 2
+                    position += 2
                     while offset < count, Self.isASCIIWord(bytes[offset]) {
                         offset += 1
                         position += 1
                     }
                 }
-            } else if state == 0 && offset + 3 <= count, Self.isASCIIWord(bytes[offset]), Self.isASCIIWord(bytes[offset + 1]),
-                      Self.isASCIIWord(bytes[offset + 2]), Self.startsNoName(bytes[offset], bytes[offset + 1], bytes[offset + 2], openings) {
-                // A word of three or more ASCII word characters whose first three open no name
-                // (most words of a text): nothing starts in it, so it is skipped whole.
-                offset += 3
-                position += 3
+            } else if state == 0 && offset + 3 <= count, Self.isASCIIWord(bytes[offset]),
+                      Self.startsNoName(bytes[offset], bytes[offset + 1], bytes[offset + 2], openings) {
+                // A word whose opening starts no name (most words of a text): nothing starts in
+                // it, so it is skipped whole.
+                offset += 1
+                position += 1
                 while offset < count, Self.isASCIIWord(bytes[offset]) {
                     offset += 1
                     position += 1
@@ -384,14 +383,43 @@ final class MentionMatcher: Sendable {
         return Int((key &* 0x9E37_79B1) >> 16)
     }
 
-    /// True when no name's first three folded scalars are these three ASCII word characters.
+    /// True when no name can start at a word whose first byte is `a` (an ASCII word character)
+    /// and which goes on with `b` and `c`: all three ASCII, folded, with whitespace as a space.
+    /// Not decided (false) for a non-ASCII `b` or `c`, or for two whitespace bytes in a row, which
+    /// a name spells as one space.
     @inline(__always) private static func startsNoName(_ a: UInt8, _ b: UInt8, _ c: UInt8, _ openings: UnsafeBufferPointer<UInt64>) -> Bool {
-        let bit = openingBit(foldASCII(a), foldASCII(b), foldASCII(c))
+        guard b < 0x80, c < 0x80 else { return false }
+        let second = foldASCII(b), third = foldASCII(c)
+        if second == 0x20 && third == 0x20 { return false }
+        let bit = openingBit(foldASCII(a), second, third)
         return openings[bit >> 6] & (1 << UInt64(bit & 63)) == 0
     }
 
+    /// The openings (`startsNoName`) at which text can start `name` (folded, normalized): its
+    /// first three scalars, or for a name of one or two, those followed by what may end a word.
+    /// None for a name that starts with anything but an ASCII word character, or that has a
+    /// scalar beyond ASCII among its first three: text showing such an opening is not decided.
+    private static func openings(of name: [UInt32]) -> [(UInt8, UInt8, UInt8)] {
+        guard let first = name.first, first < 0x80, isASCIIWord(UInt8(first)) else { return [] }
+        let prefix = name.prefix(3)
+        guard prefix.allSatisfy({ $0 < 0x80 }) else { return [] }
+        let bytes = prefix.map { UInt8($0) }
+        switch bytes.count {
+        case 3: return [(bytes[0], bytes[1], bytes[2])]
+        case 2: return asciiBoundaries.map { (bytes[0], bytes[1], $0) }
+        default: return asciiBoundaries.flatMap { second in asciiFolded.map { (bytes[0], second, $0) } }
+        }
+    }
+
+    /// What may follow the last scalar of a name in text: anything but a word character, folded
+    /// as `startsNoName` folds text.
+    private static let asciiBoundaries = Set((0..<0x80).map(UInt8.init).filter { !isASCIIWord($0) }.map(foldASCII)).sorted()
+    private static let asciiFolded = Set((0..<0x80).map(UInt8.init).map(foldASCII)).sorted()
+
+    /// Lowercase, and whitespace as a space (as a name spells it).
     @inline(__always) private static func foldASCII(_ byte: UInt8) -> UInt8 {
-        byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+        if byte >= 0x41 && byte <= 0x5A { return byte + 0x20 }
+        return byte >= 0x09 && byte <= 0x0D ? 0x20 : byte
     }
 
     @inline(__always) private static func isASCIIWord(_ byte: UInt8) -> Bool {
