@@ -188,6 +188,38 @@ final class SitePagesTests: XCTestCase {
         XCTAssertEqual(try strings(feed, "/*[local-name()='feed']/*[local-name()='entry'][1]/*[local-name()='title']"), ["Briefing 24"])
     }
 
+    /// Feeds make rooted links absolute by finding each `="/` (`FeedWriter.absolutize`); the
+    /// first way, trying both attributes at every `h` and `s`, must agree on any text.
+    func testFeedLinksAreMadeAbsoluteAsByTheBytewiseScan() {
+        func reference(_ html: String, origin: [UInt8]) -> String {
+            let source = Array(html.utf8)
+            let patterns = [Array("href=\"/".utf8), Array("src=\"/".utf8)]
+            var result: [UInt8] = []
+            var index = 0
+            while index < source.count {
+                guard let pattern = patterns.first(where: { index + $0.count <= source.count && Array(source[index..<index + $0.count]) == $0 }) else {
+                    result.append(source[index])
+                    index += 1
+                    continue
+                }
+                result += pattern.dropLast()
+                if !(index + pattern.count < source.count && source[index + pattern.count] == 0x2F) { result += origin }
+                result.append(0x2F)
+                index += pattern.count
+            }
+            return String(decoding: result, as: UTF8.self)
+        }
+        let origin = Array("https://example.org".utf8)
+        XCTAssertEqual(FeedWriter.absolutize(#"<a href="/a/">x</a><img src="/i.png"><a href="//cdn/x">"#, origin: origin),
+                       #"<a href="https://example.org/a/">x</a><img src="https://example.org/i.png"><a href="//cdn/x">"#)
+        let pieces = ["href=\"/", "src=\"/", "=\"/", "href", "src", "=", "\"", "/", "//", "h", "s", "a", "é", " "]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3000 {
+            let html = (0..<Int.random(in: 0...24, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            XCTAssertEqual(FeedWriter.absolutize(html, origin: origin), reference(html, origin: origin), html)
+        }
+    }
+
     func testEntityAndTagFeedsExistAndAreAnnounced() throws {
         let site = try TestSite([
             "site.yml": "base_url: https://example.org/",

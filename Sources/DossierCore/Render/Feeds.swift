@@ -224,35 +224,40 @@ struct FeedWriter {
     private func absolutize(_ html: String) -> String {
         guard config.hasAbsoluteBase else { return html }
         let root = config.absolute("/")
-        let origin = Array(root.dropLast(config.basePath.count).utf8)
-        let source = Array(html.utf8)
-        let patterns = [Array("href=\"/".utf8), Array("src=\"/".utf8)]
-        var result: [UInt8] = []
-        result.reserveCapacity(source.count + 256)
-        var index = 0
-        var runStart = 0  // bytes copied as they are, a run at a time
-        while index < source.count {
-            var matched: [UInt8]?
-            if source[index] == 0x68 || source[index] == 0x73 {
-                matched = patterns.first { pattern in
-                    index + pattern.count <= source.count && source[index..<(index + pattern.count)].elementsEqual(pattern)
-                }
+        return Self.absolutize(html, origin: Array(root.dropLast(config.basePath.count).utf8))
+    }
+
+    /// `html` with every `href="/` and `src="/` (not `//`) pointing into `origin`.
+    static func absolutize(_ html: String, origin: [UInt8]) -> String {
+        var html = html
+        return html.withUTF8 { source in
+            var result: [UInt8] = []
+            result.reserveCapacity(source.count + 256)
+            var runStart = 0  // bytes copied as they are, a run at a time
+            var cursor = 0
+            // Each `="/` (memchr finds the `=`, rare outside attributes) preceded by `href` or `src`.
+            while cursor < source.count, let found = memchr(source.baseAddress! + cursor, 0x3D, source.count - cursor) {
+                let equals = UnsafeRawPointer(found) - UnsafeRawPointer(source.baseAddress!)
+                cursor = equals + 1
+                guard equals + 2 < source.count, source[equals + 1] == 0x22, source[equals + 2] == 0x2F,
+                      Self.ends(source, at: equals, with: "href") || Self.ends(source, at: equals, with: "src") else { continue }
+                let slash = equals + 2
+                result.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart..<slash]))
+                // Keep protocol-relative "//host" links as they are.
+                if !(slash + 1 < source.count && source[slash + 1] == 0x2F) { result += origin }
+                result.append(0x2F)
+                cursor = slash + 1
+                runStart = cursor
             }
-            guard let pattern = matched else {
-                index += 1
-                continue
-            }
-            result += source[runStart..<index]
-            // Keep protocol-relative "//host" links as they are.
-            let isProtocolRelative = index + pattern.count < source.count && source[index + pattern.count] == 0x2F
-            result += pattern.dropLast()
-            if !isProtocolRelative { result += origin }
-            result.append(0x2F)
-            index += pattern.count
-            runStart = index
+            result.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart...]))
+            return String(decoding: result, as: UTF8.self)
         }
-        result += source[runStart...]
-        return String(decoding: result, as: UTF8.self)
+    }
+
+    private static func ends(_ bytes: UnsafeBufferPointer<UInt8>, at end: Int, with word: StaticString) -> Bool {
+        let count = word.utf8CodeUnitCount
+        guard end >= count else { return false }
+        return memcmp(bytes.baseAddress! + end - count, word.utf8Start, count) == 0
     }
 
     func sitemap() -> OutputFile {
