@@ -134,14 +134,24 @@ public final class RenderCache: @unchecked Sendable {
         next = [:]
         guard let output else { return }
         var text = Array((header + "\n").utf8)
-        for path in previous.keys.sorted() {
-            let stamp: String
-            if keptInPlace, let checked = verified[path] {
-                stamp = checked
-            } else {
-                guard let read = FileStamp(path: output.path + "/" + path) else { continue }
-                stamp = Self.stampText(read)
+        let paths = previous.keys.sorted()
+        // A `stat` per written file (12,000 at 10,000 briefings), on both cores: the build waits
+        // for this after its last file is in place.
+        let stamps = ResultSlots<String>(count: paths.count)
+        let stride = 1_024
+        let box = UncheckedBox((verified, output.path + "/"))
+        DispatchQueue.concurrentPerform(iterations: (paths.count + stride - 1) / stride) { chunk in
+            let (verified, folder) = box.value
+            for index in chunk * stride..<min(paths.count, (chunk + 1) * stride) {
+                if keptInPlace, let checked = verified[paths[index]] {
+                    stamps.set(index, checked)
+                } else if let read = FileStamp(path: folder + paths[index]) {
+                    stamps.set(index, Self.stampText(read))
+                }
             }
+        }
+        for (path, stamp) in zip(paths, stamps.values) {
+            guard let stamp else { continue }
             previous[path]!.stamp = stamp
             text += previous[path]!.fingerprint.description.utf8
             text.append(UInt8(ascii: "\t"))
