@@ -200,6 +200,41 @@ final class PathologicalInputTests: XCTestCase {
         }
     }
 
+    /// The precheck's bracket and `@` counts skip eight bytes at a time; byte by byte, at any
+    /// alignment of the paragraph, they must come out the same.
+    func testBracketAndAtSignCountsMatchAByteByByteCount() {
+        func reference(_ bytes: [UInt8], _ range: Range<Int>) -> MarkdownPrecheck.BracketCounts {
+            var counts = MarkdownPrecheck.BracketCounts()
+            var index = range.lowerBound
+            while index < range.upperBound {
+                if bytes[index] == 0x21, index + 1 < range.upperBound, bytes[index + 1] == 0x5B {
+                    counts.imageOpeners += 1
+                    if counts.firstImage == nil { counts.firstImage = index }
+                    index += 2
+                    continue
+                }
+                if bytes[index] == 0x5D { counts.pairs += Double(counts.imageOpeners) }
+                if bytes[index] == 0x40, index > range.lowerBound, (Character(Unicode.Scalar(bytes[index - 1])).isASCII && (Character(Unicode.Scalar(bytes[index - 1])).isLetter
+                    || Character(Unicode.Scalar(bytes[index - 1])).isNumber || ".-_+".utf8.contains(bytes[index - 1]))) {
+                    counts.atSigns += 1
+                    if counts.firstAt == nil { counts.firstAt = index }
+                }
+                index += 1
+            }
+            return counts
+        }
+        let pieces = ["![", "]", "@", "a@", " @", "!", "[", "x", "text ", "é", "\u{A1}", "Z", "-"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3000 {
+            let text = (0..<Int.random(in: 0...30, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let bytes = Array(text.utf8)
+            let start = Int.random(in: 0...bytes.count, using: &generator)
+            let range = start..<Int.random(in: start...bytes.count, using: &generator)
+            let counts = bytes.withUnsafeBufferPointer { MarkdownPrecheck.bracketsAndAtSigns($0, range) }
+            XCTAssertEqual(counts, reference(bytes, range), "\(text) \(range)")
+        }
+    }
+
     /// Found by scripts/fuzz.sh: 10,000 identical headings once took over 10 s because anchor
     /// ids were searched from "-1" for every heading; `AnchorNames` now remembers the next suffix.
     func testManyIdenticalHeadingsRenderInLinearTime() throws {

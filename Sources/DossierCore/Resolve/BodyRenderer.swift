@@ -184,25 +184,17 @@ struct BodyRenderer: Sendable {
     /// Eight bytes a step: a word starts where a byte that is not a space follows one that is
     /// (or the start), and those starts are counted as the high bits of a mask.
     static func wordCount(bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        /// The high bit of every byte of `word` that is zero (exactly: no borrow between bytes).
-        func zeroBytes(_ word: UInt64) -> UInt64 {
-            ~(((word & ~highs) &+ ~highs) | word | ~highs)
-        }
         var count = 0
         var previousIsSpace: UInt64 = 1  // the start counts as a space
         var offset = 0
-        if let base = bytes.baseAddress {
-            let raw = UnsafeRawPointer(base)
-            while offset + 8 <= bytes.count {
-                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-                let spaces = zeroBytes(word ^ (0x20 &* ones)) | zeroBytes(word ^ (0x0A &* ones))
-                    | zeroBytes(word ^ (0x09 &* ones)) | zeroBytes(word ^ (0x0D &* ones))
-                let afterSpace = spaces << 8 | previousIsSpace << 7
-                count += (~spaces & highs & afterSpace).nonzeroBitCount
-                previousIsSpace = spaces >> 63
-                offset += 8
-            }
+        while offset + 8 <= bytes.count {
+            let word = ByteLanes.load(bytes, at: offset)
+            let spaces = ByteLanes.bytes(word, equalTo: 0x20) | ByteLanes.bytes(word, equalTo: 0x0A)
+                | ByteLanes.bytes(word, equalTo: 0x09) | ByteLanes.bytes(word, equalTo: 0x0D)
+            let afterSpace = spaces << 8 | previousIsSpace << 7
+            count += (~spaces & ByteLanes.highs & afterSpace).nonzeroBitCount
+            previousIsSpace = spaces >> 63
+            offset += 8
         }
         return count + wordCountByByte(bytes[offset...], afterSpace: previousIsSpace != 0)
     }
