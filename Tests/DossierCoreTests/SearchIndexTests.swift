@@ -270,6 +270,73 @@ final class SearchIndexTests: XCTestCase {
         }
     }
 
+    /// The plain text is taken out of the HTML with memchr and eight bytes at a time; the way it
+    /// was first written, a byte at a time with a `String` per entity, must give the same bytes.
+    func testPlainTextMatchesTheByteAtATimeExtraction() {
+        func reference(_ html: String) -> [UInt8] {
+            let bytes = Array(html.utf8)
+            var out: [UInt8] = []
+            var index = 0
+            let count = bytes.count
+            func isNameByte(_ byte: UInt8) -> Bool { (0x61...0x7A).contains(byte) || (0x41...0x5A).contains(byte) || (0x30...0x39).contains(byte) }
+            let blocks: Set<String> = ["p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "table", "tr", "td", "th",
+                                       "blockquote", "pre", "hr", "section", "figure", "figcaption", "dt", "dd", "thead", "tbody"]
+            while index < count {
+                let byte = bytes[index]
+                if byte == 0x3C {
+                    if index + 3 < count, bytes[index + 1] == 0x21, bytes[index + 2] == 0x2D, bytes[index + 3] == 0x2D {
+                        var end = index + 4
+                        while end + 2 < count, !(bytes[end] == 0x2D && bytes[end + 1] == 0x2D && bytes[end + 2] == 0x3E) { end += 1 }
+                        index = end + 3
+                        out.append(0x20)
+                        continue
+                    }
+                    var nameStart = index + 1
+                    if nameStart < count, bytes[nameStart] == 0x2F { nameStart += 1 }
+                    var nameEnd = nameStart
+                    while nameEnd < count, isNameByte(bytes[nameEnd]) { nameEnd += 1 }
+                    var end = nameEnd
+                    while end < count, bytes[end] != 0x3E { end += 1 }
+                    if blocks.contains(String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self).lowercased()) { out.append(0x20) }
+                    index = end + 1
+                    continue
+                }
+                if byte == 0x26 {
+                    var end = index + 1
+                    while end < count, end - index <= 10, bytes[end] != 0x3B, bytes[end] != 0x26, bytes[end] != 0x3C { end += 1 }
+                    let names: [String: String] = ["amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": " "]
+                    if end < count, bytes[end] == 0x3B {
+                        let name = String(decoding: bytes[(index + 1)..<end], as: UTF8.self)
+                        var decoded = names[name]
+                        if decoded == nil, name.hasPrefix("#") {
+                            let digits = name.dropFirst()
+                            let value = digits.hasPrefix("x") || digits.hasPrefix("X") ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits)
+                            decoded = value.flatMap(Unicode.Scalar.init).map { String($0) }
+                        }
+                        if let decoded {
+                            out += Array(decoded.utf8)
+                            index = end + 1
+                            continue
+                        }
+                    }
+                }
+                let start = index
+                index += 1
+                while index < count, bytes[index] != 0x3C, bytes[index] != 0x26 { index += 1 }
+                out += bytes[start..<index]
+            }
+            return out
+        }
+        let pieces = ["<p>", "</p>", "<em>", "</EM>", "<a href=\"/x/\">", "</a>", "<br/>", "<!-- c -->", "<!--", "-->", "<", ">",
+                      "&amp;", "&quot;", "&#39;", "&lt;", "&gt;", "&nbsp;", "&apos;", "&#x3A3;", "&#1114112;", "&bogus;", "&;", "&",
+                      ";", "Daesh", "é", " ", "\n", "text of eight+ bytes", "<h2 id=\"x\">", "<td>", "<li>"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3_000 {
+            let html = (0..<Int.random(in: 0...16, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            XCTAssertEqual(SearchIndex.plainTextUTF8(fromHTML: html), reference(html), html.debugDescription)
+        }
+    }
+
     /// A full build keeps a document's terms as bytes (`ScoredTerms`); what it saves and reads
     /// back must be what the string form gives.
     func testScoredTermsAgreeWithTheirStrings() throws {

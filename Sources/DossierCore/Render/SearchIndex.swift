@@ -497,7 +497,7 @@ struct SearchIndex {
 
     /// A tag name of up to ten ASCII letters and digits, case folded, packed six bits a
     /// character: looking it up allocates nothing, where a lowercased `String` per tag did.
-    private static func tagCode(_ name: ArraySlice<UInt8>) -> UInt64? {
+    private static func tagCode<Name: Collection<UInt8>>(_ name: Name) -> UInt64? {
         guard (1...10).contains(name.count) else { return nil }
         var code: UInt64 = 0
         for byte in name {
@@ -528,58 +528,91 @@ struct SearchIndex {
 
     private static func plainTextUTF8(fromHTML html: String,
                                       appending append: (UnsafeBufferPointer<UInt8>, inout [UInt8]) -> Void) -> [UInt8] {
-        let bytes = Array(html.utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        let count = bytes.count
-        var index = 0
-        func isNameByte(_ byte: UInt8) -> Bool {
-            (0x61...0x7A).contains(byte) || (0x41...0x5A).contains(byte) || (0x30...0x39).contains(byte)
-        }
-        while index < count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "<") {
-                if index + 3 < count, bytes[index + 1] == UInt8(ascii: "!"), bytes[index + 2] == UInt8(ascii: "-"),
-                   bytes[index + 3] == UInt8(ascii: "-") {
-                    var end = index + 4
-                    while end + 2 < count,
-                          !(bytes[end] == UInt8(ascii: "-") && bytes[end + 1] == UInt8(ascii: "-") && bytes[end + 2] == UInt8(ascii: ">")) {
-                        end += 1
-                    }
-                    index = end + 3
-                    out.append(0x20)
-                    continue
-                }
-                var nameStart = index + 1
-                if nameStart < count, bytes[nameStart] == UInt8(ascii: "/") { nameStart += 1 }
-                var nameEnd = nameStart
-                while nameEnd < count, isNameByte(bytes[nameEnd]) { nameEnd += 1 }
-                var end = nameEnd
-                while end < count, bytes[end] != UInt8(ascii: ">") { end += 1 }
-                if let code = tagCode(bytes[nameStart..<nameEnd]), blockTagCodes.contains(code) { out.append(0x20) }
-                index = end + 1
-                continue
+        var html = html
+        return html.withUTF8 { bytes in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var decoded: [UInt8] = []  // one entity's UTF-8
+            let count = bytes.count
+            var index = 0
+            func isNameByte(_ byte: UInt8) -> Bool {
+                (0x61...0x7A).contains(byte) || (0x41...0x5A).contains(byte) || (0x30...0x39).contains(byte)
             }
-            if byte == UInt8(ascii: "&") {
-                var end = index + 1
-                while end < count, end - index <= 10, bytes[end] != UInt8(ascii: ";"), bytes[end] != UInt8(ascii: "&"),
-                      bytes[end] != UInt8(ascii: "<") {
-                    end += 1
-                }
-                if end < count, bytes[end] == UInt8(ascii: ";"),
-                   let decoded = decodeEntity(String(decoding: bytes[(index + 1)..<end], as: UTF8.self)) {
-                    Array(String(decoded).utf8).withUnsafeBufferPointer { append($0, &out) }
+            while index < count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "<") {
+                    if index + 3 < count, bytes[index + 1] == UInt8(ascii: "!"), bytes[index + 2] == UInt8(ascii: "-"),
+                       bytes[index + 3] == UInt8(ascii: "-") {
+                        var end = index + 4
+                        while end + 2 < count,
+                              !(bytes[end] == UInt8(ascii: "-") && bytes[end + 1] == UInt8(ascii: "-") && bytes[end + 2] == UInt8(ascii: ">")) {
+                            end += 1
+                        }
+                        index = end + 3
+                        out.append(0x20)
+                        continue
+                    }
+                    var nameStart = index + 1
+                    if nameStart < count, bytes[nameStart] == UInt8(ascii: "/") { nameStart += 1 }
+                    var nameEnd = nameStart
+                    while nameEnd < count, isNameByte(bytes[nameEnd]) { nameEnd += 1 }
+                    let end = nameEnd < count
+                        ? memchr(bytes.baseAddress! + nameEnd, Int32(UInt8(ascii: ">")), count - nameEnd)
+                            .map { UnsafeRawPointer($0) - UnsafeRawPointer(bytes.baseAddress!) } ?? count
+                        : nameEnd
+                    if let code = tagCode(bytes[nameStart..<nameEnd]), blockTagCodes.contains(code) { out.append(0x20) }
                     index = end + 1
                     continue
                 }
+                if byte == UInt8(ascii: "&") {
+                    var end = index + 1
+                    while end < count, end - index <= 10, bytes[end] != UInt8(ascii: ";"), bytes[end] != UInt8(ascii: "&"),
+                          bytes[end] != UInt8(ascii: "<") {
+                        end += 1
+                    }
+                    if end < count, bytes[end] == UInt8(ascii: ";"),
+                       let scalar = decodeEntity(UnsafeBufferPointer(rebasing: bytes[(index + 1)..<end])) {
+                        decoded.removeAll(keepingCapacity: true)
+                        UTF8.encode(scalar) { decoded.append($0) }
+                        decoded.withUnsafeBufferPointer { append($0, &out) }
+                        index = end + 1
+                        continue
+                    }
+                }
+                // Text up to the next tag or entity, in one copy; eight bytes at a time to find it.
+                let start = index
+                index = nextTagOrEntity(bytes, from: index + 1)
+                append(UnsafeBufferPointer(rebasing: bytes[start..<index]), &out)
             }
-            // Text up to the next tag or entity, in one copy.
-            let start = index
-            index += 1
-            while index < count, bytes[index] != UInt8(ascii: "<"), bytes[index] != UInt8(ascii: "&") { index += 1 }
-            bytes.withUnsafeBufferPointer { append(UnsafeBufferPointer(rebasing: $0[start..<index]), &out) }
+            return out
         }
-        return out
+    }
+
+    /// The offset of the first `<` or `&` at or after `start`, or the end.
+    private static func nextTagOrEntity(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var index = start
+        while index + 8 <= bytes.count {
+            let word = ByteLanes.load(bytes, at: index)
+            let found = ByteLanes.bytes(word, equalTo: UInt8(ascii: "<")) | ByteLanes.bytes(word, equalTo: UInt8(ascii: "&"))
+            if found != 0 { return index + found.trailingZeroBitCount / 8 }
+            index += 8
+        }
+        while index < bytes.count, bytes[index] != UInt8(ascii: "<"), bytes[index] != UInt8(ascii: "&") { index += 1 }
+        return index
+    }
+
+    /// The entities cmark-gfm writes (quotes and `&`, nearly every one) without a `String`.
+    private static func decodeEntity(_ name: UnsafeBufferPointer<UInt8>) -> Unicode.Scalar? {
+        func named(_ text: StaticString) -> Bool {
+            name.count == text.utf8CodeUnitCount && memcmp(name.baseAddress!, text.utf8Start, name.count) == 0
+        }
+        if name.isEmpty { return decodeEntity("") }
+        if named("quot") { return "\"" }
+        if named("amp") { return "&" }
+        if named("#39") { return "'" }
+        if named("lt") { return "<" }
+        if named("gt") { return ">" }
+        return decodeEntity(String(decoding: name, as: UTF8.self))
     }
 
     private static func decodeEntity(_ name: String) -> Unicode.Scalar? {
