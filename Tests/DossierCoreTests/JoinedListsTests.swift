@@ -23,6 +23,11 @@ final class JoinedListsTests: XCTestCase {
                                                      body: "The PMU and Daesh near Mosul."),
         "Content/actors/daesh.md": "---\nname: Daesh\naliases: [ISIS]\n---\nProfile.",
         "Content/actors/pmu.md": "---\nname: Popular Mobilization Units\naliases: [PMU]\n---\n",
+        // Entity pages are rendered by shape: lists of aliases, breadcrumbs and co-occurring
+        // entities in the shape with their lengths, values that need escaping in them.
+        "Content/actors/kataib.md": "---\nname: Kata'ib Hezbollah\naliases: [KH, \"Kata'ib \\\"H\\\" & <co>\"]\nkind: militia & co\nsummary: A \\\"group\\\".\n---\nIts <em>profile</em>.",
+        "Content/briefings/2017-05-01-e.md": briefing("Echo", date: "2017-05-01", extra: "actors: [kataib, pmu, daesh]\nplaces: [mosul]",
+                                                     body: "KH and the PMU near Mosul."),
         "Content/places/mosul.md": "---\nname: Mosul\nwithin: nineveh\n---\n",
         "Content/places/nineveh.md": "---\nname: Nineveh\nwithin: iraq\n---\n",
         "Content/places/iraq.md": "---\nname: Iraq\n---\n",
@@ -62,6 +67,10 @@ final class JoinedListsTests: XCTestCase {
                        "<h2>Actors</h2><ul class=\"chips\"><li><a href=\"/actors/daesh/\">Daesh</a></li><li><a href=\"/actors/pmu/\">Popular Mobilization Units</a></li></ul>")
         assertContains(joined.site.output("places/mosul/index.html"),
                        "<h2>Within</h2><ul class=\"chips\"><li><a href=\"/places/nineveh/\">Nineveh</a></li></ul>")
+        let kataib = joined.site.output("actors/kataib/index.html")
+        assertContains(kataib, "<span class=\"alias\">KH</span><span class=\"alias\">Kata&#39;ib &quot;H&quot; &amp; &lt;co&gt;</span>")
+        assertContains(kataib, "militia &amp; co")
+        assertContains(joined.site.output("places/mosul/index.html"), "<ol><li><a href=\"/places/iraq/\">Iraq</a></li><li><a href=\"/places/nineveh/\">Nineveh</a></li>")
     }
 
     func testOnlyTheBuiltInTemplatesAreJoined() throws {

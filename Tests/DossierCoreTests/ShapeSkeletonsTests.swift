@@ -43,10 +43,37 @@ final class ShapeSkeletonsTests: XCTestCase {
         }
     }
 
-    func testContextsWithListsAndOtherTemplatesRenderTheOrdinaryWay() throws {
+    /// A list is part of the shape with its length and its elements' shapes: lists of strings
+    /// and of contexts, empty or not, render as swift-mustache renders them, and a skeleton made
+    /// for one list is filled with another list's values of the same shape.
+    func testListsRenderAsMustacheDoes() throws {
+        _ = HTMLEscaping.registered
+        var library = MustacheLibrary()
+        try library.register("""
+            {{% CONTENT_TYPE: HTML}}
+            <ul>{{#tags}}<li>{{.}}</li>{{/tags}}{{^tags}}<li>none</li>{{/tags}}</ul>|{{#refs}}<a href="{{url}}" title="{{count}}">{{{name}}}</a>{{#stub}}*{{/stub}}{{/refs}}|{{title}}
+            """, named: "lists")
+        let skeletons = ShapeSkeletons(templates: ["lists"])
+        let tagLists: [[String]] = [[], ["a"], ["Mosul & <Raqqa>", "b"], ["\"q\"", "b"], ["x", "y", "z"]]
+        let refLists: [[[String: Any]]] = [
+            [],
+            [["url": "/a?b=1&c=2", "count": 3, "name": "<b>A</b>", "stub": false]],
+            [["url": "/b/", "count": 1, "name": "B", "stub": true], ["url": "/c/", "count": 12, "name": "C & D", "stub": false]],
+        ]
+        for tags in tagLists {
+            for refs in refLists {
+                let context: [String: Any] = ["tags": tags, "refs": refs, "title": "T\(tags.count)"]
+                XCTAssertEqual(skeletons.render(context, template: "lists", library: library),
+                               library.render(context, withTemplate: "lists"), "\(context)")
+            }
+        }
+    }
+
+    func testOtherValuesAndOtherTemplatesRenderTheOrdinaryWay() throws {
         let library = try library()
         let skeletons = ShapeSkeletons(templates: ["card"])
-        XCTAssertNil(skeletons.render(["title": "x", "tags": ["a", "b"]], template: "card", library: library))
+        XCTAssertNil(skeletons.render(["title": "x", "ratio": 0.5], template: "card", library: library))
+        XCTAssertNil(skeletons.render(["title": "x", "tags": [0.5]], template: "card", library: library))
         XCTAssertNil(skeletons.render(["title": "x"], template: "other", library: library))
     }
 }

@@ -11,8 +11,8 @@ import Mustache
 /// values in the same places. The shape is the context's keys, nesting and flags; a string or
 /// number becomes a placeholder that shows, once rendered, whether the template escaped it
 /// (`{{x}}`) or not (`{{{x}}}`), and filling in escapes the value exactly as `HTMLEscaping` does.
-/// A context holding anything else (a list, say) is rendered the ordinary way, and so is a
-/// template whose output holds a placeholder in any other form.
+/// A list is part of the shape with its length. A context holding anything else is rendered the
+/// ordinary way, and so is a template whose output holds a placeholder in any other form.
 ///
 /// Only templates named in `templates` are rendered so, and `TemplateSet` names only built-in
 /// ones that the theme does not override: a theme's own template could transform a value or
@@ -73,43 +73,66 @@ final class ShapeSkeletons: @unchecked Sendable {
         shape += "{"
         for key in context.keys.sorted() {
             shape += key
-            // Strings first: most values are, and each failed cast costs.
-            switch context[key]! {
-            case let text as String:
-                shape += ":s,"
-                result?[key] = placeholder(values.count)
-                values.append(text)
-            case let flag as Bool:
-                shape += flag ? ":T," : ":F,"
-                result?[key] = flag
-            case let number as Int:
-                shape += ":s,"
-                result?[key] = placeholder(values.count)
-                values.append(String(number))
-            case let fragment as HTMLFragment:
-                // An empty fragment is false in a section: it stays as it is.
-                let html = fragment.html
-                shape += html.isEmpty ? ":e," : ":h,"
-                result?[key] = html.isEmpty ? fragment : HTMLFragment(html: placeholder(values.count), digest: fragment.digest)
-                if !html.isEmpty { values.append(html) }
-            case let joined as JoinedHTML:
-                shape += joined.isNull ? ":e," : ":h,"
-                result?[key] = joined.isNull ? joined : JoinedHTML(renderText: placeholder(values.count))
-                if !joined.isNull { values.append(joined.renderText) }
-            case let nested as [String: Any] where nested[constantKey] is String:
-                shape += "=" + (nested[constantKey] as! String) + ","
-                result?[key] = nested
-            case let nested as [String: Any]:
-                shape += ":"
-                var inner: [String: Any]? = result == nil ? nil : [:]
-                guard walk(nested, shape: &shape, values: &values, placeholders: &inner) else { return false }
-                if let inner { result?[key] = inner }
-                shape += ","
-            default:
-                return false
-            }
+            var placeholder: Any?
+            guard walk(value: context[key]!, shape: &shape, values: &values, placeholder: &placeholder,
+                       wanted: result != nil) else { return false }
+            if let placeholder { result?[key] = placeholder }
+            shape += ","
         }
         shape += "}"
+        return true
+    }
+
+    /// One value of a context: its shape, its values and, when `wanted`, its placeholder form.
+    /// A list's shape holds its length (a section over it shows its body that many times) and
+    /// each element's shape.
+    private static func walk(value: Any, shape: inout String, values: inout [String], placeholder: inout Any?,
+                             wanted: Bool) -> Bool {
+        // Strings first: most values are, and each failed cast costs.
+        switch value {
+        case let text as String:
+            shape += ":s"
+            if wanted { placeholder = Self.placeholder(values.count) }
+            values.append(text)
+        case let flag as Bool:
+            shape += flag ? ":T" : ":F"
+            if wanted { placeholder = flag }
+        case let number as Int:
+            shape += ":s"
+            if wanted { placeholder = Self.placeholder(values.count) }
+            values.append(String(number))
+        case let fragment as HTMLFragment:
+            // An empty fragment is false in a section: it stays as it is.
+            let html = fragment.html
+            shape += html.isEmpty ? ":e" : ":h"
+            if wanted { placeholder = html.isEmpty ? fragment : HTMLFragment(html: Self.placeholder(values.count), digest: fragment.digest) }
+            if !html.isEmpty { values.append(html) }
+        case let joined as JoinedHTML:
+            shape += joined.isNull ? ":e" : ":h"
+            if wanted { placeholder = joined.isNull ? joined : JoinedHTML(renderText: Self.placeholder(values.count)) }
+            if !joined.isNull { values.append(joined.renderText) }
+        case let nested as [String: Any] where nested[constantKey] is String:
+            shape += "=" + (nested[constantKey] as! String)
+            if wanted { placeholder = nested }
+        case let nested as [String: Any]:
+            shape += ":"
+            var inner: [String: Any]? = wanted ? [:] : nil
+            guard walk(nested, shape: &shape, values: &values, placeholders: &inner) else { return false }
+            if wanted { placeholder = inner }
+        case let list as [Any]:
+            shape += ":[\(list.count)"
+            var elements: [Any] = []
+            for element in list {
+                var elementPlaceholder: Any?
+                guard walk(value: element, shape: &shape, values: &values, placeholder: &elementPlaceholder,
+                           wanted: wanted) else { return false }
+                if let elementPlaceholder { elements.append(elementPlaceholder) }
+            }
+            shape += "]"
+            if wanted { placeholder = elements }
+        default:
+            return false
+        }
         return true
     }
 

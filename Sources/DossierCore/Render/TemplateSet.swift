@@ -60,7 +60,7 @@ struct TemplateSet: Sendable {
         let shell = ["layout", "header", "footer"].allSatisfy { origin[$0] == nil }
         let shaped = ["event-card", "briefing-card", "briefing-item", "event-item", "reference-meta",
                       "dossier-joined/briefing/sources"]
-            + (shell ? ["briefing"] : [])
+            + (shell ? ["briefing", "entity", "briefings"] : [])
         let shapeSkeletons = ShapeSkeletons(templates: Set(shaped.filter { origin[$0] == nil }))
         HTMLEscaping.registered
         var library = MustacheLibrary()
