@@ -103,4 +103,18 @@ final class JoinedListsTests: XCTestCase {
         assertContains(custom.site.output("tags/iraq/index.html"), "<p class=\"mine\">Delta</p>")
         assertNotContains(custom.site.output("actors/daesh/index.html"), "class=\"briefing-item\"")
     }
+
+    /// An item's wrapper is the partial's text around the one card marker it shows.
+    func testWrappersSplitAtTheOneMarker() throws {
+        let marker = "\u{0}card\u{0}"
+        let split = try XCTUnwrap(ItemWrappers.split("<li>Mosul’s \(marker) — é</li>", at: marker))
+        XCTAssertEqual(split.prefix, "<li>Mosul’s ")
+        XCTAssertEqual(split.suffix, " — é</li>")
+        let atEnds = try XCTUnwrap(ItemWrappers.split(marker, at: marker))
+        XCTAssertEqual([atEnds.prefix, atEnds.suffix], ["", ""])
+        XCTAssertNil(ItemWrappers.split("<li></li>", at: marker))
+        XCTAssertNil(ItemWrappers.split("\(marker)\(marker)", at: marker))
+        XCTAssertNil(ItemWrappers.split("a\(marker)b\(marker)c", at: marker))
+        XCTAssertNil(ItemWrappers.split("\u{0}car", at: marker))
+    }
 }

@@ -48,11 +48,26 @@ final class ItemWrappers: @unchecked Sendable {
             }
             var ignored = Diagnostics()
             let text = templates.render(context, template: partial, diagnostics: &ignored) ?? ""
-            let parts = text.components(separatedBy: Self.placeholder)
             // The built-in partials show the card exactly once; anything else is a bug worth seeing.
-            precondition(parts.count == 2, "the built-in \(partial) must show its card exactly once")
-            return Wrapper(prefix: parts[0], suffix: parts[1])
+            guard let wrapper = Self.split(text, at: Self.placeholder) else {
+                preconditionFailure("the built-in \(partial) must show its card exactly once")
+            }
+            return wrapper
         }
+    }
+
+    /// The text before and after the one occurrence of `marker`; nil when it occurs more or less
+    /// than once. On UTF-8 bytes: `components(separatedBy:)` compared characters through
+    /// Foundation, for thousands of wrappers a build.
+    static func split(_ text: String, at marker: String) -> Wrapper? {
+        let bytes = Array(text.utf8), needle = Array(marker.utf8)
+        func find(from start: Int) -> Int? {
+            guard needle.count <= bytes.count - start else { return nil }
+            return (start...(bytes.count - needle.count)).first { bytes[$0..<($0 + needle.count)].elementsEqual(needle) }
+        }
+        guard !needle.isEmpty, let found = find(from: 0), find(from: found + needle.count) == nil else { return nil }
+        return Wrapper(prefix: String(decoding: bytes[..<found], as: UTF8.self),
+                       suffix: String(decoding: bytes[(found + needle.count)...], as: UTF8.self))
     }
 
     /// The built-in `entity-list` around no entity, split where its chips go: before its
