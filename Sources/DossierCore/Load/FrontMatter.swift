@@ -75,9 +75,12 @@ struct FrontMatter {
     /// `mapping[key]` as Yams answers it: the last key written as `key` whose tag is `str`
     /// (with the basic resolver, every key without a tag). Yams makes a node and a tag for `key`
     /// on every lookup and copies each pair it compares, which was most of reading an event.
+    /// (Tags are compared by name: a `Tag` made to compare with builds Yams' default
+    /// constructor's tables each time.)
     static func value(_ key: String, in mapping: Node.Mapping) -> Node? {
         var found: Node?
-        for (candidate, value) in mapping where candidate.scalar?.string == key && candidate.tag == Yams.Tag(.str) {
+        for (candidate, value) in mapping where candidate.scalar?.string == key
+            && candidate.tag.description == Yams.Tag.Name.str.rawValue {
             found = value
         }
         return found
