@@ -72,29 +72,6 @@ struct FrontMatter {
         return entries.first { $0.key.value == key }
     }
 
-    /// `mapping[key]` for each of `keys`, as Yams answers it: the last key written as `key`
-    /// whose tag is `str` (with the basic resolver, every key without a tag). One pass over the
-    /// mapping: Yams makes a node and a tag for every lookup and copies each pair it compares,
-    /// which was most of reading an event. Tags are compared by name: a `Tag` made to compare
-    /// with builds Yams' default constructor's tables.
-    static func values(_ keys: [String], in mapping: Node.Mapping) -> MappingValues {
-        var found = MappingValues(keys: keys, nodes: Array(repeating: nil, count: keys.count))
-        for (candidate, value) in mapping {
-            guard let text = candidate.scalar?.string, let slot = keys.firstIndex(of: text),
-                  candidate.tag.description == Yams.Tag.Name.str.rawValue else { continue }
-            found.nodes[slot] = value
-        }
-        return found
-    }
-
-    /// A few keys' values out of one mapping (an event's, a source's), found in one pass.
-    struct MappingValues {
-        let keys: [String]
-        var nodes: [Node?]
-
-        subscript(key: String) -> Node? { keys.firstIndex(of: key).flatMap { nodes[$0] } }
-    }
-
     func position(of node: Node) -> (line: Int, column: Int) {
         ((node.mark?.line ?? 1) + lineOffset, node.mark?.column ?? 1)
     }

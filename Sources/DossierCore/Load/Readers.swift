@@ -97,9 +97,8 @@ enum BriefingReader {
     private static func readEvents(_ front: inout FrontMatter, diagnostics: inout Diagnostics) -> [BriefingEvent] {
         mappingItems(&front, key: "events", diagnostics: &diagnostics).compactMap { item in
             let reader = front
-            let fields = FrontMatter.values(["date", "title", "actors", "places"], in: item.mapping)
-            let dateNode = fields["date"]
-            let titleNode = fields["title"]
+            let dateNode = item.mapping["date"]
+            let titleNode = item.mapping["title"]
             guard let dateNode, let dateText = reader.scalarString(dateNode, key: "date", diagnostics: &diagnostics) else {
                 diagnostics.error("dossier.event.missing-date", front.path, line: item.line, column: item.column,
                                   "event is missing its 'date'")
@@ -115,10 +114,10 @@ enum BriefingReader {
                                   "event is missing its 'title'")
                 return nil
             }
-            let actors = fields["actors"].map {
+            let actors = item.mapping["actors"].map {
                 FrontMatter.stringList($0, key: "actors", reader: reader, diagnostics: &diagnostics)
             } ?? []
-            let places = fields["places"].map {
+            let places = item.mapping["places"].map {
                 FrontMatter.stringList($0, key: "places", reader: reader, diagnostics: &diagnostics)
             } ?? []
             return BriefingEvent(date: date, title: title.value, actors: actors, places: places, line: item.line)
@@ -128,16 +127,15 @@ enum BriefingReader {
     private static func readSources(_ front: inout FrontMatter, diagnostics: inout Diagnostics) -> [SourceLink] {
         mappingItems(&front, key: "sources", diagnostics: &diagnostics).compactMap { item in
             let reader = front
-            let fields = FrontMatter.values(["title", "url", "date"], in: item.mapping)
-            let title = fields["title"].flatMap { reader.scalarString($0, key: "title", diagnostics: &diagnostics) }
-            let url = fields["url"].flatMap { reader.scalarString($0, key: "url", diagnostics: &diagnostics) }
+            let title = item.mapping["title"].flatMap { reader.scalarString($0, key: "title", diagnostics: &diagnostics) }
+            let url = item.mapping["url"].flatMap { reader.scalarString($0, key: "url", diagnostics: &diagnostics) }
             guard let title else {
                 diagnostics.error("dossier.source.missing-title", front.path, line: item.line, column: item.column,
                                   "source is missing its 'title'")
                 return nil
             }
             var date: SiteDate?
-            if let text = fields["date"].flatMap({ reader.scalarString($0, key: "date", diagnostics: &diagnostics) }) {
+            if let text = item.mapping["date"].flatMap({ reader.scalarString($0, key: "date", diagnostics: &diagnostics) }) {
                 date = SiteDate(parsing: text.value)
                 if date == nil {
                     diagnostics.error("dossier.source.invalid-date", front.path, line: text.line, column: text.column,
