@@ -86,6 +86,11 @@ final class JoinedListsTests: XCTestCase {
         for site in JoinedLists.sites {
             XCTAssertNil(theme.joinedLists.site(site.template, site.section), "\(site.template) \(site.section)")
         }
+        // Shapes likewise: every page and card of the built-in theme, none of a copied one.
+        XCTAssertTrue(builtIn.shapeSkeletons.templates.isSuperset(of: ["briefing", "entity", "briefings", "briefing-card", "event-card"]))
+        XCTAssertEqual(theme.shapeSkeletons.templates, [])
+        XCTAssertTrue(TemplateSet.reachable(from: "entity", in: DefaultTheme.templates).isSuperset(of: ["layout", "header", "entity-list"]))
+        XCTAssertEqual(TemplateSet.partialNames(in: "a {{> x}}{{<y }}{{ >z/w}}{{name}}{{#s}}{{/s}}"), ["x", "y", "z/w"])
         XCTAssertEqual(diagnostics.all.filter { $0.severity == .error }.count, 0)
     }
 
@@ -102,6 +107,22 @@ final class JoinedListsTests: XCTestCase {
         assertContains(custom.site.output("timeline/index.html"), "<li class=\"my-event\">A year of fighting [Iraq]</li>")
         assertContains(custom.site.output("tags/iraq/index.html"), "<p class=\"mine\">Delta</p>")
         assertNotContains(custom.site.output("actors/daesh/index.html"), "class=\"briefing-item\"")
+    }
+
+    /// A page that calls a theme's own partial is not rendered by shape: the partial could
+    /// transform a value (here `uppercased`, `plusone` on a number) that a placeholder stands
+    /// for. Overriding one partial must give what copying the whole theme with it gives.
+    func testAnOverriddenPartialGetsTheValuesThemselves() throws {
+        let partials = [
+            "Templates/entity-list.mustache": "<ul class=\"mine\">{{#.}}<li>{{uppercased(name)}}</li>{{/.}}</ul>",
+            "Templates/pagination.mustache": "{{#pagination}}<p>{{plusone(current)}} of {{total}}</p>{{/pagination}}",
+        ]
+        let overridden = try built(content.merging(partials) { _, new in new })
+        let copied = try built(content.merging(copiedTheme) { _, theme in theme }.merging(partials) { _, new in new })
+        let differing = overridden.files.keys.filter { overridden.files[$0] != copied.files[$0] }.sorted()
+        XCTAssertEqual(differing, [])
+        assertContains(overridden.site.output("places/mosul/index.html"), "<ul class=\"mine\"><li>NINEVEH</li></ul>")
+        assertContains(overridden.site.output("briefings/page/2/index.html"), "<p>3 of 3</p>")
     }
 
     /// An item's wrapper is the partial's text around the one card marker it shows.

@@ -5,18 +5,19 @@ import Mustache
 /// value, and then filled in for every context of that shape.
 ///
 /// At 10,000 briefings there are 30,000 event cards and 10,000 briefing cards, each unique, and
-/// each a dozen Mustache lookups (1.5–3 µs apiece in swift-mustache). Their built-in templates
-/// test only flags (`publication`, `hasTags`, whether `summary` is `false`) and otherwise print
-/// values, so the output of one is the same text for every context whose flags agree, with the
-/// values in the same places. The shape is the context's keys, nesting and flags; a string or
+/// each a dozen Mustache lookups (1.5–3 µs apiece in swift-mustache); entity and list pages
+/// likewise. Their built-in templates test only flags (`publication`, `hasTags`, whether
+/// `summary` is `false`) and lists, and otherwise print values, so the output of one is the
+/// same text for every context whose flags and list lengths agree, with the values in the same
+/// places. The shape is the context's keys, nesting and flags; a string or
 /// number becomes a placeholder that shows, once rendered, whether the template escaped it
 /// (`{{x}}`) or not (`{{{x}}}`), and filling in escapes the value exactly as `HTMLEscaping` does.
 /// A list is part of the shape with its length. A context holding anything else is rendered the
 /// ordinary way, and so is a template whose output holds a placeholder in any other form.
 ///
 /// Only templates named in `templates` are rendered so, and `TemplateSet` names only built-in
-/// ones that the theme does not override: a theme's own template could transform a value or
-/// test a string in ways a placeholder does not show. `JoinedListsTests` compares the output
+/// ones that reach no template of the theme's as a partial or layout: a theme's own template
+/// could transform a value or test a string in ways a placeholder does not show. `JoinedListsTests` compares the output
 /// with the ordinary rendering, byte for byte.
 final class ShapeSkeletons: @unchecked Sendable {
     let templates: Set<String>

@@ -56,12 +56,15 @@ struct TemplateSet: Sendable {
         }
         let joinedLists = JoinedLists.rewrite(&sources, overridden: Set(origin.keys))
         let rendersShellParts = ShellParts.rewrite(&sources, overridden: Set(origin.keys))
-        // A page's shape covers the layout, header and footer too: only with all of them built in.
-        let shell = ["layout", "header", "footer"].allSatisfy { origin[$0] == nil }
+        // A shape's placeholders reach every partial its template calls, all the way down (the
+        // layout, header and footer of a page too): only templates that reach built-in ones
+        // alone are shaped. A theme's partial could transform a value or test a string in ways
+        // a placeholder does not show.
         let shaped = ["event-card", "briefing-card", "briefing-item", "event-item", "reference-meta",
-                      "dossier-joined/briefing/sources"]
-            + (shell ? ["briefing", "entity", "briefings"] : [])
-        let shapeSkeletons = ShapeSkeletons(templates: Set(shaped.filter { origin[$0] == nil }))
+                      "dossier-joined/briefing/sources", "briefing", "entity", "briefings"]
+        let shapeSkeletons = ShapeSkeletons(templates: Set(shaped.filter { name in
+            sources[name] != nil && Self.reachable(from: name, in: sources).allSatisfy { origin[$0] == nil }
+        }))
         HTMLEscaping.registered
         var library = MustacheLibrary()
         for name in sources.keys.sorted() {
@@ -89,6 +92,35 @@ struct TemplateSet: Sendable {
             return nil
         }
         return text
+    }
+
+    /// `name` and every template it calls as a partial or extends (`{{>x}}`, `{{<x}}`), and
+    /// those templates' own, found in `sources`.
+    static func reachable(from name: String, in sources: [String: String]) -> Set<String> {
+        var found: Set<String> = [name]
+        var pending = [name]
+        while let next = pending.popLast() {
+            for called in partialNames(in: sources[next] ?? "") where found.insert(called).inserted {
+                pending.append(called)
+            }
+        }
+        return found
+    }
+
+    /// The names in `{{> name}}` and `{{< name}}` tags.
+    static func partialNames(in source: String) -> [String] {
+        var names: [String] = []
+        var rest = source[...]
+        while let open = rest.range(of: "{{") {
+            rest = rest[open.upperBound...]
+            let tag = rest.drop { $0 == " " }
+            guard let sigil = tag.first, sigil == ">" || sigil == "<",
+                  let close = tag.range(of: "}}") else { continue }
+            let name = tag[tag.index(after: tag.startIndex)..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            if !name.isEmpty { names.append(name) }
+            rest = tag[close.upperBound...]
+        }
+        return names
     }
 
     /// Put before every template: its values are escaped by `HTMLEscaping`. (swift-mustache
