@@ -262,6 +262,9 @@ final class MentionMatcherTests: XCTestCase {
         // Whitespace of every kind in runs, capitals (names here match case-insensitively) and
         // punctuation: the openings fold all three as the scan does.
         agreesWithNaiveScan(alphabet: "abAB -,\n\t", seed: 11, foldingCaseAndSpace: true)
+        // Apostrophes of both kinds (one character to the matcher) and letters beyond ASCII,
+        // where the openings leave a word undecided.
+        agreesWithNaiveScan(alphabet: "aé' \u{2019}-\n", seed: 13, foldingCaseAndSpace: true)
     }
 
     private func agreesWithNaiveScan(alphabet: String, seed: UInt64, foldingCaseAndSpace: Bool = false) {
@@ -276,7 +279,7 @@ final class MentionMatcherTests: XCTestCase {
             guard foldingCaseAndSpace else { return text }
             var result = ""
             for character in text.lowercased() {
-                if !character.isWhitespace { result.append(character) } else if result.last != " " { result.append(" ") }
+                if !character.isWhitespace { result.append(character == "\u{2019}" ? "'" : character) } else if result.last != " " { result.append(" ") }
             }
             return result
         }

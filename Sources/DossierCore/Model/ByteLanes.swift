@@ -1,3 +1,5 @@
+import Foundation
+
 /// Eight bytes at a time, in one `UInt64` (SWAR): for scans that look for a few byte values in
 /// long text, where nearly every group of eight holds none of them.
 enum ByteLanes {
@@ -18,5 +20,14 @@ enum ByteLanes {
     /// The eight bytes at `offset`, the first in the lowest lane.
     @inline(__always) static func load(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> UInt64 {
         UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + offset).loadUnaligned(as: UInt64.self))
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// True when the bytes just before `end` are `text`'s.
+    func hasBytes(_ text: StaticString, endingAt end: Int) -> Bool {
+        let count = text.utf8CodeUnitCount
+        guard count <= end, end <= self.count else { return false }
+        return count == 0 || memcmp(baseAddress! + end - count, text.utf8Start, count) == 0
     }
 }

@@ -114,7 +114,7 @@ struct FeedWriter {
             }
             if let staging, reused[index] != nil { file = staging.stage(file) }
             if let pages, let feedKeys {
-                // A staged file's bytes are in the output folder, not in `file`.
+                // A staged file's bytes are in the staging folder, not in `file`.
                 pages.record(paths[index], fingerprint: feedKeys[index], data: file.reusePrevious || staging != nil ? nil : file.contents)
             }
             feedSlots.set(index, file)
@@ -240,7 +240,7 @@ struct FeedWriter {
                 let equals = UnsafeRawPointer(found) - UnsafeRawPointer(source.baseAddress!)
                 cursor = equals + 1
                 guard equals + 2 < source.count, source[equals + 1] == 0x22, source[equals + 2] == 0x2F,
-                      Self.ends(source, at: equals, with: "href") || Self.ends(source, at: equals, with: "src") else { continue }
+                      source.hasBytes("href", endingAt: equals) || source.hasBytes("src", endingAt: equals) else { continue }
                 let slash = equals + 2
                 result.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart..<slash]))
                 // Keep protocol-relative "//host" links as they are.
@@ -252,12 +252,6 @@ struct FeedWriter {
             result.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart...]))
             return String(decoding: result, as: UTF8.self)
         }
-    }
-
-    private static func ends(_ bytes: UnsafeBufferPointer<UInt8>, at end: Int, with word: StaticString) -> Bool {
-        let count = word.utf8CodeUnitCount
-        guard end >= count else { return false }
-        return memcmp(bytes.baseAddress! + end - count, word.utf8Start, count) == 0
     }
 
     func sitemap() -> OutputFile {

@@ -486,7 +486,7 @@ struct SearchIndex {
 
     // MARK: Plain text from rendered HTML
 
-    private static let blockTags: Set<String> = [
+    static let blockTags: Set<String> = [
         "address", "article", "aside", "blockquote", "br", "caption", "dd", "details", "div", "dl", "dt",
         "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "img", "li",
         "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead",
@@ -603,10 +603,8 @@ struct SearchIndex {
 
     /// The entities cmark-gfm writes (quotes and `&`, nearly every one) without a `String`.
     private static func decodeEntity(_ name: UnsafeBufferPointer<UInt8>) -> Unicode.Scalar? {
-        func named(_ text: StaticString) -> Bool {
-            name.count == text.utf8CodeUnitCount && memcmp(name.baseAddress!, text.utf8Start, name.count) == 0
-        }
-        if name.isEmpty { return decodeEntity("") }
+        func named(_ text: StaticString) -> Bool { name.count == text.utf8CodeUnitCount && name.hasBytes(text, endingAt: name.count) }
+        if name.isEmpty { return nil }
         if named("quot") { return "\"" }
         if named("amp") { return "&" }
         if named("#39") { return "'" }

@@ -108,6 +108,7 @@ extension ViewContext {
                       item: (Int) -> (key: ItemWrappers.Key, card: Int)) -> JoinedHTML {
         var wrapperOf: [ItemWrappers.Key: Int] = [:]
         var wrappers: [ItemWrappers.Wrapper] = []
+        var wrapperSizes: [Int] = []
         var parts: [(wrapper: Int, card: Int)] = []
         parts.reserveCapacity(count)
         var size = 0
@@ -121,19 +122,14 @@ extension ViewContext {
                 wrapperOf[key] = wrapper
                 let made = itemWrappers.wrapper(key, view: self)
                 wrappers.append(made)
-                size += made.prefix.utf8.count + made.suffix.utf8.count
+                wrapperSizes.append(made.prefix.utf8.count + made.suffix.utf8.count)
             }
+            size += wrapperSizes[wrapper]
             let hasCard = cards.indices.contains(card)
             // As `CardMarker` notes when a skeleton shows a card that is not a marker.
             if let cardReads, hasCard, !cards[card].isEmpty, !cards[card].isMarker { cardReads.noteCardValues() }
             size += hasCard ? cards[card].utf8Count : 0
             parts.append((wrapper, hasCard ? card : -1))
-        }
-        // Each wrapper's length was counted once above; add the rest of its uses.
-        var uses = [Int](repeating: 0, count: wrappers.count)
-        for part in parts { uses[part.wrapper] += 1 }
-        for (index, wrapper) in wrappers.enumerated() {
-            size += (uses[index] - 1) * (wrapper.prefix.utf8.count + wrapper.suffix.utf8.count)
         }
         var text = ""
         text.reserveCapacity(size)
