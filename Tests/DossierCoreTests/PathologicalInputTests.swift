@@ -235,6 +235,28 @@ final class PathologicalInputTests: XCTestCase {
         }
     }
 
+    /// Line ranges come from memchr, and a body is composed (NFC) only when a combining mark's
+    /// lead byte is found eight bytes at a time; both must agree with a byte-by-byte pass.
+    func testLineRangesAndTheCombiningMarkScanMatchAByteByByteScan() {
+        let pieces = ["a", "\n", "\n\n", "é", "e\u{301}", "\u{35C}", "e\u{341}", "Mosul ", "\u{30C}x", "\r\n", "مو", "ﬁ"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3000 {
+            let text = (0..<Int.random(in: 0...24, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let bytes = Array(text.utf8)
+            var expected: [Range<Int>] = [], start = 0
+            for index in bytes.indices where bytes[index] == 0x0A {
+                expected.append(start..<index)
+                start = index + 1
+            }
+            expected.append(start..<bytes.count)
+            XCTAssertEqual(MarkdownPrecheck.lineRanges(bytes), expected, text.debugDescription)
+            let hasMarks = bytes.contains { $0 == 0xCC || $0 == 0xCD }
+            // As bytes: `==` on strings compares them up to canonical equivalence.
+            XCTAssertEqual(Array(BodyRenderer.composed(text).utf8), Array((hasMarks ? text.precomposedStringWithCanonicalMapping : text).utf8),
+                           text.debugDescription)
+        }
+    }
+
     /// Found by scripts/fuzz.sh: 10,000 identical headings once took over 10 s because anchor
     /// ids were searched from "-1" for every heading; `AnchorNames` now remembers the next suffix.
     func testManyIdenticalHeadingsRenderInLinearTime() throws {

@@ -88,8 +88,20 @@ struct TermCounter {
             offset += 8
         }
         if offset < bytes.count {
+            // The last one to seven bytes in at most three loads, not a byte at a time.
             var tail: UInt64 = 0
-            for index in offset..<bytes.count { tail |= UInt64(base[index]) << UInt64(8 * (index - offset)) }
+            var shift: UInt64 = 0
+            if bytes.count - offset >= 4 {
+                tail = UInt64(raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+                offset += 4
+                shift = 32
+            }
+            if bytes.count - offset >= 2 {
+                tail |= UInt64(raw.loadUnaligned(fromByteOffset: offset, as: UInt16.self)) << shift
+                offset += 2
+                shift += 16
+            }
+            if offset < bytes.count { tail |= UInt64(base[offset]) << shift }
             hash = (hash ^ tail) &* 0x9E37_79B9_7F4A_7C15
         }
         hash ^= hash >> 32

@@ -240,7 +240,17 @@ struct BodyRenderer: Sendable {
     /// UTF-8 lead bytes are 0xCC and 0xCD, so only such text pays for normalisation.
     static func composed(_ text: String) -> String {
         func hasMarks<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> Bool { bytes.contains { $0 == 0xCC || $0 == 0xCD } }
-        let marked = text.utf8.withContiguousStorageIfAvailable(hasMarks) ?? hasMarks(text.utf8)
+        /// Eight bytes a step, then the rest one by one.
+        func hasMarks(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            var offset = 0
+            while offset + 8 <= bytes.count {
+                let word = ByteLanes.load(bytes, at: offset)
+                if ByteLanes.bytes(word, equalTo: 0xCC) | ByteLanes.bytes(word, equalTo: 0xCD) != 0 { return true }
+                offset += 8
+            }
+            return hasMarks(bytes[offset...])
+        }
+        let marked = text.utf8.withContiguousStorageIfAvailable(hasMarks(bytes:)) ?? hasMarks(text.utf8)
         return marked ? text.precomposedStringWithCanonicalMapping : text
     }
 
