@@ -105,6 +105,23 @@ final class HostileInputTests: XCTestCase {
         XCTAssertFalse(FrontMatter.isPlainAndSmall(String(repeating: "[", count: 201), budgets: Budgets()))
     }
 
+    /// `isPlainAndSmall` counts indicators eight bytes at a time; its verdict must flip exactly
+    /// where a byte-by-byte count says, and an `&` or `*` anywhere must rule it out.
+    func testFrontMatterIndicatorsAreCountedAsByteByByte() {
+        let pieces = ["a", "b: ", "- ", "? ", ":", "[", "{", "&", "*", "é", "\n", "  ", "title: Mosul", "-x-"]
+        var rng = SplitMix(state: 17)
+        for _ in 0..<5_000 {
+            let yaml = (0..<Int.random(in: 0...30, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            let expected = FrontMatter.indicatorCount(Array(yaml.utf8))
+            for nesting in [0, 1, 5].map({ (expected ?? 0) - 1 + $0 }) where nesting >= 0 {
+                var budgets = Budgets()
+                budgets.maxNesting = nesting
+                XCTAssertEqual(FrontMatter.isPlainAndSmall(yaml, budgets: budgets), expected.map { $0 <= nesting } ?? false,
+                               "\(yaml.debugDescription) nesting \(nesting)")
+            }
+        }
+    }
+
     func testFrontMatterNestedDeeperThanMaxNestingIsRefused() throws {
         let result = try failingBuild(["site.yml": "budgets:\n  max_nesting: 3\n",
                                        Self.x: briefing("A", extra: "events:\n  - date: 2014\n    title: [[[[deep]]]]")])

@@ -412,16 +412,20 @@ struct SearchIndex {
     }
 
     static func appendDecimal(_ value: UInt64, to bytes: inout [UInt8]) {
-        // Most significant digit first: reversing `bytes[start...]` copied the whole array on
-        // every call, quadratic in a long posting list.
-        var divisor: UInt64 = 1
-        while divisor <= value / 10 { divisor *= 10 }
-        var rest = value
-        repeat {
-            bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
-            rest %= divisor
-            divisor /= 10
-        } while divisor > 0
+        // Least significant digit first into a buffer on the stack, then appended in one piece:
+        // dividing by the constant 10 compiles to a multiplication, where the running divisor
+        // of most-significant-first cost two real divisions a digit.
+        var room: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes; a UInt64 has at most 20 digits
+        withUnsafeMutableBytes(of: &room) { digits in
+            var start = digits.count
+            var rest = value
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            bytes.append(contentsOf: digits[start...])
+        }
     }
 
     /// Every term's shard entry, in code point order (the order of `terms`, when given); the
