@@ -7,7 +7,7 @@ final class MarkdownTests: XCTestCase {
     func testASCIIAnchorsMatchTheGeneralRule() {
         let ascii = (0..<128).map { String(UnicodeScalar(UInt8($0))) }
         for character in ascii { XCTAssertEqual(AnchorSlug.make(character), AnchorSlug.byProperties(character), "\(Array(character.utf8))") }
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix(state: 104)  // seeded, so a failure reproduces
         for _ in 0..<2_000 {
             let text = (0..<Int.random(in: 0...12, using: &generator)).map { _ in ascii.randomElement(using: &generator)! }.joined()
             XCTAssertEqual(AnchorSlug.make(text), AnchorSlug.byProperties(text), "\(Array(text.utf8))")

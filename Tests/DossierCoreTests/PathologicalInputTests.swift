@@ -224,7 +224,7 @@ final class PathologicalInputTests: XCTestCase {
             return counts
         }
         let pieces = ["![", "]", "@", "a@", " @", "!", "[", "x", "text ", "é", "\u{A1}", "Z", "-"]
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix(state: 106)  // seeded, so a failure reproduces
         for _ in 0..<3000 {
             let text = (0..<Int.random(in: 0...30, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
             let bytes = Array(text.utf8)
@@ -239,7 +239,7 @@ final class PathologicalInputTests: XCTestCase {
     /// lead byte is found eight bytes at a time; both must agree with a byte-by-byte pass.
     func testLineRangesAndTheCombiningMarkScanMatchAByteByByteScan() {
         let pieces = ["a", "\n", "\n\n", "é", "e\u{301}", "\u{35C}", "e\u{341}", "Mosul ", "\u{30C}x", "\r\n", "مو", "ﬁ"]
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix(state: 107)  // seeded, so a failure reproduces
         for _ in 0..<3000 {
             let text = (0..<Int.random(in: 0...24, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
             let bytes = Array(text.utf8)

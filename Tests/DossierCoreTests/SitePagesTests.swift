@@ -213,7 +213,7 @@ final class SitePagesTests: XCTestCase {
         XCTAssertEqual(FeedWriter.absolutize(#"<a href="/a/">x</a><img src="/i.png"><a href="//cdn/x">"#, origin: origin),
                        #"<a href="https://example.org/a/">x</a><img src="https://example.org/i.png"><a href="//cdn/x">"#)
         let pieces = ["href=\"/", "src=\"/", "=\"/", "href", "src", "=", "\"", "/", "//", "h", "s", "a", "é", " "]
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix(state: 113)  // seeded, so a failure reproduces
         for _ in 0..<3000 {
             let html = (0..<Int.random(in: 0...24, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
             XCTAssertEqual(FeedWriter.absolutize(html, origin: origin), reference(html, origin: origin), html)
