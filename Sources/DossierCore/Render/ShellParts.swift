@@ -21,8 +21,9 @@ enum ShellParts {
               var layout = sources["layout"] else { return false }
         for (partial, key) in parts {
             let tag = "\n{{>\(partial)}}\n"
-            guard layout.components(separatedBy: tag).count == 2 else { return false }
-            layout = layout.replacingOccurrences(of: tag, with: "\n{{{site.\(key)}}}")
+            // The tag exactly once, split as the item wrappers are.
+            guard let around = ItemWrappers.split(layout, at: tag) else { return false }
+            layout = around.prefix + "\n{{{site.\(key)}}}" + around.suffix
         }
         sources["layout"] = layout
         return true
