@@ -18,7 +18,7 @@ struct FrontMatter {
     let path: String
     /// Added to Yams' 1-based line numbers to get file lines.
     let lineOffset: Int
-    private(set) var entries: [(key: Located<String>, node: Node)] = []
+    private(set) var entries: [(key: Located<String>, node: YAMLNode)] = []
     private(set) var readKeys: Set<String> = []
 
     /// Budgets for values and nesting; the site's when the loader set them for this thread.
@@ -28,6 +28,13 @@ struct FrontMatter {
         self.path = path
         self.lineOffset = firstLine - 1
         guard let yaml, !yaml.isBlank else { return }
+        let isPlainAndSmall = Self.isPlainAndSmall(yaml, budgets: budgets)
+        // Nearly every front matter is read without libyaml; the rest, and every error, is Yams'.
+        // Its reader never yields an anchor or alias, so only the budgets are left to check.
+        if let root = PlainYAML.read(yaml, maxDepth: budgets.maxNesting), isPlainAndSmall || root.isWithin(budgets) {
+            take(root)
+            return
+        }
         // The parser owns the anchors (nodes hold them weakly): keep it alive while checking.
         let parser: Parser
         let root: Node?
@@ -45,35 +52,41 @@ struct FrontMatter {
             return nil
         }
         guard let root else { return }
-        guard case let .mapping(mapping) = root else {
+        guard case .mapping = root else {
             let mark = root.mark
             diagnostics.error("dossier.frontmatter.not-a-mapping", path, line: (mark?.line ?? 1) + lineOffset,
-                              column: mark?.column ?? 1, "front matter must be a mapping of keys to values")
+                              column: mark?.column ?? 1, Self.notAMapping)
             return nil
         }
-        if !Self.isPlainAndSmall(yaml, budgets: budgets),
+        if !isPlainAndSmall,
            let problem = withExtendedLifetime(parser, { Self.firstAnchorOrOverBudget(root, budgets: budgets) }) {
             diagnostics.error(problem.id, path, line: (problem.mark?.line ?? 1) + lineOffset,
                               column: problem.mark?.column ?? 1, problem.message)
             return nil
         }
-        for (key, value) in mapping {
-            guard case let .scalar(scalar) = key else { continue }
-            let mark = scalar.mark
-            entries.append((Located(value: scalar.string, line: (mark?.line ?? 1) + lineOffset,
-                                    column: mark?.column ?? 1), value))
+        take(withExtendedLifetime(parser) { YAMLNode(root) })
+    }
+
+    static let notAMapping = "front matter must be a mapping of keys to values"
+
+    /// Keeps the entries of the root, which both readers have checked is a mapping.
+    private mutating func take(_ root: YAMLNode) {
+        guard case let .mapping(pairs) = root.content else { return }
+        for (key, value) in pairs {
+            guard case let .scalar(text, _, _) = key.content else { continue }
+            entries.append((Located(value: text, line: key.line + lineOffset, column: key.column), value))
         }
     }
 
     // MARK: Typed accessors
 
-    mutating func node(_ key: String) -> (key: Located<String>, node: Node)? {
+    mutating func node(_ key: String) -> (key: Located<String>, node: YAMLNode)? {
         readKeys.insert(key)
         return entries.first { $0.key.value == key }
     }
 
-    func position(of node: Node) -> (line: Int, column: Int) {
-        ((node.mark?.line ?? 1) + lineOffset, node.mark?.column ?? 1)
+    func position(of node: YAMLNode) -> (line: Int, column: Int) {
+        (node.line + lineOffset, node.column)
     }
 
     /// A plain string value; a list or mapping where a string belongs is an error.
@@ -88,17 +101,17 @@ struct FrontMatter {
         return scalarString(entry.node, key: key, diagnostics: &diagnostics)
     }
 
-    func scalarString(_ node: Node, key: String, diagnostics: inout Diagnostics) -> Located<String>? {
+    func scalarString(_ node: YAMLNode, key: String, diagnostics: inout Diagnostics) -> Located<String>? {
         let (line, column) = position(of: node)
-        guard case let .scalar(scalar) = node else {
+        guard case let .scalar(text, isPlain, _) = node.content else {
             diagnostics.error("dossier.frontmatter.type", path, line: line, column: column,
-                              "'\(key)' must be a single value, not a \(Self.describe(node))")
+                              "'\(key)' must be a single value, not a \(node.kindName)")
             return nil
         }
-        if scalar.style == .plain, scalar.string == "~" || scalar.string == "null" || scalar.string.isEmpty {
+        if isPlain, text == "~" || text == "null" || text.isEmpty {
             return nil
         }
-        return Located(value: scalar.string, line: line, column: column)
+        return Located(value: text, line: line, column: column)
     }
 
     /// A list of strings; a single string is accepted as a one-item list.
@@ -107,16 +120,16 @@ struct FrontMatter {
         return Self.stringList(entry.node, key: key, reader: self, diagnostics: &diagnostics)
     }
 
-    static func stringList(_ node: Node, key: String, reader: FrontMatter, diagnostics: inout Diagnostics) -> [Located<String>] {
-        switch node {
+    static func stringList(_ node: YAMLNode, key: String, reader: FrontMatter, diagnostics: inout Diagnostics) -> [Located<String>] {
+        switch node.content {
         case .scalar:
             return reader.scalarString(node, key: key, diagnostics: &diagnostics).map { [$0] } ?? []
-        case let .sequence(sequence):
-            return sequence.compactMap { reader.scalarString($0, key: "\(key)[]", diagnostics: &diagnostics) }
+        case let .sequence(items):
+            return items.compactMap { reader.scalarString($0, key: "\(key)[]", diagnostics: &diagnostics) }
         default:
             let (line, column) = reader.position(of: node)
             diagnostics.error("dossier.frontmatter.type", reader.path, line: line, column: column,
-                              "'\(key)' must be a list of strings, not a \(describe(node))")
+                              "'\(key)' must be a list of strings, not a \(node.kindName)")
             return []
         }
     }
@@ -152,15 +165,6 @@ struct FrontMatter {
     }
 
     // MARK: Safety and errors
-
-    static func describe(_ node: Node) -> String {
-        switch node {
-        case .scalar: return "string"
-        case .sequence: return "list"
-        case .mapping: return "mapping"
-        case .alias: return "alias"
-        }
-    }
 
     /// True when the text alone shows that `firstAnchorOrOverBudget` would find nothing (nearly
     /// every front matter): walking the tree copies each node, and a node holds weak references,

@@ -1,6 +1,5 @@
 import DossierMarkdown
 import Foundation
-import Yams
 
 /// Reads a briefing's front matter into a `Briefing`.
 enum BriefingReader {
@@ -75,9 +74,9 @@ enum BriefingReader {
     }
 
     private static func mappingItems(_ front: inout FrontMatter, key: String,
-                                     diagnostics: inout Diagnostics) -> [(line: Int, column: Int, mapping: Node.Mapping)] {
+                                     diagnostics: inout Diagnostics) -> [(line: Int, column: Int, mapping: YAMLNode)] {
         guard let entry = front.node(key) else { return [] }
-        guard case let .sequence(sequence) = entry.node else {
+        guard case let .sequence(sequence) = entry.node.content else {
             let (line, column) = front.position(of: entry.node)
             diagnostics.error("dossier.frontmatter.type", front.path, line: line, column: column,
                               "'\(key)' must be a list")
@@ -85,12 +84,12 @@ enum BriefingReader {
         }
         return sequence.compactMap { item in
             let (line, column) = front.position(of: item)
-            guard case let .mapping(mapping) = item else {
+            guard case .mapping = item.content else {
                 diagnostics.error("dossier.frontmatter.type", front.path, line: line, column: column,
                                   "each item of '\(key)' must be a mapping (e.g. 'date:' and 'title:')")
                 return nil
             }
-            return (line, column, mapping)
+            return (line, column, item)
         }
     }
 

@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// Limits that keep one hostile content file from hanging, exhausting or flooding a build.
 ///
@@ -92,22 +91,22 @@ public struct Budgets: Sendable, Equatable {
     // MARK: site.yml
 
     /// Reads the `budgets:` mapping of site.yml. Unknown names are warnings; bad values errors.
-    static func read(_ node: Node, reader: FrontMatter, diagnostics: inout Diagnostics) -> Budgets {
+    static func read(_ node: YAMLNode, reader: FrontMatter, diagnostics: inout Diagnostics) -> Budgets {
         var budgets = Budgets()
-        guard case let .mapping(mapping) = node else {
+        guard case let .mapping(mapping) = node.content else {
             let (line, column) = reader.position(of: node)
             diagnostics.error("dossier.config.budgets", reader.path, line: line, column: column,
                               "budgets must be a mapping, e.g. 'budgets: {max_file_bytes: 5000000}'")
             return budgets
         }
         for (keyNode, valueNode) in mapping {
-            guard case let .scalar(keyScalar) = keyNode else { continue }
+            guard case let .scalar(keyText, _, _) = keyNode.content else { continue }
             let (keyLine, keyColumn) = reader.position(of: keyNode)
-            guard let name = Name(rawValue: keyScalar.string) else {
+            guard let name = Name(rawValue: keyText) else {
                 let known = Name.allCases.map(\.rawValue)
-                let suggestion = Suggestion.closest(to: keyScalar.string, in: known)
+                let suggestion = Suggestion.closest(to: keyText, in: known)
                 diagnostics.warning("dossier.config.unknown-budget", reader.path, line: keyLine, column: keyColumn,
-                                    "unknown budget '\(keyScalar.string.shownInMessage)' in site.yml; ignored",
+                                    "unknown budget '\(keyText.shownInMessage)' in site.yml; ignored",
                                     notes: suggestion.map { ["did you mean '\($0)'?"] } ?? ["known: " + known.joined(separator: ", ")])
                 continue
             }
