@@ -23,65 +23,90 @@ struct SourceText {
                               problem.message)
             return nil
         }
-        var text = String(decoding: bytes, as: UTF8.self)
         let hasCarriageReturn = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress.map { memchr($0, 13, buffer.count) != nil } ?? false
         }
         if hasCarriageReturn {
-            text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+            let text = String(decoding: bytes, as: UTF8.self)
+                .replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+            return split(text, path: path, budgets: budgets, diagnostics: &diagnostics)
         }
-        return split(text, path: path, budgets: budgets, diagnostics: &diagnostics)
+        // Each part is made from the file's bytes: a `String` of the whole text, sliced, would
+        // copy every body twice.
+        return bytes.withUnsafeBufferPointer { buffer in
+            make(layout(buffer, budgets: budgets), count: buffer.count, budgets: budgets, path: path,
+                 diagnostics: &diagnostics) { String(decoding: UnsafeBufferPointer(rebasing: buffer[$0]), as: UTF8.self) }
+        }
     }
 
     static func split(_ text: String, path: String, budgets: Budgets = Budgets(),
                       diagnostics: inout Diagnostics) -> SourceText? {
-        // Only the front matter is walked line by line; the body is sliced off in one piece.
-        let utf8 = text.utf8
-        func lineEnd(from start: String.Index) -> String.Index {
-            utf8[start...].firstIndex(of: 0x0A) ?? text.endIndex
+        var text = text
+        return text.withUTF8 { buffer in
+            make(layout(buffer, budgets: budgets), count: buffer.count, budgets: budgets, path: path,
+                 diagnostics: &diagnostics) { String(decoding: UnsafeBufferPointer(rebasing: buffer[$0]), as: UTF8.self) }
         }
-        let firstEnd = lineEnd(from: text.startIndex)
-        guard text[text.startIndex..<firstEnd].trimmingTrailingSpaces == "---" else {
-            return SourceText(path: path, frontMatter: nil, frontMatterLine: 1, body: text, bodyLine: 1)
+    }
+
+    /// Where the parts of a text lie, as UTF-8 offsets.
+    private enum Layout {
+        case noFrontMatter
+        case unterminated
+        case tooLarge(bytes: Int, lastLine: Int)
+        case split(yaml: Range<Int>, body: Range<Int>, bodyLine: Int)
+    }
+
+    /// Finds the fences line by line; only the front matter is walked, the body is one range.
+    private static func layout(_ bytes: UnsafeBufferPointer<UInt8>, budgets: Budgets) -> Layout {
+        func lineEnd(from start: Int) -> Int {
+            guard start < bytes.count, let base = bytes.baseAddress,
+                  let found = memchr(base + start, 0x0A, bytes.count - start) else { return bytes.count }
+            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
         }
-        guard firstEnd < text.endIndex else {
-            diagnostics.error("dossier.frontmatter.unterminated", path, line: 1, column: 1,
-                              "front matter opened with '---' is never closed (add a '---' line after it)")
-            return nil
+        /// Whether the line is `marker` followed by nothing but spaces and tabs.
+        func isFence(_ start: Int, _ end: Int, _ marker: UInt8) -> Bool {
+            var last = end
+            while last > start, bytes[last - 1] == 0x20 || bytes[last - 1] == 0x09 { last -= 1 }
+            return last - start == 3 && bytes[start] == marker && bytes[start + 1] == marker && bytes[start + 2] == marker
         }
-        let yamlStart = utf8.index(after: firstEnd)
+        let firstEnd = lineEnd(from: 0)
+        guard isFence(0, firstEnd, UInt8(ascii: "-")) else { return .noFrontMatter }
+        guard firstEnd < bytes.count else { return .unterminated }
+        let yamlStart = firstEnd + 1
         var lineStart = yamlStart
         var lineNumber = 2
         while true {
             let end = lineEnd(from: lineStart)
-            let line = text[lineStart..<end].trimmingTrailingSpaces
-            if line == "---" || line == "..." {
-                let yamlBytes = utf8.distance(from: yamlStart, to: lineStart)
-                if yamlBytes > budgets.maxFrontMatterBytes {
-                    diagnostics.error("dossier.budget.front-matter-bytes", path, line: 1, column: 1,
-                                      "front matter is \(yamlBytes) bytes (lines 2–\(lineNumber - 1)) \(budgets.label(.maxFrontMatterBytes))")
-                    return nil
-                }
-                let yamlEnd = lineStart > yamlStart ? utf8.index(before: lineStart) : yamlStart
-                let yaml = String(text[yamlStart..<yamlEnd])
-                let body = end < text.endIndex ? String(text[utf8.index(after: end)...]) : ""
-                return SourceText(path: path, frontMatter: yaml, frontMatterLine: 2, body: body, bodyLine: lineNumber + 1)
+            if isFence(lineStart, end, UInt8(ascii: "-")) || isFence(lineStart, end, UInt8(ascii: ".")) {
+                let yamlBytes = lineStart - yamlStart
+                if yamlBytes > budgets.maxFrontMatterBytes { return .tooLarge(bytes: yamlBytes, lastLine: lineNumber - 1) }
+                let yamlEnd = lineStart > yamlStart ? lineStart - 1 : yamlStart
+                let bodyStart = min(end + 1, bytes.count)
+                return .split(yaml: yamlStart..<yamlEnd, body: bodyStart..<bytes.count, bodyLine: lineNumber + 1)
             }
-            guard end < text.endIndex else { break }
-            lineStart = utf8.index(after: end)
+            guard end < bytes.count else { return .unterminated }
+            lineStart = end + 1
             lineNumber += 1
         }
-        diagnostics.error("dossier.frontmatter.unterminated", path, line: 1, column: 1,
-                          "front matter opened with '---' is never closed (add a '---' line after it)")
-        return nil
     }
-}
 
-extension Substring {
-    var trimmingTrailingSpaces: Substring {
-        var result = self
-        while let last = result.last, last == " " || last == "\t" { result = result.dropLast() }
-        return result
+    /// The parts laid out in a text of `count` bytes, each made by `text`.
+    private static func make(_ layout: Layout, count: Int, budgets: Budgets, path: String, diagnostics: inout Diagnostics,
+                             text: (Range<Int>) -> String) -> SourceText? {
+        switch layout {
+        case .noFrontMatter:
+            return SourceText(path: path, frontMatter: nil, frontMatterLine: 1, body: text(0..<count), bodyLine: 1)
+        case .unterminated:
+            diagnostics.error("dossier.frontmatter.unterminated", path, line: 1, column: 1,
+                              "front matter opened with '---' is never closed (add a '---' line after it)")
+            return nil
+        case let .tooLarge(bytes, lastLine):
+            diagnostics.error("dossier.budget.front-matter-bytes", path, line: 1, column: 1,
+                              "front matter is \(bytes) bytes (lines 2–\(lastLine)) \(budgets.label(.maxFrontMatterBytes))")
+            return nil
+        case let .split(yaml, body, bodyLine):
+            return SourceText(path: path, frontMatter: text(yaml), frontMatterLine: 2, body: text(body), bodyLine: bodyLine)
+        }
     }
 }
 
