@@ -7,10 +7,7 @@ extension MarkdownDocument {
     /// (through the same safe renderer) and replaced by a custom block carrying that HTML.
     @discardableResult
     public func assignHeadingIDs(reserved: Set<String> = []) -> [MarkdownHeading] {
-        var headings: [OpaquePointer] = []
-        forEachNode { node, entering in
-            if entering, cmark_node_get_type(node) == CMARK_NODE_HEADING { headings.append(node) }
-        }
+        let headings = headingNodes()
         var names = AnchorNames(reserved: reserved)
         var result: [MarkdownHeading] = []
         for node in headings {
@@ -33,6 +30,34 @@ extension MarkdownDocument {
         }
         return result
     }
+
+    /// Every heading in document order. Only blocks that hold blocks are entered: a heading is
+    /// a block, and a block's children are all blocks or all inlines, so paragraphs, table
+    /// cells and the inlines in them (most of the tree) are never visited.
+    func headingNodes() -> [OpaquePointer] {
+        func holdsBlocks(_ node: OpaquePointer) -> OpaquePointer? {
+            guard let child = cmark_node_first_child(node),
+                  cmark_node_get_type(child).rawValue & Self.typeClassMask == Self.blockClass else { return nil }
+            return child
+        }
+        var headings: [OpaquePointer] = []
+        var resume: [OpaquePointer] = []  // the next sibling of each block entered
+        var next = holdsBlocks(root)
+        while let node = next {
+            if cmark_node_get_type(node) == CMARK_NODE_HEADING { headings.append(node) }
+            if let child = holdsBlocks(node) {
+                if let sibling = cmark_node_next(node) { resume.append(sibling) }
+                next = child
+            } else {
+                next = cmark_node_next(node) ?? resume.popLast()
+            }
+        }
+        return headings
+    }
+
+    /// `CMARK_NODE_TYPE_MASK` and `CMARK_NODE_TYPE_BLOCK` of cmark-gfm.h, which Swift does not import.
+    private static let typeClassMask: UInt32 = 0xC000
+    private static let blockClass: UInt32 = 0x8000
 
     static func plainText(of node: OpaquePointer) -> String {
         var text = ""
@@ -90,17 +115,22 @@ public enum AnchorSlug {
 /// Hands out unique anchor ids: the first "outlook" stays "outlook", then "outlook-1", … .
 /// The next suffix is remembered per base name, so thousands of identical headings stay linear.
 public struct AnchorNames {
-    private var used: Set<String>
+    /// Kept apart from `used`: copying the caller's set to insert into it cost an allocation
+    /// and a rehash for every body.
+    private let reserved: Set<String>
+    private var used: Set<String> = []
     private var nextSuffix: [String: Int] = [:]
 
     public init(reserved: Set<String> = []) {
-        used = reserved
+        self.reserved = reserved
+        used.reserveCapacity(8)
+        nextSuffix.reserveCapacity(8)
     }
 
     public mutating func claim(_ base: String) -> String {
         var suffix = nextSuffix[base] ?? 0
         var candidate = suffix == 0 ? base : "\(base)-\(suffix)"
-        while used.contains(candidate) {
+        while used.contains(candidate) || reserved.contains(candidate) {
             suffix += 1
             candidate = "\(base)-\(suffix)"
         }

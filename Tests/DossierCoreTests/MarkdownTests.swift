@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import CCmarkGFM
 @testable import DossierMarkdown
 
 final class MarkdownTests: XCTestCase {
@@ -14,6 +15,35 @@ final class MarkdownTests: XCTestCase {
         }
         XCTAssertEqual(AnchorSlug.make("What happened in Mosul? (2017)"), "what-happened-in-mosul-2017")
         XCTAssertEqual(AnchorSlug.make("Économie"), "économie")
+    }
+
+    /// Headings are found by entering only blocks that hold blocks; on random documents that
+    /// must find what a walk over every node finds, in the same order.
+    func testHeadingsAreFoundAsAFullWalkFindsThem() {
+        let blocks = ["# Top", "## Second *em*", "Para with *em* and [link](x).", "> # Quoted\n> text", "- item\n  ## In item",
+                      "1. one\n   > ### Deep", "| a | b |\n|---|---|\n| 1 | 2 |", "```\n# not a heading\n```",
+                      "Note[^n].\n\n[^n]: ## Footnote heading", "<div>\n# html\n</div>", "Setext\n---", "    # indented code",
+                      "- a\n  - b\n    #### Nested"]
+        var generator = SplitMix(state: 61)
+        var found = 0
+        for _ in 0..<500 {
+            let markdown = (0..<Int.random(in: 1...8, using: &generator)).map { _ in blocks.randomElement(using: &generator)! }
+                .joined(separator: "\n\n")
+            let document = MarkdownDocument(markdown: markdown)
+            var walked: [OpaquePointer] = []
+            document.forEachNode { node, entering in
+                if entering, cmark_node_get_type(node) == CMARK_NODE_HEADING { walked.append(node) }
+            }
+            XCTAssertEqual(document.headingNodes(), walked, markdown)
+            found += walked.count
+        }
+        XCTAssertGreaterThan(found, 1_000)
+    }
+
+    func testReservedAndRepeatedHeadingsGetNumberedIds() {
+        let document = MarkdownDocument(markdown: "# Main\n\n## Content\n\n# Main\n\n# Main-1")
+        XCTAssertEqual(document.assignHeadingIDs(reserved: ["content", "main"]).map(\.id),
+                       ["main-1", "content-1", "main-2", "main-1-1"])
     }
 
     private func html(_ markdown: String, raw: Bool = false) -> String {

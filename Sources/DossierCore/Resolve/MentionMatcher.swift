@@ -45,7 +45,11 @@ final class MentionMatcher: Sendable {
         var edgeStart: Int32, edgeEnd: Int32  // its edges, sorted by label, in `edges`
         var fail: Int32
         var firstOutput: Int32                // itself if it has an output, else outLink
+        /// Its first edge again (`noLabel` when it has none): most states past a name's first
+        /// letters have one edge, which a step then takes without reading `edges`.
+        var firstLabel: UInt32, firstTarget: Int32
     }
+    private static let noLabel = UInt32.max
     private struct Edge: Sendable { var label: UInt32, target: Int32 }
 
     // edges[0..<128] is a dense ASCII table for the root, which nearly every step visits;
@@ -112,8 +116,10 @@ final class MentionMatcher: Sendable {
             let start = Int32(edges.count)
             edges += out.filter { node > 0 || $0.key >= 128 }.sorted { $0.key < $1.key }
                 .map { Edge(label: $0.key, target: $0.value) }
+            let first = edges.count > Int(start) ? edges[Int(start)] : Edge(label: Self.noLabel, target: 0)
             states.append(State(edgeStart: start, edgeEnd: Int32(edges.count), fail: 0,
-                                firstOutput: outputOf[node] >= 0 ? Int32(node) : -1))
+                                firstOutput: outputOf[node] >= 0 ? Int32(node) : -1,
+                                firstLabel: first.label, firstTarget: first.target))
         }
 
         // Failure and output links in id (= BFS) order, so every shallower state is finished first.
@@ -316,15 +322,19 @@ final class MentionMatcher: Sendable {
         while true {
             if s == 0 && afterWord { return 0 }
             if s == 0 && c < 128 { return edges[Int(c)].target }
-            var lo = Int(states[Int(s)].edgeStart), hi = Int(states[Int(s)].edgeEnd)
-            while lo < hi {
-                let mid = (lo + hi) >> 1
-                let label = edges[mid].label
-                if label == c { return edges[mid].target }
-                if label < c { lo = mid + 1 } else { hi = mid }
+            let state = states[Int(s)]
+            if state.firstLabel == c { return state.firstTarget }
+            if state.firstLabel < c {  // the edges are sorted: only then can a later one match
+                var lo = Int(state.edgeStart) + 1, hi = Int(state.edgeEnd)
+                while lo < hi {
+                    let mid = (lo + hi) >> 1
+                    let label = edges[mid].label
+                    if label == c { return edges[mid].target }
+                    if label < c { lo = mid + 1 } else { hi = mid }
+                }
             }
             if s == 0 { return 0 }
-            s = states[Int(s)].fail
+            s = state.fail
         }
     }
 
