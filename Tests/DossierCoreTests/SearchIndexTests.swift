@@ -362,7 +362,7 @@ final class SearchIndexTests: XCTestCase {
             var expected: [String: UInt32] = [:]
             for _ in 0..<size {
                 let term = String(repeating: ["a", "é", "ب", "1"].randomElement(using: &generator)!,
-                                  count: Int.random(in: 1...3, using: &generator)) + String(Int.random(in: 0..<700, using: &generator))
+                                  count: Int.random(in: 1...12, using: &generator)) + String(Int.random(in: 0..<700, using: &generator))
                 let add = UInt32.random(in: 1...5, using: &generator)
                 var bytes = Array(term.utf8)
                 bytes.withUnsafeMutableBufferPointer { counter.update(UnsafeBufferPointer($0)) { $0 += add } }
