@@ -261,8 +261,10 @@ final class HostileInputTests: XCTestCase {
         let fired = Locked<[Watchdog.Expiry]>([])
         let previous = Watchdog.shared.setAction { expiry in fired.mutate { $0.append(expiry) } }
         defer { Watchdog.shared.setAction(previous) }
-        // Ordinary prose that takes far more than a millisecond to render in any build.
-        let prose = String(repeating: "The offensive on the western bank continued through the night. ", count: 4_000)
+        // Ordinary prose that takes far more than a millisecond to render in any build. A megabyte
+        // of it, so that the watching thread has tens of milliseconds to be scheduled before the
+        // render ends: with a quarter of it, the action was once missed on a machine busy compiling.
+        let prose = String(repeating: "The offensive on the western bank continued through the night. ", count: 16_000)
         let result = try failingBuild(["site.yml": "budgets:\n  max_page_seconds: 0.001\n", Self.x: body(prose)])
         expectBudgetError(result, "max_page_seconds = 0.001", line: 6)
         XCTAssertTrue(fired.value.contains { $0.file == Self.x }, "watchdog action not called: \(fired.value)")

@@ -188,6 +188,7 @@ final class PathologicalInputTests: XCTestCase {
             ("wide table", "|" + String(repeating: "a|", count: 2_500) + "\n|" + String(repeating: "-|", count: 2_500) + "\n"
                 + String(repeating: "x\n", count: 200), "max_table_cells"),
             ("e-mail autolinks", String(repeating: "a@", count: 1_000_000), "max_page_seconds"),
+            ("emphasis before links", String(repeating: "*a* [b](c) ", count: 30_000), "max_page_seconds"),
         ]
         // inlineHazards skips the opener scans of paragraphs without a '<'.
         XCTAssertTrue(MarkdownPrecheck.rescannedOpeners.allSatisfy { $0.open.first == UInt8(ascii: "<") })
@@ -213,7 +214,18 @@ final class PathologicalInputTests: XCTestCase {
                     index += 2
                     continue
                 }
-                if bytes[index] == 0x5D { counts.pairs += Double(counts.imageOpeners) }
+                if "*_~".utf8.contains(bytes[index]) {
+                    if index == range.lowerBound || bytes[index - 1] != bytes[index] {
+                        counts.emphasisRuns += 1
+                        if counts.firstEmphasis == nil { counts.firstEmphasis = index }
+                    }
+                    index += 1
+                    continue
+                }
+                if bytes[index] == 0x5D {
+                    counts.pairs += Double(counts.imageOpeners)
+                    counts.emphasisPairs += Double(counts.emphasisRuns)
+                }
                 if bytes[index] == 0x40, index > range.lowerBound, (Character(Unicode.Scalar(bytes[index - 1])).isASCII && (Character(Unicode.Scalar(bytes[index - 1])).isLetter
                     || Character(Unicode.Scalar(bytes[index - 1])).isNumber || ".-_+".utf8.contains(bytes[index - 1]))) {
                     counts.atSigns += 1
@@ -223,7 +235,7 @@ final class PathologicalInputTests: XCTestCase {
             }
             return counts
         }
-        let pieces = ["![", "]", "@", "a@", " @", "!", "[", "x", "text ", "é", "\u{A1}", "Z", "-"]
+        let pieces = ["![", "]", "@", "a@", " @", "!", "[", "x", "text ", "é", "\u{A1}", "Z", "-", "*", "**", "_", "~~", "*a*"]
         var generator = SplitMix(state: 106)  // seeded, so a failure reproduces
         for _ in 0..<3000 {
             let text = (0..<Int.random(in: 0...30, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
