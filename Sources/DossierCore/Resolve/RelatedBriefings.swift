@@ -81,9 +81,13 @@ struct RelatedFeatures: Sendable {
 /// briefings touched, reset after each briefing (no hashing in the loop).
 struct RelatedScorer {
     private var scores: [Double]
-    private var touched: [Int32] = []
+    /// Room for every briefing; the first ones of a scoring are the briefings it touched.
+    private var touched: [Int32]
 
-    init(total: Int) { scores = Array(repeating: 0, count: total) }
+    init(total: Int) {
+        scores = Array(repeating: 0, count: total)
+        touched = Array(repeating: 0, count: total)
+    }
 
     /// The top five of each of `briefings`, in that order, scored on all cores.
     static func topFives(for briefings: [Int], in graph: FeatureGraph) -> [[Int]] {
@@ -102,41 +106,40 @@ struct RelatedScorer {
     /// The five best-scored briefings sharing a feature with `briefing`, ties broken by
     /// briefing order (which is date order).
     mutating func topFive(for briefing: Int, in graph: FeatureGraph) -> [Int] {
-        // Taken out of `self` so the loop can hold both buffers at once.
-        var scores: [Double] = []
-        var touched: [Int32] = []
-        swap(&scores, &self.scores)
-        swap(&touched, &self.touched)
-        defer {
-            for other in touched { scores[Int(other)] = 0 }
-            touched.removeAll(keepingCapacity: true)
-            swap(&scores, &self.scores)
-            swap(&touched, &self.touched)
-        }
         let own = Int32(briefing)
+        var count = 0
         scores.withUnsafeMutableBufferPointer { scores in
-            graph.featureItems.withUnsafeBufferPointer { features in
-                graph.postingItems.withUnsafeBufferPointer { postings in
-                    for slot in graph.featureStarts[briefing]..<graph.featureStarts[briefing + 1] {
-                        let feature = Int(features[slot])
-                        let weight = graph.weights[feature]
-                        for position in graph.postingStarts[feature]..<graph.postingStarts[feature + 1] {
-                            let other = postings[position]
-                            guard other != own else { continue }
-                            if scores[Int(other)] == 0 { touched.append(other) }
-                            scores[Int(other)] += weight
+            touched.withUnsafeMutableBufferPointer { touched in
+                graph.featureItems.withUnsafeBufferPointer { features in
+                    graph.postingItems.withUnsafeBufferPointer { postings in
+                        for slot in graph.featureStarts[briefing]..<graph.featureStarts[briefing + 1] {
+                            let feature = Int(features[slot])
+                            let weight = graph.weights[feature]
+                            for position in graph.postingStarts[feature]..<graph.postingStarts[feature + 1] {
+                                let other = postings[position]
+                                guard other != own else { continue }
+                                // Written always, kept only on first touch: a branch here was
+                                // mispredicted about as often as taken. Weights are positive,
+                                // so only an untouched score is 0.
+                                touched[count] = other
+                                count += scores[Int(other)] == 0 ? 1 : 0
+                                scores[Int(other)] += weight
+                            }
                         }
                     }
                 }
             }
         }
-        return Self.best(touched, scores)
+        let touchedNow = touched[..<count]
+        let result = Self.best(touchedNow, scores)
+        for other in touchedNow { scores[Int(other)] = 0 }
+        return result
     }
 
     /// The five best among `touched` by score, then by index. Only candidates within the
     /// tie tolerance of the fifth-best score can be among them, so only those (usually a handful
     /// of thousands) are sorted.
-    private static func best(_ touched: [Int32], _ scores: [Double]) -> [Int] {
+    private static func best(_ touched: ArraySlice<Int32>, _ scores: [Double]) -> [Int] {
         var highest: [Double] = []
         for other in touched {
             let score = scores[Int(other)]
