@@ -62,9 +62,12 @@ final class ShapeSkeletonsTests: XCTestCase {
         ]
         for tags in tagLists {
             for refs in refLists {
-                let context: [String: Any] = ["tags": tags, "refs": refs, "title": "T\(tags.count)"]
-                XCTAssertEqual(skeletons.render(context, template: "lists", library: library),
-                               library.render(context, withTemplate: "lists"), "\(context)")
+                // Typed arrays, and the same lists as `[Any]` (a shape reads that type directly).
+                for context: [String: Any] in [["tags": tags, "refs": refs, "title": "T\(tags.count)"],
+                                               ["tags": tags.map { $0 as Any }, "refs": refs.map { $0 as Any }, "title": "T"]] {
+                    XCTAssertEqual(skeletons.render(context, template: "lists", library: library),
+                                   library.render(context, withTemplate: "lists"), "\(context)")
+                }
             }
         }
     }
