@@ -96,6 +96,33 @@ final class PlainYAMLTests: XCTestCase {
         }
     }
 
+    /// Front matter as large as the byte budget allows is read in time linear in its size: each
+    /// column is counted on from the last node's, and many keys are checked against a set. (A
+    /// review found a one-line list of 32,000 items taking seconds.) Eight times the size may
+    /// take at most three times eight times as long; quadratic work takes sixty-four.
+    func testLargeFrontMatterReadsInLinearTime() {
+        func seconds(_ yaml: String) -> Double {
+            (0..<3).map { _ in
+                let start = DispatchTime.now().uptimeNanoseconds
+                _ = PlainYAML.read(yaml)
+                return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            }.min()!
+        }
+        let shapes: [(name: String, make: (Int) -> String)] = [
+            ("flow list", { n in "tags: [" + (0..<n).map { "t\($0)" }.joined(separator: ", ") + "]" }),
+            ("flow list beyond ASCII", { n in "tags: [" + (0..<n).map { "é\($0)" }.joined(separator: ", ") + "]" }),
+            ("keys", { n in (0..<n).map { "k\($0): v" }.joined(separator: "\n") }),
+            ("block list", { n in "tags:\n" + (0..<n).map { "  - t\($0)" }.joined(separator: "\n") }),
+            ("quotes doubled", { n in "title: '" + String(repeating: "a''", count: n) + "'" }),
+        ]
+        for shape in shapes {
+            let small = shape.make(1_000), large = shape.make(8_000)
+            XCTAssertNotNil(PlainYAML.read(large), "\(shape.name): the reader must answer, or nothing is measured")
+            let (short, long) = (seconds(small), seconds(large))
+            XCTAssertLessThan(long / max(short, 1e-4), 3 * 8, "\(shape.name): \(short) s → \(long) s")
+        }
+    }
+
     /// The reader recurses, so it stops at `PlainYAML.deepest` levels and leaves deeper text to
     /// libyaml, whatever the nesting budget.
     func testDeepNestingIsLeftToYams() {

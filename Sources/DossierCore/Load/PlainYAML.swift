@@ -58,6 +58,10 @@ private struct Reader {
     let maxDepth: Int
     /// The line being read, 0-based.
     var line = 0
+    /// A byte offset whose column is known, on `columnLine`: nodes are made left to right, so
+    /// each column is counted on from the last one, not from the line's start (a flow list of
+    /// thousands of items on one line made that quadratic).
+    var columnLine = -1, columnOffset = 0, column = 1
 
     static let space = UInt8(ascii: " ")
     static let maxKeyBytes = 128
@@ -102,9 +106,12 @@ private struct Reader {
         bytes[offset] == UInt8(ascii: "-") && offset + 1 < end(of: line) && bytes[offset + 1] == Self.space
     }
 
-    func node(_ content: YAMLNode.Content, at offset: Int) -> YAMLNode {
-        var column = 1
-        for index in start(of: line)..<offset where bytes[index] & 0xC0 != 0x80 { column += 1 }
+    mutating func node(_ content: YAMLNode.Content, at offset: Int) -> YAMLNode {
+        if columnLine != line || offset < columnOffset {
+            (columnLine, columnOffset, column) = (line, start(of: line), 1)
+        }
+        for index in columnOffset..<offset where bytes[index] & 0xC0 != 0x80 { column += 1 }
+        columnOffset = offset
         return YAMLNode(content: content, line: line + 1, column: column)
     }
 
@@ -125,13 +132,20 @@ private struct Reader {
     mutating func mapping(at offset: Int, indent: Int, depth: Int) -> YAMLNode? {
         guard depth < maxDepth else { return nil }
         var pairs: [(key: YAMLNode, value: YAMLNode)] = []
+        var keys: [String] = []
+        /// The keys as a set once there are many (a duplicate is left to Yams, which names it).
+        var keySet: Set<String>?
         var keyStart = offset
         let first = node(.mapping([]), at: offset)
         while true {
             guard let colon = keyEnd(at: keyStart) else { return nil }
             let keyText = string(keyStart, colon)
-            if pairs.contains(where: { if case let .scalar(text, _, _) = $0.key.content { return text == keyText }; return false }) {
-                return nil
+            if keySet?.contains(keyText) ?? keys.contains(keyText) { return nil }
+            keys.append(keyText)
+            if keySet != nil {
+                keySet!.insert(keyText)
+            } else if keys.count == 16 {
+                keySet = Set(keys)
             }
             let key = node(.scalar(keyText, isPlain: true, isString: true), at: keyStart)
             var valueStart = colon + 1
@@ -229,7 +243,7 @@ private struct Reader {
     // MARK: Values on one line
 
     /// A scalar or flow list filling the rest of the current line, up to an optional comment.
-    func inlineValue(at offset: Int) -> YAMLNode? {
+    mutating func inlineValue(at offset: Int) -> YAMLNode? {
         let parsed: (node: YAMLNode, end: Int)?
         switch bytes[offset] {
         case UInt8(ascii: "\""), UInt8(ascii: "'"): parsed = quoted(at: offset)
@@ -246,7 +260,7 @@ private struct Reader {
     /// A scalar that starts with a letter, a digit or a character beyond ASCII and holds no
     /// `: `; in a flow list also no `,`, `[`, `]`, `{`, `}`, `#`, `:` or quote. Ends before a
     /// ` #` comment, its trailing spaces trimmed.
-    func plain(at offset: Int, inFlow: Bool) -> (node: YAMLNode, end: Int)? {
+    mutating func plain(at offset: Int, inFlow: Bool) -> (node: YAMLNode, end: Int)? {
         let first = bytes[offset]
         guard Self.isWordByte(first) || first >= 0x80 else { return nil }
         let end = end(of: line)
@@ -270,7 +284,7 @@ private struct Reader {
 
     /// A single- or double-quoted scalar closed on the same line. `''` in single quotes and
     /// `\"` and `\\` in double quotes are read; any other escape is left to Yams.
-    func quoted(at offset: Int) -> (node: YAMLNode, end: Int)? {
+    mutating func quoted(at offset: Int) -> (node: YAMLNode, end: Int)? {
         let quote = bytes[offset]
         let end = end(of: line)
         var index = offset + 1
@@ -289,7 +303,8 @@ private struct Reader {
                     }
                     return (node(.scalar(text, isPlain: false, isString: true), at: offset), index + 1)
                 }
-                unescaped = (unescaped ?? []) + bytes[runStart...index]
+                unescaped = unescaped ?? []
+                unescaped!.append(contentsOf: bytes[runStart...index])
                 index += 2
                 runStart = index
                 continue
@@ -300,7 +315,9 @@ private struct Reader {
                 guard escaped == UInt8(ascii: "\"") || escaped == UInt8(ascii: "\\") else {
                     return nil
                 }
-                unescaped = (unescaped ?? []) + bytes[runStart..<index] + [escaped]
+                unescaped = unescaped ?? []
+                unescaped!.append(contentsOf: bytes[runStart..<index])
+                unescaped!.append(escaped)
                 index += 2
                 runStart = index
                 continue
@@ -311,7 +328,7 @@ private struct Reader {
     }
 
     /// `[a, "b", 'c']` on one line; an empty item or a trailing comma is left to Yams.
-    func flowSequence(at offset: Int) -> (node: YAMLNode, end: Int)? {
+    mutating func flowSequence(at offset: Int) -> (node: YAMLNode, end: Int)? {
         let end = end(of: line)
         var items: [YAMLNode] = []
         var index = offset + 1
