@@ -39,10 +39,7 @@ struct FrontMatter {
         let parser: Parser
         let root: Node?
         do {
-            // No implicit typing: every scalar is read as the string written, so the default
-            // resolver's regexes would only cost time.
-            // The encoding is given because Yams' default reads the process environment on every call.
-            parser = try Parser(yaml: yaml, resolver: .basic, encoding: .utf8)
+            parser = try Self.yamsParser(yaml)
             root = try parser.singleRoot()
         } catch let error as YamlError {
             diagnostics.append(Self.diagnostic(for: error, yaml: yaml, path: path, lineOffset: lineOffset, budgets: budgets))
@@ -55,7 +52,7 @@ struct FrontMatter {
         guard case .mapping = root else {
             let mark = root.mark
             diagnostics.error("dossier.frontmatter.not-a-mapping", path, line: (mark?.line ?? 1) + lineOffset,
-                              column: mark?.column ?? 1, Self.notAMapping)
+                              column: mark?.column ?? 1, "front matter must be a mapping of keys to values")
             return nil
         }
         if !isPlainAndSmall,
@@ -67,7 +64,12 @@ struct FrontMatter {
         take(withExtendedLifetime(parser) { YAMLNode(root) })
     }
 
-    static let notAMapping = "front matter must be a mapping of keys to values"
+    /// Yams' parser as every reading of front matter sets it up. No implicit typing: every
+    /// scalar is read as the string written, so the default resolver's regexes would only cost
+    /// time. The encoding is given because Yams' default reads the process environment on every call.
+    static func yamsParser(_ yaml: String) throws -> Parser {
+        try Parser(yaml: yaml, resolver: .basic, encoding: .utf8)
+    }
 
     /// Keeps the entries of the root, which both readers have checked is a mapping.
     private mutating func take(_ root: YAMLNode) {
@@ -211,7 +213,7 @@ struct FrontMatter {
     /// Whether the walk finds a problem in `yaml`; nil when it is not one YAML document. For
     /// tests of `isPlainAndSmall`.
     static func walkFindsProblem(_ yaml: String, budgets: Budgets) -> Bool? {
-        guard let parser = try? Parser(yaml: yaml, resolver: .basic, encoding: .utf8),
+        guard let parser = try? yamsParser(yaml),
               let root = try? parser.singleRoot() else { return nil }
         return withExtendedLifetime(parser) { firstAnchorOrOverBudget(root, budgets: budgets) != nil }
     }

@@ -82,7 +82,7 @@ extension YAMLNode {
     /// Yams' reading of `yaml` as one document, converted; nil for a document without content.
     /// Throws Yams' error. For comparing `PlainYAML` with Yams in tests.
     static func readByYams(_ yaml: String) throws -> YAMLNode? {
-        let parser = try Parser(yaml: yaml, resolver: .basic, encoding: .utf8)
+        let parser = try FrontMatter.yamsParser(yaml)
         return try withExtendedLifetime(parser) { try parser.singleRoot().map(YAMLNode.init) }
     }
 }
